@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from './config.js';
+
+const cloud = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'shhh',
+  SLACK_CHANNEL: 'C0123456789',
+  WHATSAPP_TOKEN: 'EAAG-token',
+  WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+  WHATSAPP_APP_SECRET: 'app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'verify-me',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills defaults for a minimal cloud configuration', () => {
+    const { config, warnings } = loadConfig(cloud);
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: DEFAULT_DATABASE_URL,
+      LOG_LEVEL: 'info',
+      LOCALE: 'en',
+      WHATSAPP_TRANSPORT: 'cloud',
+      SLACK_API_URL: 'https://slack.com/api/',
+      WHATSAPP_GRAPH_URL: 'https://graph.facebook.com/v23.0',
+      jiraEnabled: false,
+      QUEUE_CONCURRENCY: 8,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('starts an .env from WhatsAppInSlack on the web transport, with one warning per retired key', () => {
+    const { config, warnings } = loadConfig({
+      SLACK_TOKEN: 'xoxb-legacy',
+      SLACK_SIGNING_SECRET: 'legacy-secret',
+      WHATSAPP_CHANNEL_NAME: '#whatsapp-support',
+      PORT: '8080',
+      SLACK_CHAT_POST_MESSAGE_URL: 'https://slack.com/api/chat.postMessage',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      WHATSAPP_PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium',
+    });
+    expect(config).toMatchObject({
+      SLACK_BOT_TOKEN: 'xoxb-legacy',
+      SLACK_CHANNEL: 'whatsapp-support',
+      PORT: 8080,
+      SLACK_API_URL: 'https://slack.com/api/',
+      WHATSAPP_TRANSPORT: 'web',
+    });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^SLACK_WEBHOOK_URL is no longer used/);
+    expect(warnings[1]).toMatch(/^WHATSAPP_PUPPETEER_EXECUTABLE_PATH is no longer used/);
+  });
+
+  it('prefers the current name over its legacy alias', () => {
+    const { config } = loadConfig({ ...cloud, SLACK_TOKEN: 'xoxb-old', WHATSAPP_CHANNEL_NAME: 'old' });
+    expect(config.SLACK_BOT_TOKEN).toBe('xoxb-1-2-abc');
+    expect(config.SLACK_CHANNEL).toBe('C0123456789');
+  });
+
+  it('names a missing required variable and what it expects, on one line', () => {
+    const message = problemsOf({ ...cloud, SLACK_BOT_TOKEN: undefined });
+    expect(message).toBe('Invalid configuration: SLACK_BOT_TOKEN is required: a Slack bot token starting with "xoxb-"');
+  });
+
+  it('treats an empty value as missing', () => {
+    expect(problemsOf({ ...cloud, SLACK_CHANNEL: '  ' })).toContain('SLACK_CHANNEL is required');
+  });
+
+  it.each([
+    ['PORT', 'seventy', 'PORT: expected a TCP port number'],
+    ['PORT', '70000', 'PORT: expected a TCP port number'],
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', 'SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-"'],
+    ['SLACK_APP_TOKEN', 'xoxb-wrong', 'SLACK_APP_TOKEN: expected a Slack app-level token'],
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL: expected sqlite:<path>, postgres://'],
+    ['LOCALE', 'fr', 'LOCALE: expected en or pt-BR'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: expected one of'],
+    ['WHATSAPP_TRANSPORT', 'sms', 'WHATSAPP_TRANSPORT: expected cloud or web'],
+    ['SLACK_API_URL', 'not a url', 'SLACK_API_URL: expected an http(s) URL'],
+    ['QUEUE_CONCURRENCY', '0', 'QUEUE_CONCURRENCY: expected a positive whole number'],
+    ['SLACK_CHANNEL', 'Support Team!', 'SLACK_CHANNEL: expected a channel ID'],
+  ])('rejects %s=%s clearly', (key, value, expected) => {
+    const message = problemsOf({ ...cloud, [key]: value });
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a secret value in the error', () => {
+    const message = problemsOf({ ...cloud, SLACK_BOT_TOKEN: 'xoxp-very-secret-value' });
+    expect(message).not.toContain('very-secret');
+  });
+
+  it('requires the Cloud API credentials for the cloud transport only', () => {
+    const message = problemsOf({ ...cloud, WHATSAPP_APP_SECRET: undefined, WHATSAPP_VERIFY_TOKEN: undefined });
+    expect(message).toContain('WHATSAPP_APP_SECRET is required with WHATSAPP_TRANSPORT=cloud');
+    expect(message).toContain('WHATSAPP_VERIFY_TOKEN is required with WHATSAPP_TRANSPORT=cloud');
+    const web = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_CHANNEL: 'support', WHATSAPP_TRANSPORT: 'web' });
+    expect(web.config.WHATSAPP_TRANSPORT).toBe('web');
+  });
+
+  it('needs no signing secret in Socket Mode', () => {
+    const { config } = loadConfig({ ...cloud, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' });
+    expect(config.SLACK_APP_TOKEN).toBe('xapp-1-abc');
+    expect(problemsOf({ ...cloud, SLACK_SIGNING_SECRET: undefined })).toContain('SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN');
+  });
+
+  it('enables Jira only with a complete configuration', () => {
+    expect(problemsOf({ ...cloud, JIRA_BASE_URL: 'https://example.atlassian.net' })).toMatch(
+      /JIRA_EMAIL is required.*JIRA_API_TOKEN is required.*JIRA_SERVICE_DESK_ID is required.*JIRA_REQUEST_TYPE_ID is required/,
+    );
+    const { config, warnings } = loadConfig({
+      ...cloud,
+      JIRA_BASE_URL: 'https://example.atlassian.net',
+      JIRA_EMAIL: 'support@example.com',
+      JIRA_API_TOKEN: 'tok',
+      JIRA_SERVICE_DESK_ID: '1',
+      JIRA_REQUEST_TYPE_ID: '10',
+    });
+    expect(config.jiraEnabled).toBe(true);
+    expect(warnings).toEqual(['JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call']);
+  });
+
+  it('accepts every store URL scheme of the contract', () => {
+    for (const url of ['sqlite:./x.db', 'postgres://u@h/db', 'postgresql://u@h/db', 'mongodb://h/db', 'mongodb+srv://c.example.net/db']) {
+      expect(loadConfig({ ...cloud, DATABASE_URL: url }).config.DATABASE_URL).toBe(url);
+    }
+  });
+});

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of CONTRACT.md, parsed once. `loadConfig` is pure: it takes an env record and
+ * returns a typed config plus warnings, or throws a ConfigError whose message is one line naming
+ * each bad variable and what it expects (never its value: most of them are secrets).
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Keys of the earlier WhatsAppInSlack tool that map onto a current setting. */
+const ALIASES: ReadonlyArray<[legacy: string, current: string]> = [
+  ['SLACK_TOKEN', 'SLACK_BOT_TOKEN'],
+  ['WHATSAPP_CHANNEL_NAME', 'SLACK_CHANNEL'],
+];
+
+/** Keys of the earlier tool that no longer mean anything: one warning each. */
+const RETIRED: Record<string, string> = {
+  SLACK_WEBHOOK_URL: 'incoming webhooks are not used; messages are posted with SLACK_BOT_TOKEN',
+  WHATSAPP_PUPPETEER_EXECUTABLE_PATH: 'no browser is needed; WhatsApp Web runs over Baileys',
+};
+
+const optionalText = z.string().trim().min(1).optional();
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const positiveInt = (fallback: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .positive({ error: `expected ${what}` })
+    .default(fallback);
+
+const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `expected ${what}` });
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ error: 'expected a TCP port number (1-65535)' })
+    .int({ error: 'expected a TCP port number (1-65535)' })
+    .min(0, { error: 'expected a TCP port number (1-65535)' })
+    .max(65535, { error: 'expected a TCP port number (1-65535)' })
+    .default(3000),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+|mongodb(\+srv)?:\/\/.+)$/, {
+      error: 'expected sqlite:<path>, postgres://…, postgresql://…, mongodb://… or mongodb+srv://…',
+    })
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default('info'),
+  LOCALE: z.enum(['en', 'pt-BR'], { error: 'expected en or pt-BR' }).default('en'),
+  ADMIN_TOKEN: z.string().min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
+
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required: a Slack bot token starting with "xoxb-"' })
+    .trim()
+    .startsWith('xoxb-', { error: 'expected a Slack bot token starting with "xoxb-"' }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .startsWith('xapp-', { error: 'expected a Slack app-level token starting with "xapp-"' })
+    .optional(),
+  SLACK_CHANNEL: z
+    .string({ error: 'is required: the support channel, an ID like C0123456789 or a name like #support' })
+    .trim()
+    .transform((v) => v.replace(/^#/, ''))
+    .pipe(
+      z.string().regex(/^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/, {
+        error: 'expected a channel ID like C0123456789 or a channel name like #support',
+      }),
+    ),
+  SLACK_API_URL: httpUrl('an http(s) URL such as https://slack.com/api/').default('https://slack.com/api/'),
+
+  WHATSAPP_TRANSPORT: z.enum(['cloud', 'web'], { error: 'expected cloud or web' }),
+  WHATSAPP_TOKEN: optionalText,
+  WHATSAPP_PHONE_NUMBER_ID: z.string().trim().regex(/^\d+$/, { error: 'expected the numeric phone number id' }).optional(),
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_GRAPH_URL: httpUrl('an http(s) URL with the API version, such as https://graph.facebook.com/v23.0').default(
+    'https://graph.facebook.com/v23.0',
+  ),
+
+  JIRA_BASE_URL: httpUrl('an http(s) URL such as https://example.atlassian.net').optional(),
+  JIRA_EMAIL: z.email({ error: 'expected the e-mail address of the Jira account' }).optional(),
+  JIRA_API_TOKEN: optionalText,
+  JIRA_SERVICE_DESK_ID: z.string().trim().regex(/^\d+$/, { error: 'expected a numeric service desk id' }).optional(),
+  JIRA_REQUEST_TYPE_ID: z.string().trim().regex(/^\d+$/, { error: 'expected a numeric request type id' }).optional(),
+  JIRA_WEBHOOK_SECRET: optionalText,
+
+  QUEUE_CONCURRENCY: positiveInt(8, 'a positive whole number of jobs run at once'),
+  QUEUE_MAX_ATTEMPTS: positiveInt(10, 'a positive whole number of attempts before a job is dead-lettered'),
+  QUEUE_LEASE_MS: positiveInt(60_000, 'a lease length in milliseconds'),
+  HTTP_BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a request body limit in bytes'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to finish in-flight work on SIGTERM'),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+export type Config = Parsed & {
+  /** Where the store lives; defaults to the embedded SQLite file. */
+  DATABASE_URL: string;
+  jiraEnabled: boolean;
+};
+
+export interface LoadedConfig {
+  config: Config;
+  warnings: string[];
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
+
+function applyLegacyKeys(env: Env, warnings: string[]): Env {
+  const out: Env = { ...env };
+  for (const [legacy, current] of ALIASES) {
+    if (!blank(out[legacy]) && blank(out[current])) out[current] = out[legacy];
+  }
+  // The earlier tool took a full chat.postMessage URL; the Web API base is everything before the method.
+  const legacyPostUrl = out.SLACK_CHAT_POST_MESSAGE_URL;
+  if (!blank(legacyPostUrl) && blank(out.SLACK_API_URL)) {
+    out.SLACK_API_URL = legacyPostUrl!.trim().replace(/chat\.postMessage\/?$/, '');
+  }
+  for (const [key, why] of Object.entries(RETIRED)) {
+    if (!blank(out[key])) warnings.push(`${key} is no longer used: ${why}`);
+  }
+  if (blank(out.WHATSAPP_TRANSPORT)) {
+    // Cloud API credentials mean cloud; an .env from the earlier tool (no credentials) means web.
+    out.WHATSAPP_TRANSPORT = blank(out.WHATSAPP_TOKEN) && blank(out.WHATSAPP_PHONE_NUMBER_ID) ? 'web' : 'cloud';
+  }
+  return out;
+}
+
+function blank(v: string | undefined): boolean {
+  return v === undefined || v.trim() === '';
+}
+
+function dropBlanks(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => !blank(v)));
+}
+
+function crossFieldProblems(c: Parsed): string[] {
+  const problems: string[] = [];
+  const need = (key: keyof Parsed, why: string) => {
+    if (c[key] === undefined) problems.push(`${key} is required ${why}`);
+  };
+  if (!c.SLACK_APP_TOKEN) need('SLACK_SIGNING_SECRET', 'unless SLACK_APP_TOKEN is set (Socket Mode): the Slack app signing secret');
+  if (c.WHATSAPP_TRANSPORT === 'cloud') {
+    const why = 'with WHATSAPP_TRANSPORT=cloud';
+    need('WHATSAPP_TOKEN', `${why}: the Cloud API access token`);
+    need('WHATSAPP_PHONE_NUMBER_ID', `${why}: the Cloud API phone number id`);
+    need('WHATSAPP_APP_SECRET', `${why}: the Meta app secret, to check webhook signatures`);
+    need('WHATSAPP_VERIFY_TOKEN', `${why}: the webhook verification token you set in the Meta console`);
+  }
+  if (c.JIRA_BASE_URL) {
+    const why = 'when JIRA_BASE_URL is set';
+    need('JIRA_EMAIL', `${why}: the e-mail of the Jira account`);
+    need('JIRA_API_TOKEN', `${why}: an Atlassian API token`);
+    need('JIRA_SERVICE_DESK_ID', `${why}: the numeric service desk id`);
+    need('JIRA_REQUEST_TYPE_ID', `${why}: the numeric request type id`);
+  }
+  return problems;
+}
+
+export function loadConfig(env: Env): LoadedConfig {
+  const warnings: string[] = [];
+  const prepared = dropBlanks(applyLegacyKeys(env, warnings));
+  const result = schema.safeParse(prepared);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'configuration');
+      return issue.message.startsWith('is required') ? `${key} ${issue.message}` : `${key}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const parsed = result.data;
+  const problems = crossFieldProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (parsed.JIRA_BASE_URL && !parsed.JIRA_WEBHOOK_SECRET) {
+    warnings.push('JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call');
+  }
+  return {
+    config: { ...parsed, DATABASE_URL: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL, jiraEnabled: Boolean(parsed.JIRA_BASE_URL) },
+    warnings,
+  };
+}

@@ -1,0 +1,93 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The bytes exactly as received: signatures are computed over these, never over re-serialised JSON. */
+    rawBody?: Buffer;
+  }
+}
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  bodyLimit: number;
+  readiness: ReadinessCheck[];
+}
+
+/** A 400 whose message is safe to show the caller. */
+export class BadRequestError extends Error {
+  readonly statusCode = 400;
+}
+
+export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    req.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch (err) {
+      done(new BadRequestError(`body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    req.rawBody = body;
+    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  });
+  // Anything else is kept raw, so a route can still verify it and say what is wrong.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    req.rawBody = body;
+    done(null, body);
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err, url: req.routeOptions.url }, 'request failed');
+    else req.log.info({ status, code: err.code, url: req.routeOptions.url, reason: err.message }, 'request rejected');
+    void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+  app.setNotFoundHandler((_req, reply) => void reply.status(404).send({ error: 'not found' }));
+
+  app.addHook('onResponse', (req, reply, done) => {
+    if (reply.statusCode >= 400) req.log.debug({ status: reply.statusCode, url: req.routeOptions.url }, 'request answered');
+    done();
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const results = await Promise.all(
+      opts.readiness.map(async (c) => {
+        try {
+          return { name: c.name, ...(await c.check()) };
+        } catch (err) {
+          return { name: c.name, ok: false, detail: (err as Error).message };
+        }
+      }),
+    );
+    const ok = results.every((r) => r.ok);
+    return reply.status(ok ? 200 : 503).send({ ok, checks: results });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const text = await opts.metrics.registry.metrics();
+    return reply.type(opts.metrics.registry.contentType).send(text);
+  });
+
+  return app;
+}

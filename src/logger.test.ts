@@ -1,0 +1,32 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, maskPhone } from './logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { lines, logger: createLogger('info', stream) };
+}
+
+describe('logger', () => {
+  it('redacts message text, phone numbers and tokens at info', () => {
+    const { lines, logger } = capture();
+    logger.info({ text: 'my chest hurts', from: '16505551234', token: 'EAAG123', msg2: { body: 'secret body', wa_id: '16505551234' } }, 'inbound');
+    const out = lines.join('');
+    expect(out).not.toContain('chest');
+    expect(out).not.toContain('16505551234');
+    expect(out).not.toContain('EAAG123');
+    expect(out).not.toContain('secret body');
+    expect(out).toContain('[redacted]');
+  });
+
+  it('masks a phone to its last four digits', () => {
+    expect(maskPhone('+1 650-555-1234')).toBe('…1234');
+    expect(maskPhone('12')).toBe('****');
+  });
+});

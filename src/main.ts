@@ -1,0 +1,67 @@
+import dotenv from 'dotenv';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { StoreUnavailableError } from './store/open.js';
+
+/** Composition root: the only place that reads process.env and wires concrete adapters. */
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let loaded;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config.LOG_LEVEL);
+  for (const warning of warnings) logger.warn(warning);
+
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    // State is unknown after this; the queue is durable, so exiting loses nothing and a supervisor restarts us.
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+
+  let app;
+  try {
+    app = await createApp(config, logger);
+  } catch (err) {
+    const message = err instanceof StoreUnavailableError ? err.message : `could not open the store (DATABASE_URL): ${(err as Error).message}`;
+    logger.fatal({ err }, message);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    app
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  try {
+    await app.start();
+  } catch (err) {
+    logger.fatal({ err }, `could not listen on PORT ${config.PORT}: ${(err as Error).message}`);
+    process.stderr.write(`could not listen on PORT ${config.PORT}: ${(err as Error).message}\n`);
+    await app.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+await main();

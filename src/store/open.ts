@@ -1,0 +1,15 @@
+import { openSqlStore, type SqlStore } from './sql-store.js';
+
+/** Picks the adapter from DATABASE_URL (already validated by config). */
+export function openStore(url: string): SqlStore {
+  if (/^mongodb(\+srv)?:\/\//.test(url)) {
+    throw new StoreUnavailableError(
+      'DATABASE_URL: the MongoDB store is not available in this version; use sqlite:<path> or postgres://… (see README, "Stores")',
+    );
+  }
+  return openSqlStore(url);
+}
+
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}

@@ -1,0 +1,213 @@
+import { sql, type Kysely } from 'kysely';
+import { retryDelayMs } from '../core/backoff.js';
+import type { Database, JobRow, JobStatus } from './schema.js';
+import type { SqlStore } from './sql-store.js';
+
+/** A Kysely handle: the store itself or an open transaction, so enqueueing can join the caller's. */
+export type Executor = Kysely<Database>;
+
+export interface NewJob {
+  kind: string;
+  /** Conversation key: FIFO within a lane, parallel across lanes. */
+  lane: string;
+  payload: unknown;
+  /** External id of the event that caused the job (wamid, Slack event_id…); a repeat is ignored. */
+  dedupeKey?: string;
+  runAt?: number;
+  maxAttempts?: number;
+}
+
+export interface Job {
+  id: number;
+  kind: string;
+  lane: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: number;
+  lastError: string | null;
+}
+
+export interface JobFailure {
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+  /** A rate limit is not the job's fault: it does not use up an attempt. */
+  rateLimited?: boolean;
+}
+
+export type FailOutcome = { outcome: 'retry'; runAt: number } | { outcome: 'dead' } | { outcome: 'lost' };
+
+export interface DeadJob {
+  id: number;
+  kind: string;
+  lane: string;
+  attempts: number;
+  lastError: string | null;
+  finishedAt: number | null;
+}
+
+export interface Outbox {
+  enqueue(job: NewJob, tx?: Executor): Promise<{ inserted: boolean; id: number | null }>;
+  claim(workerId: string, limit: number): Promise<Job[]>;
+  complete(job: Job, workerId: string): Promise<boolean>;
+  fail(job: Job, workerId: string, failure: JobFailure): Promise<FailOutcome>;
+  /** Gives a claimed job back untouched (shutdown): it keeps its place and its attempt. */
+  release(job: Job, workerId: string): Promise<void>;
+  extendLeases(jobIds: number[], workerId: string): Promise<void>;
+  depth(): Promise<Record<JobStatus, number>>;
+  recentDead(limit: number): Promise<DeadJob[]>;
+  /** Deletes finished jobs older than the cut-off; dead jobs stay until someone looks at them. */
+  pruneDone(olderThan: number): Promise<number>;
+}
+
+export interface OutboxOptions {
+  leaseMs: number;
+  maxAttempts: number;
+  clock?: () => number;
+  random?: () => number;
+}
+
+export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
+  const { db, dialect } = store;
+  const now = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const lockClause = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+
+  const owned = (job: Job, workerId: string) =>
+    db
+      .updateTable('jobs')
+      .where('id', '=', job.id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', workerId)
+      // attempts is the fencing token: a worker whose lease expired and was re-claimed no longer matches.
+      .where('attempts', '=', job.attempts);
+
+  return {
+    async enqueue(job, tx = db) {
+      const t = now();
+      const result = await tx
+        .insertInto('jobs')
+        .values({
+          kind: job.kind,
+          lane: job.lane,
+          payload: JSON.stringify(job.payload ?? null),
+          dedupe_key: job.dedupeKey ?? null,
+          status: 'pending',
+          max_attempts: job.maxAttempts ?? options.maxAttempts,
+          run_at: job.runAt ?? t,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          created_at: t,
+          finished_at: null,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return result ? { inserted: true, id: Number(result.id) } : { inserted: false, id: null };
+    },
+
+    async claim(workerId, limit) {
+      if (limit <= 0) return [];
+      const t = now();
+      const { rows } = await sql<JobRow>`
+        UPDATE jobs
+           SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs}
+         WHERE id IN (
+           SELECT j.id FROM jobs j
+            WHERE j.id = (SELECT min(h.id) FROM jobs h WHERE h.lane = j.lane AND h.status IN ('pending', 'running'))
+              AND ((j.status = 'pending' AND j.run_at <= ${t}) OR (j.status = 'running' AND j.locked_until < ${t}))
+            ORDER BY j.id
+            LIMIT ${limit}
+            ${lockClause}
+         )
+        RETURNING *`.execute(db);
+      return rows.map(toJob).sort((a, b) => a.id - b.id);
+    },
+
+    async complete(job, workerId) {
+      const r = await owned(job, workerId)
+        .set({ status: 'done', finished_at: now(), locked_by: null, locked_until: null })
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async fail(job, workerId, failure) {
+      const t = now();
+      const spent = failure.rateLimited ? job.attempts - 1 : job.attempts;
+      const lastError = failure.message.slice(0, 2_000);
+      if (failure.retryable && spent < job.maxAttempts) {
+        const runAt = t + retryDelayMs(Math.max(1, spent), failure.retryAfterMs, random);
+        const r = await owned(job, workerId)
+          .set({ status: 'pending', attempts: spent, run_at: runAt, locked_by: null, locked_until: null, last_error: lastError })
+          .executeTakeFirst();
+        return Number(r.numUpdatedRows) === 1 ? { outcome: 'retry', runAt } : { outcome: 'lost' };
+      }
+      const r = await owned(job, workerId)
+        .set({ status: 'dead', finished_at: t, locked_by: null, locked_until: null, last_error: lastError })
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1 ? { outcome: 'dead' } : { outcome: 'lost' };
+    },
+
+    async release(job, workerId) {
+      await owned(job, workerId)
+        .set({ status: 'pending', attempts: job.attempts - 1, locked_by: null, locked_until: null })
+        .execute();
+    },
+
+    async extendLeases(jobIds, workerId) {
+      if (jobIds.length === 0) return;
+      await db
+        .updateTable('jobs')
+        .set({ locked_until: now() + options.leaseMs })
+        .where('id', 'in', jobIds)
+        .where('status', '=', 'running')
+        .where('locked_by', '=', workerId)
+        .execute();
+    },
+
+    async depth() {
+      const rows = await db.selectFrom('jobs').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const out: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0 };
+      for (const r of rows) out[r.status] = Number(r.n);
+      return out;
+    },
+
+    async recentDead(limit) {
+      const rows = await db
+        .selectFrom('jobs')
+        .select(['id', 'kind', 'lane', 'attempts', 'last_error', 'finished_at'])
+        .where('status', '=', 'dead')
+        .orderBy('finished_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        kind: r.kind,
+        lane: r.lane,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        finishedAt: r.finished_at,
+      }));
+    },
+
+    async pruneDone(olderThan) {
+      const r = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', olderThan).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    lane: row.lane,
+    payload: JSON.parse(row.payload) as unknown,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    createdAt: Number(row.created_at),
+    lastError: row.last_error,
+  };
+}

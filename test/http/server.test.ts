@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+
+function build(readyOk = true) {
+  const app = createHttpServer({
+    logger: createLogger('silent'),
+    metrics: createMetrics(),
+    bodyLimit: 1024,
+    readiness: [{ name: 'store', check: async () => ({ ok: readyOk, detail: readyOk ? undefined : 'migrations not applied' }) }],
+  });
+  app.post('/echo', async (req) => ({ raw: req.rawBody?.toString('utf8'), parsed: req.body }));
+  return app;
+}
+
+describe('http server', () => {
+  let app: ReturnType<typeof build>;
+  afterEach(async () => app?.close());
+
+  it('keeps the exact raw bytes beside the parsed JSON', async () => {
+    app = build();
+    const body = '{"a":  "\\u00e9" }';
+    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: body });
+    expect(res.json()).toEqual({ raw: body, parsed: { a: 'é' } });
+  });
+
+  it('answers malformed JSON with a 400 and the reason', async () => {
+    app = build();
+    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatch(/^body is not valid JSON/);
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    app = build();
+    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ a: 'x'.repeat(2000) }) });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('reports readiness from its checks', async () => {
+    app = build(false);
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ ok: false, checks: [{ name: 'store', ok: false, detail: 'migrations not applied' }] });
+  });
+
+  it('serves Prometheus text', async () => {
+    app = build();
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('# TYPE switchboard_jobs_total counter');
+  });
+});

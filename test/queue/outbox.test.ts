@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeFixtures } from '../support/stores.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
+import { createOutbox, type Outbox } from '../../src/store/outbox.js';
+
+describe.each(storeFixtures)('outbox on $name', (fixture) => {
+  let created: Awaited<ReturnType<typeof fixture.create>>;
+  let store: SqlStore;
+  let outbox: Outbox;
+  let clock: number;
+  const LEASE = 30_000;
+
+  beforeEach(async () => {
+    created = await fixture.create();
+    store = created.open();
+    await store.migrate();
+    clock = 1_000_000;
+    outbox = createOutbox(store, { leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await created.drop();
+  });
+
+  it('ignores a second job with the same dedupe key', async () => {
+    const a = await outbox.enqueue({ kind: 'k', lane: 'l', payload: { n: 1 }, dedupeKey: 'wamid.1' });
+    const b = await outbox.enqueue({ kind: 'k', lane: 'l', payload: { n: 2 }, dedupeKey: 'wamid.1' });
+    expect(a.inserted).toBe(true);
+    expect(b).toEqual({ inserted: false, id: null });
+    const jobs = await outbox.claim('w', 10);
+    expect(jobs.map((j) => j.payload)).toEqual([{ n: 1 }]);
+  });
+
+  it('enqueues inside the caller’s transaction and vanishes with its rollback', async () => {
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await outbox.enqueue({ kind: 'k', lane: 'l', payload: 1, dedupeKey: 'e1' }, trx);
+        throw new Error('event not recorded');
+      }),
+    ).rejects.toThrow();
+    expect(await outbox.claim('w', 10)).toEqual([]);
+    // The key is free again: the retried delivery of the same event is accepted.
+    expect((await outbox.enqueue({ kind: 'k', lane: 'l', payload: 1, dedupeKey: 'e1' })).inserted).toBe(true);
+  });
+
+  it('hands out one job per lane at a time, in order, and lanes in parallel', async () => {
+    for (const [lane, n] of [['a', 1], ['a', 2], ['b', 1], ['a', 3], ['b', 2]] as const) {
+      await outbox.enqueue({ kind: 'k', lane, payload: n });
+    }
+    const first = await outbox.claim('w', 10);
+    expect(first.map((j) => [j.lane, j.payload])).toEqual([['a', 1], ['b', 1]]);
+    expect(await outbox.claim('w', 10)).toEqual([]);
+    await outbox.complete(first[0]!, 'w');
+    const next = await outbox.claim('w', 10);
+    expect(next.map((j) => [j.lane, j.payload])).toEqual([['a', 2]]);
+  });
+
+  it('retries with back-off, keeping the lane blocked behind the failed job', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 2 });
+    const [job] = await outbox.claim('w', 10);
+    const result = await outbox.fail(job!, 'w', { message: 'slack 500', retryable: true });
+    expect(result.outcome).toBe('retry');
+    // attempt 1, base 1 s, equal jitter with random 0.5 → 750 ms.
+    expect(result.outcome === 'retry' && result.runAt - clock).toBe(750);
+    expect(await outbox.claim('w', 10)).toEqual([]);
+    clock += 750;
+    const again = await outbox.claim('w', 10);
+    expect(again.map((j) => [j.payload, j.attempts])).toEqual([[1, 2]]);
+  });
+
+  it('waits at least the Retry-After the error carried', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [job] = await outbox.claim('w', 1);
+    const result = await outbox.fail(job!, 'w', { message: 'ratelimited', retryable: true, retryAfterMs: 30_000, rateLimited: true });
+    expect(result.outcome === 'retry' && result.runAt - clock).toBeGreaterThanOrEqual(30_000);
+    clock += 29_999;
+    expect(await outbox.claim('w', 1)).toEqual([]);
+    clock += 2_000;
+    const [back] = await outbox.claim('w', 1);
+    // A rate limit did not use up an attempt.
+    expect(back?.attempts).toBe(1);
+  });
+
+  it('dead-letters after max attempts with the reason kept, and frees the lane', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 2 });
+    for (let i = 1; i <= 3; i++) {
+      clock += 60 * 60_000;
+      const [job] = await outbox.claim('w', 1);
+      expect(job?.payload).toBe(1);
+      const r = await outbox.fail(job!, 'w', { message: `failure ${i}`, retryable: true });
+      expect(r.outcome).toBe(i < 3 ? 'retry' : 'dead');
+    }
+    const dead = await outbox.recentDead(5);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ attempts: 3, lastError: 'failure 3', lane: 'a' });
+    expect((await outbox.claim('w', 1)).map((j) => j.payload)).toEqual([2]);
+    expect(await outbox.depth()).toMatchObject({ dead: 1, running: 1, pending: 0 });
+  });
+
+  it('dead-letters a permanent failure at once', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [job] = await outbox.claim('w', 1);
+    expect((await outbox.fail(job!, 'w', { message: 'channel_not_found', retryable: false })).outcome).toBe('dead');
+  });
+
+  it('gives an expired lease to another worker and fences the old one out', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [mine] = await outbox.claim('crashed', 1);
+    clock += LEASE - 1;
+    expect(await outbox.claim('other', 1)).toEqual([]);
+    clock += 2;
+    const [theirs] = await outbox.claim('other', 1);
+    expect(theirs?.id).toBe(mine?.id);
+    expect(theirs?.attempts).toBe(2);
+    expect(await outbox.complete(mine!, 'crashed')).toBe(false);
+    expect(await outbox.complete(theirs!, 'other')).toBe(true);
+  });
+
+  it('extends the lease of a job that is still running', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [job] = await outbox.claim('w', 1);
+    clock += LEASE - 10;
+    await outbox.extendLeases([job!.id], 'w');
+    clock += LEASE - 10;
+    expect(await outbox.claim('other', 1)).toEqual([]);
+  });
+
+  it('takes a released job back without spending an attempt', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [job] = await outbox.claim('w', 1);
+    await outbox.release(job!, 'w');
+    const [again] = await outbox.claim('w2', 1);
+    expect(again?.attempts).toBe(1);
+  });
+
+  it('prunes finished jobs but keeps dead ones', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    await outbox.enqueue({ kind: 'k', lane: 'b', payload: 2 });
+    const [a, b] = await outbox.claim('w', 2);
+    await outbox.complete(a!, 'w');
+    await outbox.fail(b!, 'w', { message: 'x', retryable: false });
+    clock += 1;
+    expect(await outbox.pruneDone(clock)).toBe(1);
+    expect(await outbox.depth()).toMatchObject({ done: 0, dead: 1 });
+  });
+});

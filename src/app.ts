@@ -7,6 +7,16 @@ import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
 import { createOutbox, type Outbox } from './store/outbox.js';
 import { openStore } from './store/open.js';
 import type { SqlStore } from './store/sql-store.js';
+import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
+import { createIntake } from './intake.js';
+import { createRelayHandlers } from './relay-handlers.js';
+import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
+import { emojiToSlackName } from './slack/emoji.js';
+import { createPacer } from './slack/pacer.js';
+import { createGraphClient } from './whatsapp/cloud/graph-client.js';
+import { createCloudMedia } from './whatsapp/cloud/media.js';
+import { registerCloudWebhook } from './whatsapp/cloud/webhook-route.js';
+import type { InboundMedia } from './core/ports.js';
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
 const DONE_RETENTION_MS = 14 * 24 * 60 * 60_000;
@@ -19,6 +29,7 @@ export interface App {
   worker: Worker;
   server: FastifyInstance;
   metrics: Metrics;
+  slack: SlackChatSurface;
   /** Listens on `port` (0 picks a free one) and starts the worker; returns the bound address. */
   start(port?: number): Promise<string>;
   /** Graceful: stop taking requests, finish or give back in-flight jobs, close the store. */
@@ -41,7 +52,40 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox(store, { leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
   metrics.setQueueDepthSource(() => outbox.depth());
 
-  const handlers: Record<string, JobHandler> = {};
+  const slack = createSlackChatSurface({
+    token: config.SLACK_BOT_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+    pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
+    logger,
+  });
+  const graph =
+    config.WHATSAPP_TRANSPORT === 'cloud'
+      ? createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! })
+      : undefined;
+  const contacts = createContactStore(store.db);
+  const messageMap = createMessageMap(store.db);
+  const media: InboundMedia = graph
+    ? createCloudMedia(graph)
+    : {
+        download: () => Promise.reject(new Error('no media source for this transport')),
+      };
+  const handlers: Record<string, JobHandler> = createRelayHandlers({
+    slackChannel: config.SLACK_CHANNEL,
+    locale: config.LOCALE,
+    chat: slack,
+    contacts,
+    messages: messageMap,
+    inbound: {
+      locale: config.LOCALE,
+      mediaMaxBytes: config.MEDIA_MAX_BYTES,
+      contacts,
+      messages: messageMap,
+      effects: createEffectLog(store.db),
+      chat: slack,
+      media,
+      reactionName: emojiToSlackName,
+    },
+  });
   const worker = createWorker({
     outbox,
     handlers,
@@ -60,8 +104,21 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         return { ok: true };
       },
     },
+    {
+      name: 'slack',
+      async check() {
+        const id = await slack.identity();
+        return { ok: true, detail: `bot ${id.userId}` };
+      },
+    },
   ];
   const server = createHttpServer({ logger, metrics, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness });
+  const intake = createIntake(store.db, outbox, () => worker.notify());
+  if (config.WHATSAPP_TRANSPORT === 'cloud') {
+    registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger });
+  } else {
+    logger.warn('WHATSAPP_TRANSPORT=web: the WhatsApp Web transport is not available in this version; no WhatsApp messages will arrive');
+  }
 
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -73,9 +130,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     worker,
     server,
     metrics,
+    slack,
     async start(port = config.PORT) {
       const address = await server.listen({ port, host: '0.0.0.0' });
       worker.start();
+      // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
+      slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
       pruneTimer = setInterval(() => {
         outbox
           .pruneDone(Date.now() - DONE_RETENTION_MS)

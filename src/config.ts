@@ -99,6 +99,12 @@ const schema = z.object({
   QUEUE_LEASE_MS: positiveInt(60_000, 'a lease length in milliseconds'),
   HTTP_BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a request body limit in bytes'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to finish in-flight work on SIGTERM'),
+  MEDIA_MAX_BYTES: positiveInt(100 * 1024 * 1024, 'the largest media file relayed, in bytes'),
+  SLACK_POSTS_PER_SECOND: z.coerce
+    .number({ error: 'expected posts per second per channel, e.g. 1' })
+    .positive({ error: 'expected posts per second per channel, e.g. 1' })
+    .default(1),
+  SLACK_POST_BURST: positiveInt(3, 'how many posts per channel may go out back to back'),
 });
 
 type Parsed = z.infer<typeof schema>;

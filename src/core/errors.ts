@@ -16,6 +16,17 @@ export class BridgeError extends Error {
   }
 }
 
+/** A media file over the configured limit: shown as a notice, never retried. */
+export class MediaTooLargeError extends BridgeError {
+  constructor(
+    readonly limit: number,
+    readonly size?: number,
+  ) {
+    super(`media is ${size ?? 'more than'} bytes, over the ${limit}-byte limit`, { code: 'media_too_large', retryable: false });
+    this.name = 'MediaTooLargeError';
+  }
+}
+
 export function isBridgeError(err: unknown): err is BridgeError {
   return err instanceof BridgeError;
 }

@@ -27,9 +27,57 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+export interface ContactsTable {
+  /** The conversation key: wa_id for a person, the group id for a group. */
+  chat_id: string;
+  transport: string;
+  wa_id: string;
+  name: string | null;
+  phone: string;
+  business_number: string | null;
+  photo_url: string | null;
+  is_group: number;
+  slack_channel: string | null;
+  card_ts: string | null;
+  last_inbound_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageMapTable {
+  wa_message_id: string;
+  chat_id: string;
+  direction: 'in' | 'out';
+  slack_channel: string;
+  slack_ts: string;
+  excerpt: string | null;
+  status: string | null;
+  status_at: number | null;
+  status_error: string | null;
+  created_at: number;
+}
+
+export interface MessageStatusesTable {
+  wa_message_id: string;
+  status: string;
+  at: number;
+  recipient: string | null;
+  errors: string | null;
+}
+
+export interface EffectsTable {
+  key: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
+  contacts: ContactsTable;
+  message_map: MessageMapTable;
+  message_statuses: MessageStatusesTable;
+  effects: EffectsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { createFakeSlack } from '../fakes/slack.js';
 import { testEnv } from '../support/env.js';
 
 // Resolved here, not in the child: the child runs in a scratch directory with no node_modules.
@@ -60,13 +61,18 @@ describe('the service process', () => {
   it('reads a .env file, serves health, readiness and metrics on the embedded store, and stops cleanly on SIGTERM', async () => {
     const cwd = workdir();
     const { writeFileSync, existsSync } = await import('node:fs');
+    const slack = await createFakeSlack({ channels: [{ id: 'C0123456789', name: 'support' }] });
+    onTestFinished(() => slack.close());
     writeFileSync(
       join(cwd, '.env'),
-      Object.entries(testEnv({ PORT: '0', LOG_LEVEL: 'info' }))
+      Object.entries(testEnv({ PORT: '0', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url }))
         .map(([k, v]) => `${k}=${v}`)
         .join('\n'),
     );
     const child = startService({}, cwd);
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
     const { out, exited } = collect(child);
     const line = await waitFor(() => out.stdout.split('\n').find((l) => l.includes('switchboard listening')), 'the listening line');
     const { address } = JSON.parse(line) as { address: string };
@@ -75,7 +81,7 @@ describe('the service process', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ok: true, checks: [{ name: 'store', ok: true }] });
+    expect(await ready.json()).toMatchObject({ ok: true, checks: [{ name: 'store', ok: true }, { name: 'slack', ok: true }] });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('switchboard_queue_depth{status="pending"} 0');
     expect(metrics).toContain('process_resident_memory_bytes');

@@ -43,4 +43,63 @@ export const migrations: Migration[] = [
       await sql`CREATE INDEX jobs_finished ON jobs (finished_at) WHERE status = 'done'`.execute(db);
     },
   },
+  {
+    version: 2,
+    name: 'contacts, message map, side-effect log',
+    async up(db) {
+      await db.schema
+        .createTable('contacts')
+        .addColumn('chat_id', 'text', (c) => c.primaryKey())
+        .addColumn('transport', 'text', (c) => c.notNull())
+        .addColumn('wa_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('phone', 'text', (c) => c.notNull())
+        .addColumn('business_number', 'text')
+        .addColumn('photo_url', 'text')
+        .addColumn('is_group', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('slack_channel', 'text')
+        .addColumn('card_ts', 'text')
+        .addColumn('last_inbound_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // One card per contact, and no card shared by two contacts.
+      await db.schema.createIndex('contacts_card').unique().on('contacts').columns(['slack_channel', 'card_ts']).execute();
+
+      await db.schema
+        .createTable('message_map')
+        .addColumn('wa_message_id', 'text', (c) => c.primaryKey())
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('slack_channel', 'text', (c) => c.notNull())
+        .addColumn('slack_ts', 'text', (c) => c.notNull())
+        .addColumn('excerpt', 'text')
+        .addColumn('status', 'text')
+        .addColumn('status_at', 'bigint')
+        .addColumn('status_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('message_map_slack').on('message_map').columns(['slack_channel', 'slack_ts']).execute();
+
+      // Delivery statuses as they arrive, kept even before the message they belong to is known.
+      await db.schema
+        .createTable('message_statuses')
+        .addColumn('wa_message_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('recipient', 'text')
+        .addColumn('errors', 'text')
+        .addPrimaryKeyConstraint('message_statuses_pk', ['wa_message_id', 'status'])
+        .execute();
+
+      // Results of side effects (Slack ts, file ids…) keyed by what caused them, so a retried
+      // job finds its work done instead of repeating it.
+      await db.schema
+        .createTable('effects')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

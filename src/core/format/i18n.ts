@@ -1,0 +1,196 @@
+import type { MediaKind } from '../model.js';
+import { formatBytes } from './locale-format.js';
+
+/**
+ * Every text the bridge writes itself, per locale. Each locale is typed as `Messages`, so a
+ * key missing from (or added to only) one locale does not compile.
+ *
+ * Texts are plain: no `&`, `<` or `>`, so they are safe in mrkdwn as they are. Parameters are
+ * inserted verbatim: text that came from WhatsApp must be escaped by the caller first
+ * (describeContent does).
+ */
+export const LOCALES = ['en', 'pt-BR'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}
+
+/** WhatsApp Cloud API error codes the bridge explains in words; others get a generic line. */
+export const EXPLAINED_ERROR_CODES = [131047, 131026, 130429, 131056, 131052, 131053] as const;
+
+export interface Messages {
+  // Contact card
+  name: string;
+  phone: string;
+  whatsappNumber: string;
+  ticket: string;
+  sla: string;
+  noTicketYet: string;
+  openInWhatsApp: string;
+  unknownName: string;
+  slaRemaining(p: { time: string }): string;
+  slaBreached: string;
+  // Inbound notices
+  mediaKind(kind: MediaKind): string;
+  mediaTooLarge(p: { size?: number; limit: number }): string;
+  mediaFetchFailed: string;
+  unsupportedMessage(p: { type?: string }): string;
+  systemMessage: string;
+  numberChanged(p: { newNumber: string }): string;
+  location: string;
+  openMap: string;
+  sharedContacts(p: { count: number }): string;
+  email: string;
+  organization: string;
+  buttonReply: string;
+  listReply: string;
+  quickReply: string;
+  reacted(p: { emoji: string }): string;
+  reactionRemoved: string;
+  replyingTo: string;
+  messageNotFound: string;
+  forwarded: string;
+  frequentlyForwarded: string;
+  part(p: { index: number; total: number }): string;
+  couldNotShow(p: { reason: string }): string;
+  // Outbound delivery (later features)
+  deliveryFailed: string;
+  deliveryError(p: { code: number }): string;
+  sentFromPhone: string;
+  internalNote: string;
+}
+
+const en: Messages = {
+  name: 'Name',
+  phone: 'Phone',
+  whatsappNumber: 'WhatsApp number',
+  ticket: 'Ticket',
+  sla: 'SLA',
+  noTicketYet: 'No ticket yet',
+  openInWhatsApp: 'Open in WhatsApp',
+  unknownName: 'Unknown',
+  slaRemaining: ({ time }) => `${time} left`,
+  slaBreached: 'SLA breached',
+  mediaKind: (kind) =>
+    ({ image: 'Image', video: 'Video', audio: 'Audio', voice: 'Voice message', document: 'Document', sticker: 'Sticker' })[kind],
+  mediaTooLarge: ({ size, limit }) =>
+    `The file is too large to forward (${size ? `${formatBytes('en', size)}; ` : ''}the limit is ${formatBytes('en', limit)}).`,
+  mediaFetchFailed: 'The media could not be downloaded from WhatsApp. Ask the contact to send it again.',
+  unsupportedMessage: ({ type }) =>
+    `Unsupported message type${type ? ` (${type})` : ''}. Ask the contact to send it another way.`,
+  systemMessage: 'WhatsApp notice',
+  numberChanged: ({ newNumber }) => `The contact changed their number to ${newNumber}.`,
+  location: 'Location',
+  openMap: 'Open map',
+  sharedContacts: ({ count }) => (count === 1 ? 'Shared a contact' : `Shared ${count} contacts`),
+  email: 'Email',
+  organization: 'Company',
+  buttonReply: 'Button reply',
+  listReply: 'List reply',
+  quickReply: 'Quick reply',
+  reacted: ({ emoji }) => `reacted ${emoji} to a message`,
+  reactionRemoved: 'removed a reaction',
+  replyingTo: 'replying to',
+  messageNotFound: '(message not found)',
+  forwarded: 'Forwarded',
+  frequentlyForwarded: 'Forwarded many times',
+  part: ({ index, total }) => `part ${index}/${total}`,
+  couldNotShow: ({ reason }) => `A WhatsApp message from this contact could not be shown here (${reason}). It is kept in the dead-letter queue; see /admin.`,
+  deliveryFailed: 'Not delivered',
+  deliveryError: ({ code }) => {
+    switch (code) {
+      case 131047:
+        return 'More than 24 hours have passed since the contact last wrote, so WhatsApp only accepts an approved template until they reply.';
+      case 131026:
+        return 'The message could not be delivered: the number may not be on WhatsApp, or the contact may need to update the app.';
+      case 130429:
+        return "WhatsApp's sending limit for this number was reached. Try again in a few minutes.";
+      case 131056:
+        return 'Too many messages were sent to this contact in a short time. Wait a little before sending again.';
+      case 131052:
+        return 'WhatsApp could not download the media the contact sent.';
+      case 131053:
+        return 'The file could not be uploaded to WhatsApp. Its type may not be supported, or it may be too large.';
+      default:
+        return `WhatsApp returned error ${code}.`;
+    }
+  },
+  sentFromPhone: 'Sent from the phone',
+  internalNote: 'Internal note: not sent to WhatsApp',
+};
+
+const ptBR: Messages = {
+  name: 'Nome',
+  phone: 'Telefone',
+  whatsappNumber: 'Número do WhatsApp',
+  ticket: 'Chamado',
+  sla: 'SLA',
+  noTicketYet: 'Ainda sem chamado',
+  openInWhatsApp: 'Abrir no WhatsApp',
+  unknownName: 'Desconhecido',
+  slaRemaining: ({ time }) => `faltam ${time}`,
+  slaBreached: 'SLA estourado',
+  mediaKind: (kind) =>
+    ({ image: 'Imagem', video: 'Vídeo', audio: 'Áudio', voice: 'Mensagem de voz', document: 'Documento', sticker: 'Figurinha' })[kind],
+  mediaTooLarge: ({ size, limit }) =>
+    `O arquivo é grande demais para ser encaminhado (${size ? `${formatBytes('pt-BR', size)}; ` : ''}o limite é ${formatBytes('pt-BR', limit)}).`,
+  mediaFetchFailed: 'Não foi possível baixar a mídia do WhatsApp. Peça ao contato para enviar de novo.',
+  unsupportedMessage: ({ type }) =>
+    `Tipo de mensagem não suportado${type ? ` (${type})` : ''}. Peça ao contato para enviar de outra forma.`,
+  systemMessage: 'Aviso do WhatsApp',
+  numberChanged: ({ newNumber }) => `O contato mudou o número para ${newNumber}.`,
+  location: 'Localização',
+  openMap: 'Abrir mapa',
+  sharedContacts: ({ count }) => (count === 1 ? 'Compartilhou um contato' : `Compartilhou ${count} contatos`),
+  email: 'E-mail',
+  organization: 'Empresa',
+  buttonReply: 'Resposta de botão',
+  listReply: 'Resposta de lista',
+  quickReply: 'Resposta rápida',
+  reacted: ({ emoji }) => `reagiu com ${emoji} a uma mensagem`,
+  reactionRemoved: 'removeu uma reação',
+  replyingTo: 'em resposta a',
+  messageNotFound: '(mensagem não encontrada)',
+  forwarded: 'Encaminhada',
+  frequentlyForwarded: 'Encaminhada com frequência',
+  part: ({ index, total }) => `parte ${index}/${total}`,
+  couldNotShow: ({ reason }) => `Uma mensagem do WhatsApp deste contato não pôde ser exibida aqui (${reason}). Ela ficou guardada na fila de falhas; veja /admin.`,
+  deliveryFailed: 'Não entregue',
+  deliveryError: ({ code }) => {
+    switch (code) {
+      case 131047:
+        return 'Já se passaram mais de 24 horas desde a última mensagem do contato, então o WhatsApp só aceita um modelo de mensagem aprovado até ele responder.';
+      case 131026:
+        return 'Não foi possível entregar a mensagem: o número pode não ter WhatsApp, ou o contato precisa atualizar o aplicativo.';
+      case 130429:
+        return 'O limite de envio do WhatsApp para este número foi atingido. Tente de novo em alguns minutos.';
+      case 131056:
+        return 'Foram enviadas muitas mensagens para este contato em pouco tempo. Aguarde um pouco antes de enviar de novo.';
+      case 131052:
+        return 'O WhatsApp não conseguiu baixar a mídia enviada pelo contato.';
+      case 131053:
+        return 'Não foi possível enviar o arquivo para o WhatsApp. O formato pode não ser suportado, ou o arquivo é grande demais.';
+      default:
+        return `O WhatsApp retornou o erro ${code}.`;
+    }
+  },
+  sentFromPhone: 'Enviada pelo celular',
+  internalNote: 'Nota interna: não enviada ao WhatsApp',
+};
+
+const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;
+
+export function messages(locale: Locale): Messages {
+  return CATALOG[locale];
+}
+
+type ParamsOf<K extends keyof Messages> = Messages[K] extends (arg: infer P) => string ? [P] : [];
+
+/** `t('pt-BR', 'part', { index: 2, total: 3 })`, `t('en', 'openMap')`: the same texts, by key. */
+export function t<K extends keyof Messages>(locale: Locale, key: K, ...params: ParamsOf<K>): string {
+  const entry: unknown = messages(locale)[key];
+  if (typeof entry === 'function') return String((entry as (arg: unknown) => unknown)(params[0]));
+  return String(entry);
+}

@@ -1,0 +1,182 @@
+/**
+ * The normalised WhatsApp model: every transport (Cloud API webhooks now, WhatsApp Web via
+ * Baileys later) turns what it receives into these shapes, so nothing past the adapters
+ * knows which transport a message came from.
+ */
+
+export type WhatsAppTransportKind = 'cloud' | 'web';
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
+
+export interface TextContent {
+  kind: 'text';
+  body: string;
+}
+
+export interface MediaContent {
+  kind: 'media';
+  mediaKind: MediaKind;
+  /** Cloud API media id (valid for 7 days) or the transport's own handle. */
+  mediaId: string;
+  mimeType: string;
+  caption?: string;
+  fileName?: string;
+  /** Base64 SHA-256 of the file as WhatsApp reports it, to check a download. */
+  sha256?: string;
+  /** Stickers only. */
+  animated?: boolean;
+}
+
+export interface LocationContent {
+  kind: 'location';
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+  url?: string;
+}
+
+export interface SharedContactPhone {
+  /** As written in the vCard: free text, not necessarily E.164. */
+  phone: string;
+  type?: string;
+  /** Present when WhatsApp knows the number has an account. */
+  waId?: string;
+}
+
+export interface SharedContact {
+  name: string;
+  phones: SharedContactPhone[];
+  emails?: string[];
+  org?: string;
+}
+
+export interface ContactsContent {
+  kind: 'contacts';
+  contacts: SharedContact[];
+}
+
+export type InteractiveReplyKind = 'button' | 'list' | 'quick_reply';
+
+export interface InteractiveContent {
+  kind: 'interactive';
+  replyKind: InteractiveReplyKind;
+  /** The button / row id our own outbound message set, when there is one. */
+  id?: string;
+  title: string;
+  description?: string;
+}
+
+export interface ReactionContent {
+  kind: 'reaction';
+  /** The message reacted to. */
+  targetId: string;
+  /** Empty string: the contact removed their reaction. */
+  emoji: string;
+}
+
+export interface UnsupportedContent {
+  kind: 'unsupported';
+  /** The transport's type name or error title, for the notice and the logs. */
+  reason?: string;
+}
+
+export interface SystemContent {
+  kind: 'system';
+  /** WhatsApp's own wording, e.g. "User A changed from +1… to +1…". */
+  description: string;
+}
+
+// Edits and deletions ("revoke") come later as their own kinds, pointing at a target id.
+export type Content =
+  | TextContent
+  | MediaContent
+  | LocationContent
+  | ContactsContent
+  | InteractiveContent
+  | ReactionContent
+  | UnsupportedContent
+  | SystemContent;
+
+export type ContentKind = Content['kind'];
+
+export interface InboundMessage {
+  /** External id: the wamid on Cloud API, the message key id on WhatsApp Web. Unique per transport. */
+  id: string;
+  transport: WhatsAppTransportKind;
+  /** The conversation: the contact's wa_id for a one-to-one chat, or the group's id. */
+  chatId: string;
+  /** Display number of our business line the message came in on (digits). */
+  businessNumber: string;
+  sender: { waId: string; name?: string };
+  /** Epoch milliseconds (Cloud API sends seconds; adapters convert). */
+  timestamp: number;
+  replyTo?: { id: string; from?: string };
+  forwarded?: boolean;
+  /** WhatsApp's "forwarded many times" flag. */
+  frequentlyForwarded?: boolean;
+  content: Content;
+}
+
+export interface Contact {
+  waId: string;
+  name?: string;
+  /** E.164 digits, no "+". */
+  phone: string;
+  photoUrl?: string;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusError {
+  code: number;
+  title: string;
+  message?: string;
+  details?: string;
+}
+
+export interface StatusUpdate {
+  /** The outbound message's wamid. */
+  messageId: string;
+  status: DeliveryStatus;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  /** wa_id of the recipient. */
+  recipient: string;
+  errors?: StatusError[];
+}
+
+/**
+ * Order in which delivery states may replace each other. Meta does not guarantee the order
+ * of status webhooks, so the stored state only ever moves up this ladder:
+ *
+ *   sent (1) < delivered (2) < failed (3) < read (4)
+ *
+ * - `failed` outranks `sent` and `delivered`: a failure needs someone to act (send a
+ *   template, check the number), so a late or out-of-order `sent`/`delivered` must not hide it.
+ * - `read` outranks `failed`: only the recipient's phone emits a read receipt, so it proves
+ *   the message arrived whatever was reported before.
+ * - Equal ranks do not replace each other, which makes re-delivered webhooks no-ops.
+ */
+export function statusRank(status: DeliveryStatus): number {
+  switch (status) {
+    case 'sent':
+      return 1;
+    case 'delivered':
+      return 2;
+    case 'failed':
+      return 3;
+    case 'read':
+      return 4;
+  }
+}
+
+/** True when `next` should replace `current` (no current state: always). */
+export function isStatusUpgrade(current: DeliveryStatus | undefined, next: DeliveryStatus): boolean {
+  return current === undefined || statusRank(next) > statusRank(current);
+}
+
+/** The state to keep after seeing `next`. */
+export function mergeStatus(current: DeliveryStatus | undefined, next: DeliveryStatus): DeliveryStatus {
+  return isStatusUpgrade(current, next) ? next : (current ?? next);
+}

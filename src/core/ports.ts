@@ -1,0 +1,111 @@
+import type { DeliveryStatus, StatusUpdate, WhatsAppTransportKind } from './model.js';
+
+/** What the relay knows about a conversation. */
+export interface ContactRecord {
+  chatId: string;
+  transport: WhatsAppTransportKind;
+  waId: string;
+  name?: string;
+  phone: string;
+  businessNumber?: string;
+  photoUrl?: string;
+  isGroup: boolean;
+  slackChannel?: string;
+  cardTs?: string;
+  lastInboundAt?: number;
+}
+
+export interface ContactStore {
+  get(chatId: string): Promise<ContactRecord | undefined>;
+  /** Creates or refreshes what the transport told us (name, photo…); never touches the card. */
+  upsert(contact: Omit<ContactRecord, 'slackChannel' | 'cardTs'>): Promise<ContactRecord>;
+  setCard(chatId: string, slackChannel: string, cardTs: string): Promise<void>;
+  findByCard(slackChannel: string, cardTs: string): Promise<ContactRecord | undefined>;
+}
+
+export interface MessageLink {
+  waMessageId: string;
+  chatId: string;
+  direction: 'in' | 'out';
+  slackChannel: string;
+  slackTs: string;
+  excerpt?: string;
+  status?: DeliveryStatus;
+  statusError?: string;
+}
+
+export interface MessageMap {
+  link(link: Omit<MessageLink, 'status' | 'statusError'>): Promise<void>;
+  byWaId(waMessageId: string): Promise<MessageLink | undefined>;
+  bySlackTs(slackChannel: string, slackTs: string): Promise<MessageLink | undefined>;
+  /** Records a status webhook; returns the message's state afterwards (never downgraded). */
+  recordStatus(update: StatusUpdate): Promise<{ status: DeliveryStatus; changed: boolean; link?: MessageLink }>;
+}
+
+/** Results of side effects keyed by their cause, so a retried job does not repeat them. */
+export interface EffectLog {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string): Promise<void>;
+}
+
+/** Someone a Slack message is shown as (needs chat:write.customize). */
+export interface PostAs {
+  username: string;
+  iconUrl?: string;
+  iconEmoji?: string;
+}
+
+export interface SlackBlock {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface PostMessage {
+  channel: string;
+  threadTs?: string;
+  text: string;
+  blocks?: SlackBlock[];
+  as?: PostAs;
+  metadata?: { eventType: string; payload: Record<string, string | number | boolean> };
+}
+
+export interface FileUpload {
+  channel: string;
+  threadTs: string;
+  fileName: string;
+  title?: string;
+  /** Bytes: Slack needs the length before the upload starts. */
+  length: number;
+  data: AsyncIterable<Uint8Array> | Uint8Array;
+  initialComment?: string;
+}
+
+/** The Slack side, as the relay needs it. */
+export interface ChatSurface {
+  /** Whether posts can carry a username and icon (chat:write.customize). */
+  canPostAs(): boolean;
+  postMessage(message: PostMessage): Promise<{ ts: string }>;
+  updateMessage(message: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
+  addReaction(channel: string, ts: string, name: string): Promise<void>;
+  removeReaction(channel: string, ts: string, name: string): Promise<void>;
+  uploadFile(upload: FileUpload): Promise<{ fileId: string }>;
+}
+
+/** A media file from WhatsApp, ready to be streamed. */
+export interface MediaDownload {
+  mimeType: string;
+  size: number;
+  fileName?: string;
+  data: AsyncIterable<Uint8Array> | Uint8Array;
+}
+
+export interface InboundMedia {
+  /** Streams the media; throws BridgeError `media_too_large` when it is bigger than maxBytes. */
+  download(mediaId: string, maxBytes: number): Promise<MediaDownload>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export type { WhatsAppTransportKind };

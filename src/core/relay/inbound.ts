@@ -1,0 +1,227 @@
+import { isBridgeError, MediaTooLargeError } from '../errors.js';
+import { messages, type Locale } from '../format/i18n.js';
+import { formatDateTime } from '../format/locale-format.js';
+import { planSlackMessages } from '../format/split.js';
+import { describeContent } from '../format/whatsapp-content.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { InboundMessage, MediaContent, ReactionContent } from '../model.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, SlackBlock } from '../ports.js';
+import { contactCard } from './card.js';
+
+/** What a transport told us about the sender alongside a message. */
+export interface InboundContactInfo {
+  waId: string;
+  name?: string;
+  /** Display number of our line the message came in on. */
+  businessNumber: string;
+  photoUrl?: string;
+}
+
+export interface InboundEnvelope {
+  message: InboundMessage;
+  contact: InboundContactInfo;
+}
+
+export interface InboundDeps {
+  channel: string;
+  locale: Locale;
+  mediaMaxBytes: number;
+  contacts: ContactStore;
+  messages: MessageMap;
+  effects: EffectLog;
+  chat: ChatSurface;
+  media: InboundMedia;
+  /** Unicode emoji → Slack reaction name, undefined when Slack has none. */
+  reactionName(emoji: string): string | undefined;
+}
+
+/** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
+export const MESSAGE_EVENT_TYPE = 'switchboard_whatsapp_message';
+const EXCERPT_MAX = 200;
+const DEFAULT_AVATAR = ':bust_in_silhouette:';
+
+/**
+ * Shows one WhatsApp message in the contact's thread, creating the contact card first when
+ * needed. Runs inside the contact's queue lane, so one contact's jobs never overlap. Every post
+ * is recorded in the effect log under the message id, so a retry skips what was done.
+ */
+export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps): Promise<void> {
+  const contact = await ensureCard(envelope, deps);
+  const { message } = envelope;
+  const cardTs = contact.cardTs!;
+  switch (message.content.kind) {
+    case 'reaction':
+      return relayReaction(message, message.content, contact, deps);
+    case 'media':
+      return relayMedia(message, message.content, contact, deps);
+    default:
+      return postInThread(message, describeContent(message.content, deps.locale), contact, cardTs, deps);
+  }
+}
+
+/** Creates (once) or refreshes the contact card; the contact row is upserted first. */
+export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): Promise<ContactRecord> {
+  const { message, contact: info } = envelope;
+  const before = await deps.contacts.get(message.chatId);
+  const contact = await deps.contacts.upsert({
+    chatId: message.chatId,
+    transport: message.transport,
+    waId: info.waId,
+    name: info.name,
+    phone: info.waId,
+    businessNumber: info.businessNumber || undefined,
+    photoUrl: info.photoUrl,
+    isGroup: message.chatId !== info.waId,
+    lastInboundAt: message.timestamp,
+  });
+  if (contact.cardTs && contact.slackChannel) {
+    const changed = before && (before.name !== contact.name || before.photoUrl !== contact.photoUrl);
+    if (changed) await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale) });
+    return contact;
+  }
+  const key = `card:${contact.chatId}`;
+  let ts = await deps.effects.get(key);
+  if (!ts) {
+    ({ ts } = await deps.chat.postMessage({
+      channel: deps.channel,
+      ...contactCard(contact, deps.locale),
+      metadata: { eventType: 'switchboard_contact_card', payload: { chat_id: contact.chatId } },
+    }));
+    await deps.effects.put(key, ts);
+  }
+  await deps.contacts.setCard(contact.chatId, deps.channel, ts);
+  return { ...contact, slackChannel: deps.channel, cardTs: ts };
+}
+
+function authorOf(contact: ContactRecord, envelope: InboundMessage, locale: Locale): PostAs {
+  const name = (contact.isGroup ? envelope.sender.name : contact.name)?.trim() || messages(locale).unknownName;
+  return contact.photoUrl && !contact.isGroup ? { username: name, iconUrl: contact.photoUrl } : { username: name, iconEmoji: DEFAULT_AVATAR };
+}
+
+/** `<!date^…>` renders in each reader's own time zone; the fallback is for clients that cannot. */
+function sentAt(epochMs: number, locale: Locale): string {
+  const seconds = Math.floor(epochMs / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${formatDateTime(locale, epochMs)}>`;
+}
+
+async function replyQuote(message: InboundMessage, deps: InboundDeps): Promise<string | undefined> {
+  if (!message.replyTo) return undefined;
+  const m = messages(deps.locale);
+  const target = await deps.messages.byWaId(message.replyTo.id);
+  const quoted = target?.excerpt ?? m.messageNotFound;
+  return `> _${m.replyingTo}:_ ${quoted.replace(/\n/g, '\n> ')}`;
+}
+
+async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
+  const m = messages(deps.locale);
+  const author = authorOf(contact, message, deps.locale);
+  const customised = deps.chat.canPostAs();
+  const quote = await replyQuote(message, deps);
+  const byline = customised ? '' : `*${escapeMrkdwn(author.username)}:* `;
+  const full = [quote, byline + body].filter(Boolean).join('\n');
+  const plan = planSlackMessages(full);
+  let firstTs: string | undefined;
+  for (const [i, sections] of plan.entries()) {
+    const key = `post:${message.id}:${i}`;
+    let ts = await deps.effects.get(key);
+    if (!ts) {
+      const context = [sentAt(message.timestamp, deps.locale)];
+      if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
+      else if (message.forwarded) context.push(m.forwarded);
+      if (plan.length > 1) context.push(m.part({ index: i + 1, total: plan.length }));
+      const blocks: SlackBlock[] = [
+        ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+        { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+      ];
+      ({ ts } = await deps.chat.postMessage({
+        channel: contact.slackChannel ?? deps.channel,
+        threadTs: cardTs,
+        text: sections.join('\n'),
+        blocks,
+        as: customised ? author : undefined,
+        metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
+      }));
+      await deps.effects.put(key, ts);
+    }
+    firstTs ??= ts;
+  }
+  await deps.messages.link({
+    waMessageId: message.id,
+    chatId: contact.chatId,
+    direction: 'in',
+    slackChannel: contact.slackChannel ?? deps.channel,
+    slackTs: firstTs!,
+    excerpt: excerpt(body),
+  });
+}
+
+function excerpt(mrkdwn: string): string {
+  const flat = mrkdwn.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= EXCERPT_MAX ? flat : `${chars.slice(0, EXCERPT_MAX - 1).join('')}…`;
+}
+
+async function relayReaction(message: InboundMessage, content: ReactionContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
+  const target = await deps.messages.byWaId(content.targetId);
+  const previousKey = `reaction:${contact.chatId}:${content.targetId}`;
+  const name = content.emoji ? deps.reactionName(content.emoji) : undefined;
+  if (target && (name || content.emoji === '')) {
+    // WhatsApp keeps one reaction per person per message: a new one replaces the old.
+    const previous = await deps.effects.get(previousKey);
+    if (previous && previous !== name) await deps.chat.removeReaction(target.slackChannel, target.slackTs, previous);
+    if (name) await deps.chat.addReaction(target.slackChannel, target.slackTs, name);
+    await deps.effects.put(previousKey, name ?? '');
+    if (name || previous) return;
+  }
+  // Target unknown (or an emoji Slack lacks): say it in words instead.
+  await postInThread(message, describeContent(content, deps.locale), contact, contact.cardTs!, deps);
+}
+
+async function relayMedia(message: InboundMessage, content: MediaContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
+  const m = messages(deps.locale);
+  const key = `upload:${message.id}`;
+  if (await deps.effects.get(key)) return;
+  const author = authorOf(contact, message, deps.locale).username;
+  const description = describeContent(content, deps.locale);
+  let download;
+  try {
+    download = await deps.media.download(content.mediaId, deps.mediaMaxBytes);
+  } catch (err) {
+    if (isBridgeError(err) && err.code === 'media_too_large') {
+      const size = err instanceof MediaTooLargeError ? err.size : undefined;
+      const notice = m.mediaTooLarge({ size, limit: deps.mediaMaxBytes });
+      return postInThread(message, `${description}\n:warning: ${notice}`, contact, contact.cardTs!, deps);
+    }
+    if (isBridgeError(err) && err.retryable) throw err;
+    return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, contact.cardTs!, deps);
+  }
+  const { fileId } = await deps.chat.uploadFile({
+    channel: contact.slackChannel ?? deps.channel,
+    threadTs: contact.cardTs!,
+    fileName: download.fileName ?? content.fileName ?? defaultFileName(content, download.mimeType),
+    title: content.fileName ?? m.mediaKind(content.mediaKind),
+    length: download.size,
+    data: download.data,
+    initialComment: `*${escapeMrkdwn(author)}* · ${sentAt(message.timestamp, deps.locale)}\n${description}`,
+  });
+  await deps.effects.put(key, fileId);
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'audio/amr': 'amr',
+  'application/pdf': 'pdf',
+};
+
+function defaultFileName(content: MediaContent, mimeType: string): string {
+  const ext = EXTENSIONS[mimeType.split(';')[0]!.trim()] ?? 'bin';
+  return `${content.mediaKind}-${content.mediaId}.${ext}`;
+}

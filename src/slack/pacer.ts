@@ -1,0 +1,66 @@
+export interface PacerOptions {
+  /** Sustained posts per second per channel (Slack: about 1). */
+  perSecond: number;
+  /** Posts allowed back to back before pacing starts. */
+  burst: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Pacer {
+  /** Resolves when a post to `key` may go out. */
+  acquire(key: string): Promise<void>;
+  /** Holds every post to `key` for `ms` (a 429's Retry-After applies to the whole channel). */
+  pause(key: string, ms: number): void;
+  pausedUntil(key: string): number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+  pausedUntil: number;
+}
+
+/** Token bucket per key: Slack's chat.postMessage allows ~1 message/s per channel with short bursts. */
+export function createPacer(opts: PacerOptions): Pacer {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const buckets = new Map<string, Bucket>();
+
+  const bucket = (key: string): Bucket => {
+    let b = buckets.get(key);
+    if (!b) {
+      b = { tokens: opts.burst, at: now(), pausedUntil: 0 };
+      buckets.set(key, b);
+    }
+    const t = now();
+    b.tokens = Math.min(opts.burst, b.tokens + ((t - b.at) / 1000) * opts.perSecond);
+    b.at = t;
+    return b;
+  };
+
+  return {
+    async acquire(key) {
+      for (;;) {
+        const b = bucket(key);
+        const t = now();
+        if (b.pausedUntil > t) {
+          await sleep(b.pausedUntil - t);
+          continue;
+        }
+        if (b.tokens >= 1) {
+          b.tokens -= 1;
+          return;
+        }
+        await sleep(Math.ceil(((1 - b.tokens) / opts.perSecond) * 1000));
+      }
+    },
+    pause(key, ms) {
+      const b = bucket(key);
+      b.pausedUntil = Math.max(b.pausedUntil, now() + ms);
+      // After a pause, start gently rather than with a full burst.
+      b.tokens = Math.min(b.tokens, 1);
+    },
+    pausedUntil: (key) => buckets.get(key)?.pausedUntil ?? 0,
+  };
+}

@@ -1,0 +1,129 @@
+import type { Content, DeliveryStatus, InboundMessage, MediaKind, StatusUpdate } from '../../core/model.js';
+import type { InboundEnvelope } from '../../core/relay/inbound.js';
+import type { CloudMessage, CloudStatus, CloudWebhook } from './payload.js';
+
+export interface NormalisedWebhook {
+  messages: InboundEnvelope[];
+  statuses: StatusUpdate[];
+  /** Changes that are not message notifications (account updates, template reviews…). */
+  ignoredFields: string[];
+}
+
+const MEDIA_TYPES: Record<string, MediaKind> = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
+const STATUSES = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'failed']);
+
+export function normaliseCloudWebhook(payload: CloudWebhook): NormalisedWebhook {
+  const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [] };
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      if (change.field !== 'messages') {
+        out.ignoredFields.push(change.field);
+        continue;
+      }
+      const { value } = change;
+      const businessNumber = value.metadata?.display_phone_number ?? '';
+            const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+      for (const m of value.messages ?? []) {
+        const message = toInbound(m, businessNumber);
+        out.messages.push({ message, contact: { waId: m.from, name: names.get(m.from), businessNumber } });
+      }
+      for (const s of value.statuses ?? []) {
+        const status = toStatus(s);
+        if (status) out.statuses.push(status);
+      }
+    }
+  }
+  // Meta does not promise order; within one delivery, show messages in the order they were sent.
+  out.messages.sort((a, b) => a.message.timestamp - b.message.timestamp);
+  return out;
+}
+
+function toInbound(m: CloudMessage, businessNumber: string): InboundMessage {
+  return {
+    id: m.id,
+    transport: 'cloud',
+    chatId: m.from,
+    businessNumber,
+    sender: { waId: m.from },
+    timestamp: Number(m.timestamp) * 1000,
+    replyTo: m.context?.id && m.type !== 'button' ? { id: m.context.id, from: m.context.from } : undefined,
+    forwarded: m.context?.forwarded,
+    frequentlyForwarded: m.context?.frequently_forwarded,
+    content: toContent(m),
+  };
+}
+
+function toContent(m: CloudMessage): Content {
+  const mediaKind = MEDIA_TYPES[m.type];
+  if (mediaKind) {
+    const media = m[m.type as 'image' | 'video' | 'audio' | 'document' | 'sticker'];
+    if (media) {
+      return {
+        kind: 'media',
+        mediaKind: mediaKind === 'audio' && media.voice ? 'voice' : mediaKind,
+        mediaId: media.id,
+        mimeType: media.mime_type ?? 'application/octet-stream',
+        caption: media.caption,
+        fileName: media.filename,
+        sha256: media.sha256,
+        animated: media.animated,
+      };
+    }
+  }
+  switch (m.type) {
+    case 'text':
+      if (m.text) return { kind: 'text', body: m.text.body };
+      break;
+    case 'location':
+      if (m.location) return { kind: 'location', ...m.location };
+      break;
+    case 'contacts':
+      if (m.contacts) {
+        return {
+          kind: 'contacts',
+          contacts: m.contacts.map((c) => ({
+            name: c.name?.formatted_name ?? [c.name?.first_name, c.name?.last_name].filter(Boolean).join(' '),
+            phones: (c.phones ?? []).filter((p) => p.phone).map((p) => ({ phone: p.phone!, type: p.type, waId: p.wa_id })),
+            emails: (c.emails ?? []).map((e) => e.email).filter((e): e is string => Boolean(e)),
+            org: c.org?.company,
+          })),
+        };
+      }
+      break;
+    case 'interactive': {
+      const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
+      if (reply) {
+        return {
+          kind: 'interactive',
+          replyKind: m.interactive?.list_reply ? 'list' : 'button',
+          id: reply.id,
+          title: reply.title,
+          description: 'description' in reply ? (reply.description as string | undefined) : undefined,
+        };
+      }
+      break;
+    }
+    case 'button':
+      // A quick-reply button of a template message we sent.
+      if (m.button) return { kind: 'interactive', replyKind: 'quick_reply', id: m.button.payload, title: m.button.text };
+      break;
+    case 'reaction':
+      if (m.reaction) return { kind: 'reaction', targetId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' };
+      break;
+    case 'system':
+      return { kind: 'system', description: m.system?.body ?? m.system?.type ?? 'system' };
+  }
+  const unsupportedType = (m as { unsupported?: { type?: string } }).unsupported?.type;
+  return { kind: 'unsupported', reason: unsupportedType ?? m.errors?.[0]?.title ?? m.type };
+}
+
+function toStatus(s: CloudStatus): StatusUpdate | undefined {
+  if (!STATUSES.has(s.status as DeliveryStatus)) return undefined;
+  return {
+    messageId: s.id,
+    status: s.status as DeliveryStatus,
+    timestamp: Number(s.timestamp) * 1000,
+    recipient: s.recipient_id,
+    errors: s.errors?.map((e) => ({ code: e.code, title: e.title ?? String(e.code), message: e.message, details: e.error_data?.details })),
+  };
+}

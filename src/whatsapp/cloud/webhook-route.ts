@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../logger.js';
+import type { Intake } from '../../intake.js';
+import { normaliseCloudWebhook } from './normalise.js';
+import { parseCloudWebhook } from './payload.js';
+import { verifyMetaSignature } from './signature.js';
+
+export interface CloudWebhookOptions {
+  appSecret: string;
+  verifyToken: string;
+  intake: Intake;
+  logger: Logger;
+}
+
+/**
+ * GET: Meta's verification handshake. POST: notifications, acknowledged only once every message
+ * and status in them is recorded and queued (one transaction), so a 200 means nothing is lost.
+ */
+export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOptions): void {
+  const log = opts.logger.child({ component: 'whatsapp-webhook' });
+
+  app.get('/webhooks/whatsapp', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === opts.verifyToken && q['hub.challenge'] !== undefined) {
+      log.info('webhook verified by Meta');
+      return reply.type('text/plain').send(q['hub.challenge']);
+    }
+    log.warn({ mode: q['hub.mode'] }, 'webhook verification refused: wrong hub.verify_token or mode');
+    return reply.status(403).send({ error: 'verification failed' });
+  });
+
+  app.post('/webhooks/whatsapp', async (req, reply) => {
+    const raw = req.rawBody ?? Buffer.alloc(0);
+    if (!verifyMetaSignature(raw, req.headers['x-hub-signature-256'] as string | undefined, opts.appSecret)) {
+      log.warn('webhook refused: X-Hub-Signature-256 missing or does not match WHATSAPP_APP_SECRET');
+      return reply.status(401).send({ error: 'invalid signature' });
+    }
+    if (typeof req.body !== 'object' || req.body === null || Buffer.isBuffer(req.body)) {
+      return reply.status(400).send({ error: 'body must be a JSON object' });
+    }
+    const parsed = parseCloudWebhook(req.body);
+    if (!parsed.ok) {
+      log.warn({ reason: parsed.reason }, 'webhook refused: malformed payload');
+      return reply.status(400).send({ error: parsed.reason });
+    }
+    const normalised = normaliseCloudWebhook(parsed.value);
+    const recorded = await opts.intake.recordWhatsApp(normalised);
+    log.info(
+      { messages: normalised.messages.length, statuses: normalised.statuses.length, queued: recorded.queued, duplicates: recorded.duplicates, ignored: normalised.ignoredFields },
+      'webhook recorded',
+    );
+    return reply.status(200).send({ ok: true });
+  });
+}

@@ -1,0 +1,220 @@
+/**
+ * A fake Slack Web API over real HTTP, for driving the official @slack/web-api client
+ * (`new WebClient(token, { slackApiUrl: fake.url })`) and the bridge in tests.
+ *
+ * Routes:
+ *   POST|GET /api/<method>        Web API methods (see methods/*.ts)
+ *   POST     /upload/v1/<key>     upload URLs handed out by files.getUploadURLExternal
+ *   GET      /files-pri/<T>-<F>/… url_private of files (Bearer token required, else 401)
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { activeWindow, ChannelBuckets, FailureQueue, openWindow, type Refusal } from './limits.js';
+import { chatMethods } from './methods/chat.js';
+import type { MethodSpec, Settings } from './methods/context.js';
+import { fileMethods } from './methods/files.js';
+import { workspaceMethods } from './methods/workspace.js';
+import { findChannel } from './store.js';
+import type { FakeCall, FakeSlackOptions, FakeSlackState } from './types.js';
+import {
+  parseBody,
+  presentedToken,
+  readBody,
+  sendJson,
+  sendText,
+  SlackApiError,
+  str,
+  type ParsedBody,
+  type Params,
+} from './wire.js';
+
+const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods };
+
+export interface Server {
+  baseUrl: string;
+  failures: FailureQueue;
+  close(): Promise<void>;
+}
+
+export async function startServer(state: FakeSlackState, opts: FakeSlackOptions): Promise<Server> {
+  const now = opts.now ?? Date.now;
+  const settings: Settings = {
+    maxBlocksTextChars: opts.maxBlocksTextChars ?? 13_000,
+    longText: opts.longText ?? 'reject',
+    threadTsPolicy: opts.threadTsPolicy ?? 'strict',
+    tsBase: opts.tsBase ?? 1_700_000_000,
+  };
+  const buckets = opts.rateLimit ? new ChannelBuckets(opts.rateLimit) : undefined;
+  const failures = new FailureQueue();
+  const enforceRetryAfter = opts.enforceRetryAfter ?? true;
+  let baseUrl = '';
+
+  function record(call: Omit<FakeCall, 'at' | 'injected' | 'duringRetryAfter' | 'missingScope'> & Partial<FakeCall>): FakeCall {
+    const full: FakeCall = { at: now(), injected: false, duringRetryAfter: false, missingScope: undefined, ...call };
+    state.calls.push(full);
+    return full;
+  }
+
+  function refuse(res: ServerResponse, call: FakeCall, r: Refusal, headers: Record<string, string>): void {
+    call.httpStatus = r.status;
+    call.error = r.error;
+    call.injected = r.injected;
+    const extra: Record<string, string> = r.retryAfter === undefined ? {} : { 'retry-after': String(r.retryAfter) };
+    sendJson(res, r.status, { ok: false, error: r.error }, { ...headers, ...extra });
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    let body: ParsedBody;
+    try {
+      body = await parseBody(req.headers['content-type'] ?? '', await readBody(req));
+    } catch (err) {
+      const code = err instanceof SlackApiError ? err.code : 'invalid_form_data';
+      record({ method, params: {}, httpStatus: 200, error: code });
+      sendJson(res, 200, { ok: false, error: code });
+      return;
+    }
+    const params: Params = { ...Object.fromEntries(query), ...body.params };
+    const token = presentedToken(req, body);
+    delete params.token;
+    const call = record({ method, params, httpStatus: 200, error: undefined });
+    const fail = (code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void => {
+      call.error = code;
+      sendJson(res, 200, { ok: false, error: code, ...extra }, headers);
+    };
+
+    const spec = METHODS[method];
+    if (!spec) return fail('unknown_method', { req_method: method });
+    if (token === undefined) return fail('not_authed');
+    if (token !== state.token) return fail('invalid_auth');
+    const headers = {
+      'x-oauth-scopes': [...state.scopes].join(','),
+      'x-accepted-oauth-scopes': spec.scopes.join(','),
+    };
+
+    const channelKey = method === 'chat.postMessage' ? channelIdOrRef(state, str(params, 'channel')) : undefined;
+    const window = activeWindow(state, method, channelKey, now());
+    if (window) {
+      window.hits += 1;
+      call.duringRetryAfter = true;
+      if (enforceRetryAfter) {
+        const left = Math.max(1, Math.ceil((window.until - now()) / 1000));
+        return refuse(res, call, { status: 429, error: 'ratelimited', retryAfter: left, injected: false }, headers);
+      }
+    }
+    const injected = failures.take(method);
+    if (injected) {
+      if (injected.retryAfter !== undefined) openWindow(state, method, undefined, now(), injected.retryAfter);
+      return refuse(res, call, injected, headers);
+    }
+    if (buckets && channelKey !== undefined) {
+      const wait = buckets.take(channelKey, now());
+      if (wait !== undefined) {
+        openWindow(state, method, channelKey, now(), wait);
+        return refuse(res, call, { status: 429, error: 'ratelimited', retryAfter: wait, injected: false }, headers);
+      }
+    }
+    if (spec.scopes.length > 0 && !spec.scopes.some((s) => state.scopes.has(s))) {
+      call.missingScope = spec.scopes[0];
+      if (opts.enforceScopes) {
+        return fail('missing_scope', { needed: spec.scopes[0], provided: [...state.scopes].join(',') }, headers);
+      }
+    }
+
+    try {
+      const answer = spec.handler({ params, state, settings, baseUrl, now: now(), bodyKind: body.kind });
+      if (body.missingCharset) {
+        answer.warning = 'missing_charset';
+        const meta = (answer.response_metadata ?? {}) as Record<string, unknown>;
+        answer.response_metadata = { ...meta, warnings: ['missing_charset'] };
+      }
+      sendJson(res, 200, { ok: true, ...answer }, headers);
+    } catch (err) {
+      if (!(err instanceof SlackApiError)) throw err;
+      fail(err.code, err.extra, headers);
+    }
+  }
+
+  /** The upload URL: raw bytes or a multipart form with one file part; the length must match. */
+  async function upload(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const file = [...state.files.values()].find((f) => f.uploadUrl === `${baseUrl}${path}`);
+    const raw = await readBody(req);
+    const call = record({ method: 'upload', params: { file_id: file?.id }, httpStatus: 200, error: undefined });
+    if (req.method !== 'POST' || !file) {
+      call.httpStatus = 404;
+      return sendText(res, 404, 'upload url not found');
+    }
+    const injected = failures.take('upload');
+    if (injected) {
+      call.httpStatus = injected.status;
+      call.error = injected.error;
+      call.injected = true;
+      return sendText(res, injected.status, injected.error);
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    const bytes = /^multipart\/form-data/i.test(contentType) ? (await parseBody(contentType, raw)).file?.bytes : raw;
+    call.params = { file_id: file.id, bytes: bytes?.length ?? 0 };
+    if (!bytes || bytes.length !== file.length) {
+      call.httpStatus = 400;
+      call.error = 'length_mismatch';
+      return sendText(res, 400, `length mismatch: declared ${file.length}, received ${bytes?.length ?? 0}`);
+    }
+    file.bytes = bytes;
+    file.uploaded = true;
+    sendText(res, 200, `OK - ${bytes.length}`);
+  }
+
+  /** url_private / url_private_download: the bot token as Bearer, else 401. */
+  function privateFile(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const id = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path)?.[1];
+    const file = id === undefined ? undefined : state.files.get(id);
+    const authed = req.headers.authorization === `Bearer ${state.token}`;
+    const call = record({ method: 'file', params: { file_id: id }, httpStatus: 200, error: undefined });
+    if (!authed) {
+      call.httpStatus = 401;
+      return sendText(res, 401, 'unauthorized');
+    }
+    if (!file?.bytes) {
+      call.httpStatus = 404;
+      return sendText(res, 404, 'file not found');
+    }
+    res.writeHead(200, { 'content-type': file.mimetype, 'content-length': file.bytes.length });
+    res.end(file.bytes);
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
+    const work = apiMatch?.[1]
+      ? api(req, res, apiMatch[1], url.searchParams)
+      : url.pathname.startsWith('/upload/v1/')
+        ? upload(req, res, url.pathname)
+        : url.pathname.startsWith('/files-pri/') && req.method === 'GET'
+          ? Promise.resolve(privateFile(req, res, url.pathname))
+          : Promise.resolve(sendText(res, 404, 'not found'));
+    work.catch((err: unknown) => {
+      if (!res.headersSent) sendText(res, 500, `fake slack crashed: ${String(err)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    failures,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The channel id a rate limit applies to; the raw argument when it names no channel. */
+function channelIdOrRef(state: FakeSlackState, ref: string | undefined): string | undefined {
+  try {
+    return findChannel(state, ref).id;
+  } catch {
+    return ref;
+  }
+}
+

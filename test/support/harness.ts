@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
+import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes/slack.js';
+import { testEnv } from './env.js';
+import { signMetaBody } from './meta-signature.js';
+import { sqliteFixture, type StoreFixture } from './stores.js';
+
+export const CHANNEL = 'C0123456789';
+export const APP_SECRET = 'test-app-secret';
+export const PHONE_NUMBER_ID = '106540352242922';
+
+export interface Harness {
+  app: App;
+  slack: FakeSlack;
+  graph: FakeGraph;
+  base: string;
+  /** POSTs a webhook body signed with the app secret (or the given signature). */
+  webhook(body: unknown, opts?: { signature?: string | null; raw?: string }): Promise<Response>;
+  /** Resolves when no job is pending or running. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/whatsapp-cloud/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+}
+
+export async function startHarness(
+  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture } = {},
+): Promise<Harness> {
+  const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], ...opts.slack });
+  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
+  const db = await (opts.store ?? sqliteFixture).create();
+  const { config } = loadConfig(
+    testEnv({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.url,
+      WHATSAPP_GRAPH_URL: graph.url,
+      DATABASE_URL: db.url,
+      QUEUE_CONCURRENCY: '4',
+      // Fast pacing keeps tests quick; pacing itself has its own tests.
+      SLACK_POSTS_PER_SECOND: '1000',
+      SLACK_POST_BURST: '1000',
+      ...opts.env,
+    }),
+  );
+  const app = await createApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const address = await app.start(0);
+  const base = address.replace('0.0.0.0', '127.0.0.1');
+  return {
+    app,
+    slack,
+    graph,
+    base,
+    async webhook(body, o = {}) {
+      const raw = o.raw ?? JSON.stringify(body);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const signature = o.signature === undefined ? signMetaBody(raw, APP_SECRET) : o.signature;
+      if (signature !== null) headers['x-hub-signature-256'] = signature;
+      return fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers, body: raw });
+    },
+    async drain(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const d = await app.outbox.depth();
+        if (d.pending === 0 && d.running === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(d)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await app.stop();
+      await Promise.all([slack.close(), graph.close()]);
+      await db.drop();
+    },
+  };
+}

@@ -47,7 +47,7 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
   const channels = new Map<string, string>();
 
   async function call<T>(method: string, fn: () => Promise<T>, channel?: string): Promise<T> {
-    if (channel) await opts.pacer.acquire(channel);
+    const release = channel ? await opts.pacer.acquire(channel) : undefined;
     try {
       return await fn();
     } catch (err) {
@@ -59,6 +59,8 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
         log.error({ method, channel, code: bridged.code }, 'Slack refused a call');
       }
       throw bridged;
+    } finally {
+      release?.();
     }
   }
 

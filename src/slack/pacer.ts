@@ -8,8 +8,12 @@ export interface PacerOptions {
 }
 
 export interface Pacer {
-  /** Resolves when a post to `key` may go out. */
-  acquire(key: string): Promise<void>;
+  /**
+   * Resolves when a post to `key` may go out, with a release to call once its answer is in.
+   * One request per key is in flight at a time, so a 429 is always seen before the next request
+   * leaves: nothing is sent into a Retry-After window.
+   */
+  acquire(key: string): Promise<() => void>;
   /** Holds every post to `key` for `ms` (a 429's Retry-After applies to the whole channel). */
   pause(key: string, ms: number): void;
   pausedUntil(key: string): number;
@@ -19,6 +23,8 @@ interface Bucket {
   tokens: number;
   at: number;
   pausedUntil: number;
+  /** Settles when the previous holder releases: a FIFO lock per key. */
+  tail: Promise<void>;
 }
 
 /** Token bucket per key: Slack's chat.postMessage allows ~1 message/s per channel with short bursts. */
@@ -30,7 +36,7 @@ export function createPacer(opts: PacerOptions): Pacer {
   const bucket = (key: string): Bucket => {
     let b = buckets.get(key);
     if (!b) {
-      b = { tokens: opts.burst, at: now(), pausedUntil: 0 };
+      b = { tokens: opts.burst, at: now(), pausedUntil: 0, tail: Promise.resolve() };
       buckets.set(key, b);
     }
     const t = now();
@@ -41,6 +47,11 @@ export function createPacer(opts: PacerOptions): Pacer {
 
   return {
     async acquire(key) {
+      const held = bucket(key);
+      const previous = held.tail;
+      let release!: () => void;
+      held.tail = new Promise<void>((resolve) => (release = resolve));
+      await previous;
       for (;;) {
         const b = bucket(key);
         const t = now();
@@ -50,7 +61,7 @@ export function createPacer(opts: PacerOptions): Pacer {
         }
         if (b.tokens >= 1) {
           b.tokens -= 1;
-          return;
+          return release;
         }
         await sleep(Math.ceil(((1 - b.tokens) / opts.perSecond) * 1000));
       }

@@ -23,7 +23,7 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       const { item } = payload as InboundJob;
       try {
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
-        await relayInbound(item, { ...deps.inbound, channel });
+        await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.attempts > 1 ? ctx.job.createdAt : undefined });
       } catch (err) {
         if (isFinal(err, ctx)) await explainInThread(item.message.chatId, err, deps, ctx);
         throw err;

@@ -80,8 +80,20 @@ export interface FileUpload {
   initialComment?: string;
 }
 
+/** Finds a post of ours by its metadata, to recover work a crashed attempt did but did not record. */
+export interface PostedQuery {
+  channel: string;
+  /** Search this thread's replies; without it, the channel's top-level messages. */
+  threadTs?: string;
+  eventType: string;
+  match: Record<string, string | number>;
+  /** Epoch ms: nothing posted before this can be the one. */
+  since: number;
+}
+
 /** The Slack side, as the relay needs it. */
 export interface ChatSurface {
+  findPosted(query: PostedQuery): Promise<string | undefined>;
   /** Whether posts can carry a username and icon (chat:write.customize). */
   canPostAs(): boolean;
   postMessage(message: PostMessage): Promise<{ ts: string }>;

@@ -80,6 +80,24 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
     client,
     identity: getIdentity,
 
+    async findPosted(query) {
+      const me = await getIdentity();
+      // A margin before `since`: Slack's clock and ours need not agree to the second.
+      const oldest = ((query.since - 10 * 60_000) / 1000).toFixed(6);
+      const page = await call(query.threadTs ? 'conversations.replies' : 'conversations.history', () =>
+        query.threadTs
+          ? client.conversations.replies({ channel: query.channel, ts: query.threadTs, oldest, include_all_metadata: true, limit: 200 })
+          : client.conversations.history({ channel: query.channel, oldest, include_all_metadata: true, limit: 200 }),
+      );
+      const found = (page.messages ?? []).find((m) => {
+        const meta = m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+        if (meta?.event_type !== query.eventType || (me.botId && m.bot_id !== me.botId)) return false;
+        return Object.entries(query.match).every(([k, v]) => meta.event_payload?.[k] === v);
+      });
+      if (found?.ts) log.info({ eventType: query.eventType }, 'found a post from an earlier attempt; not posting again');
+      return found?.ts;
+    },
+
     canPostAs() {
       // Unknown until auth.test has answered: assume not, which is the safe rendering.
       return scopes?.has('chat:write.customize') ?? false;

@@ -4,12 +4,39 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
+import { DEFAULT_SCOPES, createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { testEnv } from '../support/env.js';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let slack: FakeSlack;
+let graph: FakeGraph;
+beforeAll(async () => {
+  slack = await createFakeSlack({
+    scopes: [...DEFAULT_SCOPES, 'channels:read', 'groups:read'],
+    channels: [
+      { id: 'C0123456789', name: 'support' },
+      { id: 'C0999999999', name: 'elsewhere', isMember: false },
+    ],
+  });
+  graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881', verifiedName: 'Lucky Shrub Clinic' });
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await Promise.all([slack.close(), graph.close()]);
+});
+
+/** Everything pointed at the fakes, on an embedded store in the scratch directory. */
+const vendorEnv = (overrides: Record<string, string | undefined> = {}) =>
+  testEnv({
+    DATABASE_URL: `sqlite:${join(dir, 'vendors.db')}`,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_API_URL: slack.url,
+    WHATSAPP_GRAPH_URL: graph.url,
+    ...overrides,
+  });
 
 function doctor(env: Record<string, string | undefined>): Promise<{ code: number; stdout: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE)/.test(k)));
@@ -39,5 +66,29 @@ describe('npm run doctor', () => {
     const { stdout } = await doctor(testEnv({ DATABASE_URL: `sqlite:${join(dir, 'doctor.db')}` }));
     expect(stdout).toContain('✓ store connection: sqlite answers');
     expect(stdout).toMatch(/✓ store migrations: \d+ pending \([\d, ]+\); the service applies them when it starts/);
+  });
+
+  it('passes every check when the credentials, scopes and channel are right', async () => {
+    const { code, stdout } = await doctor(vendorEnv());
+    expect(stdout).toContain('✓ slack token: bot');
+    expect(stdout).toContain('✓ slack scopes: all granted');
+    expect(stdout).toContain('✓ slack channel: #support (C0123456789), bot is a member');
+    expect(stdout).toContain('✓ whatsapp cloud api: +1 555-078-3881 (Lucky Shrub Clinic)');
+    expect(stdout).not.toContain('✗');
+    expect(code).toBe(0);
+  });
+
+  it('finds a channel by name and says when the bot must be invited', async () => {
+    const { code, stdout } = await doctor(vendorEnv({ SLACK_CHANNEL: '#elsewhere' }));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ slack channel: the bot is not a member of #elsewhere \(C0999999999\)\n {4}fix: invite it: type \/invite/);
+  });
+
+  it('explains a wrong Slack token and a wrong WhatsApp token', async () => {
+    const { code, stdout } = await doctor(vendorEnv({ SLACK_BOT_TOKEN: 'xoxb-revoked', WHATSAPP_TOKEN: 'expired' }));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ slack token: .*invalid_auth.*\n {4}fix: SLACK_BOT_TOKEN is wrong, revoked or from another app/);
+    expect(stdout).toMatch(/✗ whatsapp cloud api: .*\n {4}fix: WHATSAPP_TOKEN is invalid or expired/);
+    expect(stdout).not.toContain('expired\n');
   });
 });

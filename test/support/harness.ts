@@ -31,7 +31,8 @@ export function fixture(name: string): Record<string, unknown> {
 export async function startHarness(
   opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture } = {},
 ): Promise<Harness> {
-  const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], ...opts.slack });
+  // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
+  const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack });
   const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
   const db = await (opts.store ?? sqliteFixture).create();
   const { config } = loadConfig(

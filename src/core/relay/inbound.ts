@@ -5,7 +5,7 @@ import { planSlackMessages } from '../format/split.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, MediaContent, ReactionContent } from '../model.js';
-import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, SlackBlock } from '../ports.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard } from './card.js';
 
 /** What a transport told us about the sender alongside a message. */
@@ -33,10 +33,16 @@ export interface InboundDeps {
   media: InboundMedia;
   /** Unicode emoji → Slack reaction name, undefined when Slack has none. */
   reactionName(emoji: string): string | undefined;
+  /**
+   * Set when this job ran before (a retry or a crashed worker's job): the time of its first
+   * attempt. Posts an earlier attempt made but did not record are then looked up, not repeated.
+   */
+  retrySince?: number;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
 export const MESSAGE_EVENT_TYPE = 'switchboard_whatsapp_message';
+export const CARD_EVENT_TYPE = 'switchboard_contact_card';
 const EXCERPT_MAX = 200;
 const DEFAULT_AVATAR = ':bust_in_silhouette:';
 
@@ -79,16 +85,11 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
     if (changed) await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale) });
     return contact;
   }
-  const key = `card:${contact.chatId}`;
-  let ts = await deps.effects.get(key);
-  if (!ts) {
-    ({ ts } = await deps.chat.postMessage({
-      channel: deps.channel,
-      ...contactCard(contact, deps.locale),
-      metadata: { eventType: 'switchboard_contact_card', payload: { chat_id: contact.chatId } },
-    }));
-    await deps.effects.put(key, ts);
-  }
+  const ts = await postOnce(`card:${contact.chatId}`, deps, {
+    channel: deps.channel,
+    ...contactCard(contact, deps.locale),
+    metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: contact.chatId } },
+  });
   await deps.contacts.setCard(contact.chatId, deps.channel, ts);
   return { ...contact, slackChannel: deps.channel, cardTs: ts };
 }
@@ -122,9 +123,7 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
   const plan = planSlackMessages(full);
   let firstTs: string | undefined;
   for (const [i, sections] of plan.entries()) {
-    const key = `post:${message.id}:${i}`;
-    let ts = await deps.effects.get(key);
-    if (!ts) {
+    const ts = await postOnce(`post:${message.id}:${i}`, deps, () => {
       const context = [sentAt(message.timestamp, deps.locale)];
       if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
       else if (message.forwarded) context.push(m.forwarded);
@@ -133,16 +132,15 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
         ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
         { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
       ];
-      ({ ts } = await deps.chat.postMessage({
+      return {
         channel: contact.slackChannel ?? deps.channel,
         threadTs: cardTs,
         text: sections.join('\n'),
         blocks,
         as: customised ? author : undefined,
         metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
-      }));
-      await deps.effects.put(key, ts);
-    }
+      };
+    });
     firstTs ??= ts;
   }
   await deps.messages.link({
@@ -153,6 +151,29 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
     slackTs: firstTs!,
     excerpt: excerpt(body),
   });
+}
+
+/**
+ * Posts once per key: the effect log answers for attempts that recorded their result; on a retry,
+ * Slack itself is asked (by the post's metadata) for one an attempt made before it crashed.
+ */
+async function postOnce(key: string, deps: InboundDeps, build: PostMessage | (() => PostMessage)): Promise<string> {
+  const done = await deps.effects.get(key);
+  if (done) return done;
+  const message = typeof build === 'function' ? build() : build;
+  let ts: string | undefined;
+  if (deps.retrySince !== undefined && message.metadata) {
+    ts = await deps.chat.findPosted({
+      channel: message.channel,
+      threadTs: message.threadTs,
+      eventType: message.metadata.eventType,
+      match: message.metadata.payload as Record<string, string | number>,
+      since: deps.retrySince,
+    });
+  }
+  ts ??= (await deps.chat.postMessage(message)).ts;
+  await deps.effects.put(key, ts);
+  return ts;
 }
 
 function excerpt(mrkdwn: string): string {

@@ -13,6 +13,7 @@ import { activeWindow, ChannelBuckets, FailureQueue, openWindow, type Refusal } 
 import { chatMethods } from './methods/chat.js';
 import type { MethodSpec, Settings } from './methods/context.js';
 import { fileMethods } from './methods/files.js';
+import { historyMethods } from './methods/history.js';
 import { workspaceMethods } from './methods/workspace.js';
 import { findChannel } from './store.js';
 import type { FakeCall, FakeSlackOptions, FakeSlackState } from './types.js';
@@ -28,7 +29,7 @@ import {
   type Params,
 } from './wire.js';
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods };
+const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods };
 
 export interface Server {
   baseUrl: string;

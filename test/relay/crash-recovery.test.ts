@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EffectLog } from '../../src/core/ports.js';
+import { relayInbound, type InboundDeps, type InboundEnvelope } from '../../src/core/relay/inbound.js';
+import { createLogger } from '../../src/logger.js';
+import { createSlackChatSurface } from '../../src/slack/chat-surface.js';
+import { emojiToSlackName } from '../../src/slack/emoji.js';
+import { createPacer } from '../../src/slack/pacer.js';
+import { createContactStore, createEffectLog, createMessageMap } from '../../src/store/repos.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
+import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { sqliteFixture } from '../support/stores.js';
+
+const CHANNEL = 'C0123456789';
+
+const envelope = (id: string, body: string): InboundEnvelope => ({
+  message: { id, transport: 'cloud', chatId: '16505551234', businessNumber: '15550783881', sender: { waId: '16505551234' }, timestamp: Date.now(), content: { kind: 'text', body } },
+  contact: { waId: '16505551234', name: 'Sheena Nelson', businessNumber: '15550783881' },
+});
+
+/** An effect log whose writes fail for keys matching `pattern`, once: the worker died right after posting. */
+function crashingOnce(inner: EffectLog, pattern: RegExp): EffectLog {
+  let crashed = false;
+  return {
+    get: (key) => inner.get(key),
+    async put(key, value) {
+      if (!crashed && pattern.test(key)) {
+        crashed = true;
+        throw new Error('process killed');
+      }
+      return inner.put(key, value);
+    },
+  };
+}
+
+describe('a retried job after a crash between posting and recording', () => {
+  let slack: FakeSlack;
+  let created: Awaited<ReturnType<typeof sqliteFixture.create>>;
+  let store: SqlStore;
+  let deps: InboundDeps;
+
+  beforeEach(async () => {
+    slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60 });
+    created = await sqliteFixture.create();
+    store = created.open();
+    await store.migrate();
+    deps = {
+      channel: CHANNEL,
+      locale: 'en',
+      mediaMaxBytes: 1_000_000,
+      contacts: createContactStore(store.db),
+      messages: createMessageMap(store.db),
+      effects: createEffectLog(store.db),
+      chat: createSlackChatSurface({ token: slack.token, apiUrl: slack.url, pacer: createPacer({ perSecond: 1000, burst: 1000 }), logger: createLogger('silent') }),
+      media: { download: () => Promise.reject(new Error('unused')) },
+      reactionName: emojiToSlackName,
+    };
+  });
+  afterEach(async () => {
+    await store.close();
+    await created.drop();
+    await slack.close();
+  });
+
+  it('finds the card it already posted instead of posting a second one', async () => {
+    const since = Date.now();
+    await expect(relayInbound(envelope('wamid.c1', 'hello'), { ...deps, effects: crashingOnce(deps.effects, /^card:/) })).rejects.toThrow('process killed');
+    expect(slack.topLevel(CHANNEL)).toHaveLength(1);
+    await relayInbound(envelope('wamid.c1', 'hello'), { ...deps, retrySince: since });
+    expect(slack.topLevel(CHANNEL)).toHaveLength(1);
+    expect(slack.threadReplies(CHANNEL, slack.topLevel(CHANNEL)[0]!.ts).map((m) => m.text)).toEqual(['hello']);
+  });
+
+  it('finds the message it already posted in the thread', async () => {
+    const since = Date.now();
+    await expect(relayInbound(envelope('wamid.m1', 'only once'), { ...deps, effects: crashingOnce(deps.effects, /^post:/) })).rejects.toThrow('process killed');
+    await relayInbound(envelope('wamid.m1', 'only once'), { ...deps, retrySince: since });
+    const card = slack.topLevel(CHANNEL)[0]!;
+    expect(slack.threadReplies(CHANNEL, card.ts).map((m) => m.text)).toEqual(['only once']);
+    expect((await deps.messages.byWaId('wamid.m1'))?.slackTs).toBe(slack.threadReplies(CHANNEL, card.ts)[0]!.ts);
+  });
+
+  it('posts again when the earlier attempt never reached Slack', async () => {
+    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    const since = Date.now();
+    await expect(relayInbound(envelope('wamid.x', 'hi'), deps)).rejects.toThrow();
+    await relayInbound(envelope('wamid.x', 'hi'), { ...deps, retrySince: since });
+    expect(slack.topLevel(CHANNEL)).toHaveLength(1);
+    expect(slack.threadReplies(CHANNEL, slack.topLevel(CHANNEL)[0]!.ts)).toHaveLength(1);
+  });
+});

@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely';
 import type { StatusUpdate } from './core/model.js';
 import type { Database } from './store/schema.js';
 import type { Outbox } from './store/outbox.js';
+import type { ContactStore, MessageMap } from './core/ports.js';
 import type { InboundEnvelope } from './core/relay/inbound.js';
+import type { SlackEvent } from './core/slack-events.js';
 
 export const JOB_INBOUND = 'wa.inbound';
 export const JOB_STATUS = 'wa.status';
+export const JOB_SLACK = 'slack.event';
 
 /** A contact's conversation lane: its inbound messages, statuses and replies run in order. */
 export const chatLane = (chatId: string) => `chat:${chatId}`;
@@ -18,13 +21,93 @@ export interface StatusJob {
   status: StatusUpdate;
 }
 
+export interface SlackJob {
+  event: SlackEvent;
+  chatId: string;
+}
+
+/** Why a Slack event was not queued (for logs and tests): it is not something the bridge acts on. */
+export type SlackIgnoreReason =
+  | 'other-channel'
+  | 'own-or-bot'
+  | 'subtype'
+  | 'top-level'
+  | 'not-a-contact-thread'
+  | 'unknown-message'
+  | 'duplicate';
+
+export interface SlackIntakeDeps {
+  contacts: ContactStore;
+  messages: MessageMap;
+  /** The support channel's id (SLACK_CHANNEL resolved). */
+  supportChannel(): Promise<string>;
+  /** The bridge's own Slack user and bot ids (auth.test). */
+  self(): Promise<{ userId: string; botId?: string }>;
+}
+
 export interface Intake {
   /** Records and queues every message and status in one transaction; repeats are dropped. */
   recordWhatsApp(batch: { messages: InboundEnvelope[]; statuses: StatusUpdate[] }): Promise<{ queued: number; duplicates: number }>;
+  /**
+   * Queues a Slack event the bridge acts on (deduplicated by its event id), in the lane of the
+   * contact it concerns; anything else is answered with the reason it was ignored.
+   */
+  recordSlack(event: SlackEvent): Promise<{ queued: true } | { queued: false; reason: SlackIgnoreReason }>;
 }
 
-export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () => void): Intake {
+const ACTED_ON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () => void, slack?: SlackIntakeDeps): Intake {
+  async function slackChatId(event: SlackEvent, deps: SlackIntakeDeps): Promise<{ chatId: string } | { ignore: SlackIgnoreReason }> {
+    const ignore = (reason: SlackIgnoreReason) => ({ ignore: reason });
+    if (event.channel !== (await deps.supportChannel())) return ignore('other-channel');
+    const self = await deps.self();
+    // Our own posts and every other bot's (a bot_id marks both) are never relayed.
+    const byBot = (user?: string, botId?: string) => user === self.userId || Boolean(botId);
+    switch (event.kind) {
+      case 'message': {
+        if (byBot(event.user, event.botId)) return ignore('own-or-bot');
+        if (!ACTED_ON_SUBTYPES.has(event.subtype)) return ignore('subtype');
+        if (!event.threadTs || event.threadTs === event.ts) return ignore('top-level');
+        const contact = await deps.contacts.findByCard(event.channel, event.threadTs);
+        return contact ? { chatId: contact.chatId } : ignore('not-a-contact-thread');
+      }
+      case 'message_changed':
+      case 'message_deleted': {
+        if (byBot(event.user, event.botId)) return ignore('own-or-bot');
+        const link = await deps.messages.bySlackTs(event.channel, event.ts);
+        return link?.direction === 'out' ? { chatId: link.chatId } : ignore('unknown-message');
+      }
+      case 'reaction_added':
+      case 'reaction_removed': {
+        if (event.user === self.userId) return ignore('own-or-bot');
+        const link = await deps.messages.bySlackTs(event.channel, event.itemTs);
+        return link?.direction === 'in' ? { chatId: link.chatId } : ignore('unknown-message');
+      }
+      case 'action': {
+        const contact = event.threadTs ? await deps.contacts.findByCard(event.channel, event.threadTs) : undefined;
+        return contact ? { chatId: contact.chatId } : ignore('not-a-contact-thread');
+      }
+    }
+  }
+
   return {
+    async recordSlack(event) {
+      if (!slack) throw new Error('Slack intake is not configured');
+      const target = await slackChatId(event, slack);
+      if ('ignore' in target) return { queued: false, reason: target.ignore };
+      const { chatId } = target;
+      const r = await outbox.enqueue({
+        kind: JOB_SLACK,
+        lane: chatLane(chatId),
+        payload: { event, chatId } satisfies SlackJob,
+        dedupeKey: `slack:${event.eventId}`,
+      });
+      if (!r.inserted) return { queued: false, reason: 'duplicate' };
+      onQueued();
+      return { queued: true };
+    },
+
     async recordWhatsApp(batch) {
       const result = await db.transaction().execute(async (trx) => {
         let queued = 0;
@@ -54,3 +137,4 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
     },
   };
 }
+

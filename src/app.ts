@@ -11,12 +11,14 @@ import { createContactStore, createEffectLog, createMessageMap } from './store/r
 import { createIntake } from './intake.js';
 import { createRelayHandlers } from './relay-handlers.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
-import { emojiToSlackName } from './slack/emoji.js';
-import { createPacer } from './slack/pacer.js';
-import { createGraphClient } from './whatsapp/cloud/graph-client.js';
-import { createCloudMedia } from './whatsapp/cloud/media.js';
-import { registerCloudWebhook } from './whatsapp/cloud/webhook-route.js';
-import type { InboundMedia } from './core/ports.js';
+import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
+import { createNotices } from './core/relay/notices.js';
+import { detectFfmpeg, toOggOpus } from './media/voice.js';
+import { createWhatsAppSide } from './whatsapp/transport.js';
+import { registerSlackEvents } from './slack/events-route.js';
+import { createSocketModeReceiver } from './slack/socket-mode.js';
+import { createPacer } from './pacer.js';
+
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
 const DONE_RETENTION_MS = 14 * 24 * 60 * 60_000;
@@ -58,17 +60,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
     logger,
   });
-  const graph =
-    config.WHATSAPP_TRANSPORT === 'cloud'
-      ? createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! })
-      : undefined;
+  const whatsapp = createWhatsAppSide(config, logger);
   const contacts = createContactStore(store.db);
   const messageMap = createMessageMap(store.db);
-  const media: InboundMedia = graph
-    ? createCloudMedia(graph)
-    : {
-        download: () => Promise.reject(new Error('no media source for this transport')),
-      };
+  const effects = createEffectLog(store.db);
+  const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
+  if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
   const handlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
@@ -80,10 +77,26 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       mediaMaxBytes: config.MEDIA_MAX_BYTES,
       contacts,
       messages: messageMap,
-      effects: createEffectLog(store.db),
+      effects,
       chat: slack,
-      media,
+      media: whatsapp.media,
       reactionName: emojiToSlackName,
+    },
+    outbound: {
+      locale: config.LOCALE,
+      contacts,
+      messages: messageMap,
+      effects,
+      chat: slack,
+      sender: whatsapp.sender,
+      notices: createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME }),
+      notePrefix: config.NOTE_PREFIX,
+      signReplies: config.SIGN_REPLIES,
+      voice: ffmpeg ? { toOggOpus: (data, maxBytes) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
+      emojiFromName: slackNameToEmoji,
+      now: Date.now,
+      templateName: config.WHATSAPP_TEMPLATE_NAME,
+      templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
     },
   });
   const worker = createWorker({
@@ -113,11 +126,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
   ];
   const server = createHttpServer({ logger, metrics, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness });
-  const intake = createIntake(store.db, outbox, () => worker.notify());
-  if (config.WHATSAPP_TRANSPORT === 'cloud') {
-    registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger });
-  } else {
-    logger.warn('WHATSAPP_TRANSPORT=web: the WhatsApp Web transport is not available in this version; no WhatsApp messages will arrive');
+  const intake = createIntake(store.db, outbox, () => worker.notify(), {
+    contacts,
+    messages: messageMap,
+    supportChannel: () => slack.resolveChannel(config.SLACK_CHANNEL),
+    self: () => slack.identity(),
+  });
+  whatsapp.register(server, intake);
+  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
+  const socketMode = config.SLACK_APP_TOKEN
+    ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
+    : undefined;
+  if (socketMode) {
+    readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });
   }
 
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -134,6 +155,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     async start(port = config.PORT) {
       const address = await server.listen({ port, host: '0.0.0.0' });
       worker.start();
+      socketMode?.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));
       // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
       slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
       pruneTimer = setInterval(() => {
@@ -150,10 +172,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       if (stopped) return;
       stopped = true;
       if (pruneTimer) clearInterval(pruneTimer);
+      await socketMode?.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
       await server.close();
       await worker.stop(config.SHUTDOWN_TIMEOUT_MS);
       await store.close();
       logger.info('switchboard stopped');
     },
   };
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
+function toIterable(data: AsyncIterable<Uint8Array> | Uint8Array): AsyncIterable<Uint8Array> {
+  return data instanceof Uint8Array ? once(data) : data;
 }

@@ -105,11 +105,24 @@ const schema = z.object({
     .positive({ error: 'expected posts per second per channel, e.g. 1' })
     .default(1),
   SLACK_POST_BURST: positiveInt(3, 'how many posts per channel may go out back to back'),
+  NOTE_PREFIX: z.string().default('note:'),
+  SIGN_REPLIES: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .default('true')
+    .transform((v) => ['true', '1', 'yes'].includes(v)),
+  WHATSAPP_TEMPLATE_NAME: optionalText,
+  WHATSAPP_TEMPLATE_LANGUAGE: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, { error: 'expected a template language code such as en_US or pt_BR' })
+    .optional(),
+  FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
 });
 
 type Parsed = z.infer<typeof schema>;
 
-export type Config = Parsed & {
+export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE'> & {
+  WHATSAPP_TEMPLATE_LANGUAGE: string;
   /** Where the store lives; defaults to the embedded SQLite file. */
   DATABASE_URL: string;
   jiraEnabled: boolean;
@@ -191,7 +204,12 @@ export function loadConfig(env: Env): LoadedConfig {
     warnings.push('JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call');
   }
   return {
-    config: { ...parsed, DATABASE_URL: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL, jiraEnabled: Boolean(parsed.JIRA_BASE_URL) },
+    config: {
+      ...parsed,
+      DATABASE_URL: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+      jiraEnabled: Boolean(parsed.JIRA_BASE_URL),
+      WHATSAPP_TEMPLATE_LANGUAGE: parsed.WHATSAPP_TEMPLATE_LANGUAGE ?? (parsed.LOCALE === 'pt-BR' ? 'pt_BR' : 'en_US'),
+    },
     warnings,
   };
 }

@@ -2,8 +2,10 @@ import { isBridgeError, errorMessage } from './core/errors.js';
 import { messages as catalogue, type Locale } from './core/format/i18n.js';
 import { escapeMrkdwn } from './core/format/whatsapp-to-mrkdwn.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
+import { relayAgentEdit, relayAgentReaction, relayTemplateAction, showDeliveryStatus } from './core/relay/agent-events.js';
 import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
-import { JOB_INBOUND, JOB_STATUS, type InboundJob, type StatusJob } from './intake.js';
+import { relayAgentMessage, type OutboundDeps } from './core/relay/outbound.js';
+import { JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 
@@ -14,6 +16,7 @@ export interface RelayHandlerDeps {
   contacts: ContactStore;
   messages: MessageMap;
   inbound: Omit<InboundDeps, 'channel'>;
+  outbound: OutboundDeps & { templateName?: string; templateLanguage: string };
 }
 
 /** The job handlers: each takes a queued job's payload and runs one use case of the relay. */
@@ -29,12 +32,55 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
         throw err;
       }
     },
-    [JOB_STATUS]: async (payload, ctx) => {
+    [JOB_STATUS]: async (payload) => {
       const { status } = payload as StatusJob;
-      const result = await deps.messages.recordStatus(status);
-      ctx.logger.debug({ status: result.status, changed: result.changed, known: Boolean(result.link) }, 'delivery status recorded');
+      await showDeliveryStatus(status, deps.outbound);
+    },
+    [JOB_SLACK]: async (payload, ctx) => {
+      const { event, chatId } = payload as SlackJob;
+      try {
+        await relaySlackEvent(event, chatId, ctx);
+      } catch (err) {
+        if (isFinal(err, ctx)) await explainNotSent(event, chatId, err, deps, ctx);
+        throw err;
+      }
     },
   };
+
+  async function relaySlackEvent(event: SlackJob['event'], chatId: string, ctx: JobContext): Promise<void> {
+    switch (event.kind) {
+      case 'message':
+        return relayAgentMessage(event, chatId, deps.outbound);
+      case 'message_changed':
+      case 'message_deleted':
+        return relayAgentEdit(event, chatId, deps.outbound);
+      case 'reaction_added':
+      case 'reaction_removed':
+        return relayAgentReaction(event, chatId, deps.outbound);
+      case 'action':
+        return relayTemplateAction(event, chatId, deps.outbound);
+      default:
+        ctx.logger.warn({ kind: (event as { kind: string }).kind }, 'unknown Slack event kind in the queue');
+    }
+  }
+}
+
+/** A reply given up on is marked on the agent's message and explained in the thread. */
+async function explainNotSent(event: SlackJob['event'], chatId: string, err: unknown, deps: RelayHandlerDeps, ctx: JobContext): Promise<void> {
+  if (event.kind !== 'message' && event.kind !== 'action') return;
+  try {
+    const contact = await deps.contacts.get(chatId);
+    if (!contact?.cardTs) return;
+    const reason = escapeMrkdwn(isBridgeError(err) ? err.code : errorMessage(err).slice(0, 200));
+    await deps.chat.postMessage({
+      channel: event.channel,
+      threadTs: contact.cardTs,
+      text: `:x: ${catalogue(deps.locale).replyNotSent({ reason })}`,
+    });
+    if (event.kind === 'message') await deps.chat.addReaction(event.channel, event.ts, 'x');
+  } catch (noticeErr) {
+    ctx.logger.error({ err: noticeErr }, 'could not post the failure notice either');
+  }
 }
 
 function isFinal(err: unknown, ctx: JobContext): boolean {

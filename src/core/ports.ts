@@ -39,7 +39,7 @@ export interface MessageMap {
   byWaId(waMessageId: string): Promise<MessageLink | undefined>;
   bySlackTs(slackChannel: string, slackTs: string): Promise<MessageLink | undefined>;
   /** Records a status webhook; returns the message's state afterwards (never downgraded). */
-  recordStatus(update: StatusUpdate): Promise<{ status: DeliveryStatus; changed: boolean; link?: MessageLink }>;
+  recordStatus(update: StatusUpdate): Promise<{ status: DeliveryStatus; changed: boolean; previous?: DeliveryStatus; link?: MessageLink }>;
 }
 
 /** Results of side effects keyed by their cause, so a retried job does not repeat them. */
@@ -101,6 +101,34 @@ export interface ChatSurface {
   addReaction(channel: string, ts: string, name: string): Promise<void>;
   removeReaction(channel: string, ts: string, name: string): Promise<void>;
   uploadFile(upload: FileUpload): Promise<{ fileId: string }>;
+  /** A person's name as Slack shows it (display name, else real name); cached. */
+  userName(userId: string): Promise<string>;
+  /** Streams a file an agent posted (url_private, with the bot token). */
+  downloadFile(urlPrivate: string, maxBytes: number): Promise<MediaDownload>;
+}
+
+export type OutboundMediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+export interface OutboundMedia {
+  kind: OutboundMediaKind;
+  mimeType: string;
+  fileName: string;
+  data: AsyncIterable<Uint8Array> | Uint8Array;
+  caption?: string;
+}
+
+/** The WhatsApp side for replies, whichever transport carries them. */
+export interface WhatsAppSender {
+  /** Cloud API: only templates may be sent 24 hours after the contact last wrote. */
+  readonly hasServiceWindow: boolean;
+  /** WhatsApp Web can edit and delete sent messages; the Cloud API cannot. */
+  readonly canEditAndDelete: boolean;
+  sendText(to: string, body: string): Promise<{ id: string }>;
+  sendMedia(to: string, media: OutboundMedia): Promise<{ id: string }>;
+  /** An empty emoji removes the reaction. */
+  sendReaction(to: string, messageId: string, emoji: string): Promise<{ id: string }>;
+  sendTemplate(to: string, name: string, language: string): Promise<{ id: string }>;
+  markRead(messageId: string): Promise<void>;
 }
 
 /** A media file from WhatsApp, ready to be streamed. */

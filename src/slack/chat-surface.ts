@@ -1,9 +1,9 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { BridgeError } from '../core/errors.js';
+import { BridgeError, MediaTooLargeError } from '../core/errors.js';
 import type { ChatSurface, FileUpload, PostMessage } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import { toSlackBridgeError } from './errors.js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from '../pacer.js';
 
 export interface SlackIdentity {
   userId: string;
@@ -45,6 +45,7 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
   let identity: Promise<SlackIdentity> | undefined;
   let scopes: Set<string> | undefined;
   const channels = new Map<string, string>();
+  const userNames = new Map<string, Promise<string>>();
 
   async function call<T>(method: string, fn: () => Promise<T>, channel?: string): Promise<T> {
     const release = channel ? await opts.pacer.acquire(channel) : undefined;
@@ -162,6 +163,52 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
       } catch (err) {
         if ((err as BridgeError).code !== 'slack_no_reaction') throw err;
       }
+    },
+
+    userName(userId) {
+      let name = userNames.get(userId);
+      if (!name) {
+        name = call('users.info', () => client.users.info({ user: userId })).then(
+          (r) => r.user?.profile?.display_name || r.user?.real_name || r.user?.name || userId,
+        );
+        // A failed look-up is not cached: the next message tries again.
+        name.catch(() => userNames.delete(userId));
+        userNames.set(userId, name);
+      }
+      return name;
+    },
+
+    async downloadFile(urlPrivate, maxBytes) {
+      let res: Response;
+      try {
+        res = await doFetch(urlPrivate, { headers: { authorization: `Bearer ${opts.token}` }, redirect: 'follow' });
+      } catch (err) {
+        throw new BridgeError(`downloading a file from Slack failed: ${(err as Error).message}`, { code: 'slack_download_failed', retryable: true, cause: err });
+      }
+      if (!res.ok || !res.body) {
+        throw new BridgeError(`Slack answered HTTP ${res.status} for a file download`, {
+          code: `slack_download_http_${res.status}`,
+          retryable: res.status >= 500 || res.status === 429,
+        });
+      }
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        await res.body.cancel();
+        throw new MediaTooLargeError(maxBytes, declared);
+      }
+      const body = res.body as unknown as AsyncIterable<Uint8Array>;
+      if (Number.isFinite(declared)) {
+        return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size: declared, data: body };
+      }
+      // Unknown length: hold it in memory (never on disk), bounded by the limit.
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw new MediaTooLargeError(maxBytes);
+        chunks.push(chunk);
+      }
+      return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size, data: Buffer.concat(chunks) };
     },
 
     async uploadFile(upload: FileUpload) {

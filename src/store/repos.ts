@@ -126,7 +126,7 @@ export function createMessageMap(db: Kysely<Database>, now: () => number = Date.
           .set({ status: update.status, status_at: update.timestamp, status_error: update.status === 'failed' ? errors : row.status_error })
           .where('wa_message_id', '=', update.messageId)
           .execute();
-        return { status: update.status, changed: true, link: toLink({ ...row, status: update.status }) };
+        return { status: update.status, changed: true, previous: current, link: toLink({ ...row, status: update.status }) };
       });
     },
   };

@@ -9,7 +9,8 @@
  *
  * The modules live in ./slack/: server.ts (routing, auth, rate limits), methods/*.ts (one
  * file per method family, each citing its docs.slack.dev page), blocks.ts (Block Kit limits),
- * store.ts (workspace state and posting rules).
+ * store.ts (workspace state and posting rules). Socket Mode: ./slack-socket.ts, whose
+ * `issueUrl` is the `socketModeUrl` option (with `appToken`) of createFakeSlack.
  */
 export { createFakeSlack, type FakeSlack } from './slack/fake.js';
 export { LIMITS as SLACK_LIMITS } from './slack/blocks.js';

@@ -4,7 +4,7 @@ import { relayInbound, type InboundDeps, type InboundEnvelope } from '../../src/
 import { createLogger } from '../../src/logger.js';
 import { createSlackChatSurface } from '../../src/slack/chat-surface.js';
 import { emojiToSlackName } from '../../src/slack/emoji.js';
-import { createPacer } from '../../src/slack/pacer.js';
+import { createPacer } from '../../src/pacer.js';
 import { createContactStore, createEffectLog, createMessageMap } from '../../src/store/repos.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';

@@ -1,31 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
-
-const WA_ID = '16505551234';
-
-/** A text message webhook in the documented shape, with our own id, text and time. */
-function textWebhook(id: string, body: string, opts: { from?: string; name?: string; timestamp?: number } = {}) {
-  const from = opts.from ?? WA_ID;
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: opts.name ?? 'Sheena Nelson' }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(opts.timestamp ?? 1_749_416_383), type: 'text', text: { body } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+import { textWebhook, WA_ID } from '../support/webhooks.js';
 
 function blocksText(m: { blocks?: unknown[] }): string {
   return JSON.stringify(m.blocks ?? []);

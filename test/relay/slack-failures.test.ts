@@ -2,28 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../fakes/slack.js';
 import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
 import { createMessageMap } from '../../src/store/repos.js';
-
-function textWebhook(id: string, body: string, from = '16505551234', timestamp = 1_749_416_383) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: `Contact ${from.slice(-4)}` }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(timestamp), type: 'text', text: { body } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+import { textWebhook } from '../support/webhooks.js';
 
 describe('Slack failures and limits', () => {
   let h: Harness;
@@ -32,7 +11,7 @@ describe('Slack failures and limits', () => {
   it('honours Retry-After for the whole channel without hammering, and still posts everything once', async () => {
     h = await startHarness();
     h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
-    await Promise.all(['16505550001', '16505550002', '16505550003'].map((from, i) => h.webhook(textWebhook(`wamid.rl-${i}`, `hello ${i}`, from))));
+    await Promise.all(['16505550001', '16505550002', '16505550003'].map((from, i) => h.webhook(textWebhook(`wamid.rl-${i}`, `hello ${i}`, { from, name: `Contact ${from.slice(-4)}` }))));
     await h.drain(30_000);
     expect(h.slack.requestsDuringRetryAfter('chat.postMessage')).toBe(0);
     const cards = h.slack.topLevel(CHANNEL);
@@ -46,7 +25,7 @@ describe('Slack failures and limits', () => {
   it('paces posts to one channel below Slack’s limit, so it never meets a 429', async () => {
     // The fake enforces 25/s with 429s; the bridge is set to 10/s, a margin for scheduling jitter. Unpaced (1000/s) it meets ~10 of them.
     h = await startHarness({ env: { SLACK_POSTS_PER_SECOND: '10', SLACK_POST_BURST: '1' }, slack: { rateLimit: { perChannelPerSecond: 25, burst: 2 } } });
-    for (let i = 0; i < 12; i++) await h.webhook(textWebhook(`wamid.pace-${i}`, `m${i}`, `1650555${String(1000 + i)}`));
+    for (let i = 0; i < 12; i++) await h.webhook(textWebhook(`wamid.pace-${i}`, `m${i}`, { from: `1650555${String(1000 + i)}` }));
     await h.drain(30_000);
     expect(h.slack.calls('chat.postMessage').filter((c) => c.httpStatus === 429)).toHaveLength(0);
     expect(h.slack.topLevel(CHANNEL)).toHaveLength(12);
@@ -76,7 +55,7 @@ describe('Slack failures and limits', () => {
     await h.webhook(textWebhook('wamid.ok', 'first'));
     await h.drain();
     h.slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
-    await h.webhook(textWebhook('wamid.bad', 'second', '16505551234', 1_749_416_400));
+    await h.webhook(textWebhook('wamid.bad', 'second', { timestamp: 1_749_416_400 }));
     await h.drain();
     const thread = h.slack.threadReplies(CHANNEL, h.slack.topLevel(CHANNEL)[0]!.ts);
     expect(thread.map((m) => m.text)).toEqual([

@@ -6,6 +6,7 @@ import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
 import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes/slack.js';
 import { testEnv } from './env.js';
 import { signMetaBody } from './meta-signature.js';
+import { slackHeaders } from './slack-events.js';
 import { sqliteFixture, type StoreFixture } from './stores.js';
 
 export const CHANNEL = 'C0123456789';
@@ -19,6 +20,8 @@ export interface Harness {
   base: string;
   /** POSTs a webhook body signed with the app secret (or the given signature). */
   webhook(body: unknown, opts?: { signature?: string | null; raw?: string }): Promise<Response>;
+  /** POSTs a signed Slack Events API body (or a form body when `form` is set) to /slack/events. */
+  slackEvent(body: unknown, opts?: { form?: string; timestamp?: number; retryNum?: number }): Promise<Response>;
   /** Resolves when no job is pending or running. */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +65,12 @@ export async function startHarness(
       const signature = o.signature === undefined ? signMetaBody(raw, APP_SECRET) : o.signature;
       if (signature !== null) headers['x-hub-signature-256'] = signature;
       return fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers, body: raw });
+    },
+    slackEvent(body, o = {}) {
+      const raw = o.form ?? JSON.stringify(body);
+      const headers = slackHeaders(raw, { timestamp: o.timestamp, contentType: o.form ? 'application/x-www-form-urlencoded' : 'application/json' });
+      if (o.retryNum !== undefined) Object.assign(headers, { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' });
+      return fetch(`${base}/slack/events`, { method: 'POST', headers, body: raw });
     },
     async drain(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -45,6 +45,16 @@ function allTexts(locale: Locale): Record<string, string> {
     deliveryError: () => [...EXPLAINED_ERROR_CODES, 999].map((code) => m.deliveryError({ code })).join('|'),
     sentFromPhone: () => m.sentFromPhone,
     internalNote: () => m.internalNote,
+    windowClosed: () => m.windowClosed,
+    sendTemplate: () => m.sendTemplate,
+    templateNotConfigured: () => m.templateNotConfigured,
+    templateSent: () => m.templateSent({ user: 'Ana', template: 'reopen_conversation' }),
+    editNotPossible: () => m.editNotPossible,
+    deleteNotPossible: () => m.deleteNotPossible,
+    reactionNotSent: () => m.reactionNotSent({ name: 'partyparrot' }),
+    fileTooLargeForWhatsApp: () => m.fileTooLargeForWhatsApp({ name: 'scan.pdf', size: 200_000_000, limit: 100 * 1024 * 1024 }),
+    fileNotSent: () => m.fileNotSent({ name: 'scan.pdf', reason: 'graph_131053' }),
+    replyNotSent: () => m.replyNotSent({ reason: 'the number is not on WhatsApp' }),
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));
 }

@@ -60,6 +60,17 @@ export interface Messages {
   deliveryError(p: { code: number }): string;
   sentFromPhone: string;
   internalNote: string;
+  // Slack → WhatsApp
+  windowClosed: string;
+  sendTemplate: string;
+  templateNotConfigured: string;
+  templateSent(p: { user: string; template: string }): string;
+  editNotPossible: string;
+  deleteNotPossible: string;
+  reactionNotSent(p: { name: string }): string;
+  fileTooLargeForWhatsApp(p: { name: string; size: number; limit: number }): string;
+  fileNotSent(p: { name: string; reason: string }): string;
+  replyNotSent(p: { reason: string }): string;
 }
 
 const en: Messages = {
@@ -119,6 +130,18 @@ const en: Messages = {
   },
   sentFromPhone: 'Sent from the phone',
   internalNote: 'Internal note: not sent to WhatsApp',
+  windowClosed:
+    'Not sent: the contact last wrote more than 24 hours ago, so WhatsApp only accepts an approved template message until they write again.',
+  sendTemplate: 'Send template',
+  templateNotConfigured: 'No template is configured (WHATSAPP_TEMPLATE_NAME), so the conversation cannot be reopened from here.',
+  templateSent: ({ user, template }) => `Template ${template} sent by ${user}. Replies will go through once the contact answers.`,
+  editNotPossible: 'This reply was already sent. WhatsApp cannot edit it through the Cloud API: the contact still sees the original.',
+  deleteNotPossible: 'This reply was already sent. WhatsApp cannot delete it through the Cloud API: the contact still sees it.',
+  reactionNotSent: ({ name }) => `The reaction :${name}: is a custom Slack emoji and cannot be sent to WhatsApp.`,
+  fileTooLargeForWhatsApp: ({ name, size, limit }) =>
+    `Not sent: ${name} is ${formatBytes('en', size)}, over the WhatsApp limit of ${formatBytes('en', limit)} for this kind of file.`,
+  fileNotSent: ({ name, reason }) => `Not sent: ${name} (${reason}).`,
+  replyNotSent: ({ reason }) => `Not sent to WhatsApp: ${reason}`,
 };
 
 const ptBR: Messages = {
@@ -178,6 +201,18 @@ const ptBR: Messages = {
   },
   sentFromPhone: 'Enviada pelo celular',
   internalNote: 'Nota interna: não enviada ao WhatsApp',
+  windowClosed:
+    'Não enviada: o contato escreveu pela última vez há mais de 24 horas, então o WhatsApp só aceita um modelo de mensagem aprovado até ele escrever de novo.',
+  sendTemplate: 'Enviar modelo',
+  templateNotConfigured: 'Nenhum modelo está configurado (WHATSAPP_TEMPLATE_NAME), então a conversa não pode ser reaberta por aqui.',
+  templateSent: ({ user, template }) => `Modelo ${template} enviado por ${user}. As respostas serão entregues assim que o contato responder.`,
+  editNotPossible: 'Esta resposta já foi enviada. O WhatsApp não permite editá-la pela Cloud API: o contato continua vendo a original.',
+  deleteNotPossible: 'Esta resposta já foi enviada. O WhatsApp não permite apagá-la pela Cloud API: o contato continua vendo a mensagem.',
+  reactionNotSent: ({ name }) => `A reação :${name}: é um emoji personalizado do Slack e não pode ser enviada ao WhatsApp.`,
+  fileTooLargeForWhatsApp: ({ name, size, limit }) =>
+    `Não enviado: ${name} tem ${formatBytes('pt-BR', size)}, acima do limite do WhatsApp de ${formatBytes('pt-BR', limit)} para este tipo de arquivo.`,
+  fileNotSent: ({ name, reason }) => `Não enviado: ${name} (${reason}).`,
+  replyNotSent: ({ reason }) => `Não enviada ao WhatsApp: ${reason}`,
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

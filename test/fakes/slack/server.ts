@@ -3,13 +3,15 @@
  * (`new WebClient(token, { slackApiUrl: fake.url })`) and the bridge in tests.
  *
  * Routes:
- *   POST|GET /api/<method>        Web API methods (see methods/*.ts)
+ *   POST|GET /api/<method>        Web API methods (see methods/*.ts); apps.connections.open takes the
+ *                                 app token only and hands out ../slack-socket.ts's Socket Mode URLs
  *   POST     /upload/v1/<key>     upload URLs handed out by files.getUploadURLExternal
  *   GET      /files-pri/<T>-<F>/… url_private of files (Bearer token required, else 401)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { activeWindow, ChannelBuckets, FailureQueue, openWindow, type Refusal } from './limits.js';
+import { appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
 import type { MethodSpec, Settings } from './methods/context.js';
 import { fileMethods } from './methods/files.js';
@@ -29,7 +31,7 @@ import {
   type Params,
 } from './wire.js';
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods };
+const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods, ...appMethods };
 
 export interface Server {
   baseUrl: string;
@@ -44,6 +46,7 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
     longText: opts.longText ?? 'reject',
     threadTsPolicy: opts.threadTsPolicy ?? 'strict',
     tsBase: opts.tsBase ?? 1_700_000_000,
+    socketModeUrl: opts.socketModeUrl,
   };
   const buckets = opts.rateLimit ? new ChannelBuckets(opts.rateLimit) : undefined;
   const failures = new FailureQueue();
@@ -86,7 +89,12 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
     const spec = METHODS[method];
     if (!spec) return fail('unknown_method', { req_method: method });
     if (token === undefined) return fail('not_authed');
-    if (token !== state.token) return fail('invalid_auth');
+    // Slack keeps token types apart: an app-level token only opens Socket Mode connections, and
+    // only in the Authorization header (https://docs.slack.dev/reference/methods/apps.connections.open).
+    const wanted = spec.token === 'app' ? opts.appToken : state.token;
+    const other = spec.token === 'app' ? state.token : opts.appToken;
+    if (token !== wanted) return fail(token === other ? 'not_allowed_token_type' : 'invalid_auth');
+    if (spec.token === 'app' && req.headers.authorization === undefined) return fail('not_authed');
     const headers = {
       'x-oauth-scopes': [...state.scopes].join(','),
       'x-accepted-oauth-scopes': spec.scopes.join(','),

@@ -74,6 +74,17 @@ export interface FakeSlackOptions {
   now?: () => number;
   /** Seconds part of the first message ts. Default 1700000000. */
   tsBase?: number;
+  /**
+   * App-level token (`xapp-…`) that `apps.connections.open` accepts; unset, that method accepts
+   * none. Token types do not mix, as in Slack: the bot token there, or the app token on a bot
+   * method, is answered `not_allowed_token_type`.
+   */
+  appToken?: string;
+  /**
+   * The Socket Mode URL `apps.connections.open` hands out: `createFakeSocketMode().issueUrl`
+   * (../slack-socket.ts). Unset, it answers a URL on the fake itself, which refuses the upgrade.
+   */
+  socketModeUrl?: () => string;
 }
 
 export interface Reaction {

@@ -6,6 +6,8 @@ export interface Settings {
   longText: 'reject' | 'truncate';
   threadTsPolicy: ThreadTsPolicy;
   tsBase: number;
+  /** What apps.connections.open answers (FakeSlackOptions.socketModeUrl). */
+  socketModeUrl: (() => string) | undefined;
 }
 
 export interface MethodContext {
@@ -25,4 +27,6 @@ export interface MethodSpec {
   handler: Handler;
   /** Scopes of which the token needs at least one (https://docs.slack.dev/reference/methods/<method>#facts). */
   scopes: readonly string[];
+  /** Which token the method takes: the bot token (default) or the app-level token (`xapp-…`). */
+  token?: 'bot' | 'app';
 }

@@ -1,0 +1,97 @@
+import { BridgeError, isBridgeError } from '../errors.js';
+import { messages } from '../format/i18n.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { DeliveryStatus, StatusUpdate } from '../model.js';
+import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
+import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
+import type { OutboundDeps } from './outbound.js';
+
+/** How a reply's delivery state shows on the agent's Slack message. */
+export const STATUS_REACTIONS: Record<DeliveryStatus, string> = {
+  sent: 'heavy_check_mark',
+  delivered: 'white_check_mark',
+  read: 'eyes',
+  failed: 'x',
+};
+
+async function contactThread(chatId: string, deps: OutboundDeps) {
+  const contact = await deps.contacts.get(chatId);
+  if (!contact?.cardTs || !contact.slackChannel) {
+    throw new BridgeError(`no contact card for conversation ${chatId}`, { code: 'unknown_contact', retryable: false });
+  }
+  return { contact, where: { channel: contact.slackChannel, threadTs: contact.cardTs } };
+}
+
+/** An agent edited or deleted a reply that already went out. */
+export async function relayAgentEdit(event: SlackMessageChangedEvent | SlackMessageDeletedEvent, chatId: string, deps: OutboundDeps): Promise<void> {
+  // Slack also sends message_changed when it adds a link preview or a file thumbnail: not an edit.
+  if (event.kind === 'message_changed' && event.previousText !== undefined && event.previousText === event.text) return;
+  const m = messages(deps.locale);
+  const { where } = await contactThread(chatId, deps);
+  if (deps.sender.canEditAndDelete) return; // The WhatsApp Web transport handles these itself.
+  const text = event.kind === 'message_changed' ? m.editNotPossible : m.deleteNotPossible;
+  await deps.notices.say(where, `:information_source: ${text}`, `edit:${event.eventId}`);
+}
+
+/** An agent's reaction on a contact's message becomes a WhatsApp reaction (or its removal). */
+export async function relayAgentReaction(event: SlackReactionEvent, chatId: string, deps: OutboundDeps): Promise<void> {
+  const key = `reaction:${event.eventId}`;
+  if (await deps.effects.get(key)) return;
+  const link = await deps.messages.bySlackTs(event.channel, event.itemTs);
+  if (!link) return;
+  const { contact, where } = await contactThread(chatId, deps);
+  const emoji = deps.emojiFromName(event.reaction);
+  if (!emoji) {
+    await deps.notices.say(where, messages(deps.locale).reactionNotSent({ name: escapeMrkdwn(event.reaction) }), key);
+    return;
+  }
+  const sent = await deps.sender.sendReaction(contact.waId, link.waMessageId, event.kind === 'reaction_added' ? emoji : '');
+  await deps.effects.put(key, sent.id);
+}
+
+/** The "Send template" button: sends WHATSAPP_TEMPLATE_NAME to reopen the 24-hour window. */
+export async function relayTemplateAction(
+  event: SlackActionEvent,
+  chatId: string,
+  deps: OutboundDeps & { templateName?: string; templateLanguage: string },
+): Promise<void> {
+  if (event.actionId !== SEND_TEMPLATE_ACTION || !deps.templateName) return;
+  const key = `template:${event.eventId}`;
+  if (await deps.effects.get(key)) return;
+  const m = messages(deps.locale);
+  const { contact, where } = await contactThread(chatId, deps);
+  let sent;
+  try {
+    sent = await deps.sender.sendTemplate(contact.waId, deps.templateName, deps.templateLanguage);
+  } catch (err) {
+    if (isBridgeError(err) && err.retryable) throw err;
+    await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);
+    return;
+  }
+  await deps.effects.put(key, sent.id);
+  await deps.messages.link({ waMessageId: sent.id, chatId, direction: 'out', slackChannel: event.channel, slackTs: event.messageTs, excerpt: deps.templateName });
+  const user = await deps.chat.userName(event.user).catch(() => event.user);
+  const done = `:white_check_mark: ${m.templateSent({ user: escapeMrkdwn(user), template: escapeMrkdwn(deps.templateName) })}`;
+  // The button is replaced by who pressed it, so nobody sends the template twice.
+  await deps.chat.updateMessage({ channel: event.channel, ts: event.messageTs, text: done, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: done } }] });
+}
+
+/**
+ * A status webhook: the delivery state moves up (never down) and shows as a reaction on the
+ * agent's message; a failure is explained in the thread.
+ */
+export async function showDeliveryStatus(status: StatusUpdate, deps: OutboundDeps): Promise<void> {
+  const result = await deps.messages.recordStatus(status);
+  const link = result.link;
+  if (!result.changed || !link || link.direction !== 'out') return;
+  if (result.previous) await deps.chat.removeReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[result.previous]);
+  await deps.chat.addReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[status.status]);
+  if (status.status !== 'failed') return;
+  const { where } = await contactThread(link.chatId, deps);
+  const code = status.errors?.[0]?.code;
+  const m = messages(deps.locale);
+  const key = `status-failed:${status.messageId}`;
+  if (code === REENGAGEMENT_CODE) return deps.notices.windowClosed(where, link.chatId, key);
+  const reason = code !== undefined ? m.deliveryError({ code }) : (status.errors?.[0]?.title ?? m.deliveryFailed);
+  await deps.notices.say(where, `:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, key);
+}

@@ -1,0 +1,69 @@
+import { isBridgeError, errorMessage } from '../errors.js';
+import { messages, type Locale, type Messages } from '../format/i18n.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { ChatSurface, EffectLog, SlackBlock } from '../ports.js';
+
+/** action_id of the button that sends the configured template to reopen a conversation. */
+export const SEND_TEMPLATE_ACTION = 'switchboard_send_template';
+/** The 24-hour customer-service window is closed: only a template may be sent. */
+export const REENGAGEMENT_CODE = 131047;
+
+export interface ThreadPlace {
+  channel: string;
+  threadTs: string;
+}
+
+/** Lines the bridge writes in a contact's thread, each at most once per key (retries repeat nothing). */
+export interface Notices {
+  say(where: ThreadPlace, text: string, key: string, blocks?: SlackBlock[]): Promise<void>;
+  /** Explains the closed 24-hour window, with a button that sends the template (when one is configured). */
+  windowClosed(where: ThreadPlace, chatId: string, key: string): Promise<void>;
+}
+
+export function createNotices(deps: { chat: ChatSurface; effects: EffectLog; locale: Locale; templateName?: string }): Notices {
+  const m = messages(deps.locale);
+  const say: Notices['say'] = async (where, text, key, blocks) => {
+    const effect = `notice:${key}`;
+    if (await deps.effects.get(effect)) return;
+    const { ts } = await deps.chat.postMessage({ channel: where.channel, threadTs: where.threadTs, text, blocks });
+    await deps.effects.put(effect, ts);
+  };
+  return {
+    say,
+    async windowClosed(where, chatId, key) {
+      const text = `:hourglass: ${m.windowClosed}`;
+      if (!deps.templateName) return say(where, `${text}\n${m.templateNotConfigured}`, key);
+      const blocks: SlackBlock[] = [
+        { type: 'section', text: { type: 'mrkdwn', text } },
+        {
+          type: 'actions',
+          block_id: 'reopen',
+          elements: [
+            {
+              type: 'button',
+              action_id: SEND_TEMPLATE_ACTION,
+              text: { type: 'plain_text', text: m.sendTemplate },
+              style: 'primary',
+              value: chatId,
+            },
+          ],
+        },
+      ];
+      return say(where, text, key, blocks);
+    },
+  };
+}
+
+/** The WhatsApp error code inside a BridgeError from the Graph client (`graph_131047` → 131047). */
+export function graphCode(err: unknown): number | undefined {
+  const match = isBridgeError(err) ? /^graph_(\d+)$/.exec(err.code) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Says in the thread why a reply did not go out, in words an agent can act on. */
+export async function explainSendFailure(err: unknown, where: ThreadPlace, chatId: string, notices: Notices, m: Messages, key: string): Promise<void> {
+  const code = graphCode(err);
+  if (code === REENGAGEMENT_CODE) return notices.windowClosed(where, chatId, key);
+  const reason = code !== undefined ? m.deliveryError({ code }) : isBridgeError(err) && err.code === 'media_too_large' ? err.message : `${errorMessage(err).slice(0, 300)}`;
+  await notices.say(where, `:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, key);
+}

@@ -1,0 +1,146 @@
+import { BridgeError, isBridgeError, MediaTooLargeError } from '../errors.js';
+import { messages, type Locale } from '../format/i18n.js';
+import { agentPrefix, mrkdwnToWhatsApp } from '../format/mrkdwn-to-whatsapp.js';
+import { splitForWhatsApp } from '../format/split.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import { classifyOutboundFile, VOICE_MIMETYPE } from '../outbound-media.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, WhatsAppSender } from '../ports.js';
+import type { SlackFileRef, SlackMessageEvent } from '../slack-events.js';
+import { explainSendFailure, type Notices } from './notices.js';
+
+const WINDOW_MS = 24 * 60 * 60_000;
+
+/** Converts a recorded voice clip to OGG/Opus (ffmpeg); absent when ffmpeg is not installed. */
+export interface VoiceConverter {
+  toOggOpus(data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number): Promise<Uint8Array>;
+}
+
+export interface OutboundDeps {
+  locale: Locale;
+  contacts: ContactStore;
+  messages: MessageMap;
+  effects: EffectLog;
+  chat: ChatSurface;
+  sender: WhatsAppSender;
+  notices: Notices;
+  /** Thread messages starting with this stay in Slack (case-insensitive). */
+  notePrefix: string;
+  /** Prefix replies with the agent's name, as the earlier tool did. */
+  signReplies: boolean;
+  voice?: VoiceConverter;
+  emojiFromName(name: string): string | undefined;
+  now(): number;
+}
+
+/**
+ * An agent's message in a contact's thread goes to the contact: text (converted from Slack
+ * markup, signed, split at WhatsApp's limit) and then each file as the right media type. Each
+ * send is recorded under the Slack event, so a retry never sends twice what already went out.
+ */
+export async function relayAgentMessage(event: SlackMessageEvent, chatId: string, deps: OutboundDeps): Promise<void> {
+  const m = messages(deps.locale);
+  const contact = await deps.contacts.get(chatId);
+  if (!contact?.cardTs) throw new BridgeError(`no contact card for conversation ${chatId}`, { code: 'unknown_contact', retryable: false });
+  const where = { channel: event.channel, threadTs: contact.cardTs, agentTs: event.ts };
+
+  if (isInternalNote(event.text, deps.notePrefix)) {
+    await deps.chat.addReaction(event.channel, event.ts, 'lock');
+    return;
+  }
+  if (deps.sender.hasServiceWindow && windowClosed(contact, deps.now())) {
+    await deps.notices.windowClosed(where, chatId, `window:${event.eventId}`);
+    await deps.chat.addReaction(event.channel, event.ts, 'warning');
+    return;
+  }
+
+  const text = await composeText(event, deps);
+  const sends: Array<{ key: string; send: () => Promise<{ id: string }> }> = [];
+  if (text) {
+    for (const [i, part] of splitForWhatsApp(text).entries()) {
+      sends.push({ key: `send:${event.eventId}:text:${i}`, send: () => deps.sender.sendText(contact.waId, part) });
+    }
+  }
+  const files = event.files ?? [];
+  for (const file of files) {
+    const prepared = await prepareFile(file, contact.waId, deps, where, event.eventId);
+    if (prepared) sends.push({ key: `send:${event.eventId}:file:${file.id}`, send: prepared });
+  }
+
+  for (const { key, send } of sends) {
+    if (await deps.effects.get(key)) continue;
+    let sent: { id: string };
+    try {
+      sent = await send();
+    } catch (err) {
+      if (isBridgeError(err) && err.retryable) throw err;
+      await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);
+      await deps.chat.addReaction(event.channel, event.ts, 'x');
+      return;
+    }
+    await deps.effects.put(key, sent.id);
+    await deps.messages.link({ waMessageId: sent.id, chatId, direction: 'out', slackChannel: event.channel, slackTs: event.ts, excerpt: excerptOf(event.text) });
+  }
+}
+
+export function isInternalNote(text: string, prefix: string): boolean {
+  return prefix !== '' && text.trimStart().toLowerCase().startsWith(prefix.toLowerCase());
+}
+
+function windowClosed(contact: ContactRecord, now: number): boolean {
+  return contact.lastInboundAt === undefined || now - contact.lastInboundAt > WINDOW_MS;
+}
+
+async function composeText(event: SlackMessageEvent, deps: OutboundDeps): Promise<string> {
+  const ids = [...event.text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!);
+  const names = new Map<string, string>();
+  for (const id of new Set(ids)) names.set(id, await deps.chat.userName(id).catch(() => id));
+  const body = mrkdwnToWhatsApp(event.text, {
+    userName: (id) => names.get(id),
+    channelName: () => undefined,
+    emoji: deps.emojiFromName,
+  }).trim();
+  if (!body) return '';
+  return deps.signReplies ? agentPrefix(await deps.chat.userName(event.user).catch(() => event.user)) + body : body;
+}
+
+type Where = { channel: string; threadTs: string; agentTs: string };
+
+/** Downloads (and converts) one file, or explains in the thread why it cannot be sent. */
+async function prepareFile(file: SlackFileRef, to: string, deps: OutboundDeps, where: Where, eventId: string): Promise<(() => Promise<{ id: string }>) | undefined> {
+  const m = messages(deps.locale);
+  const plan = classifyOutboundFile(file, { ffmpegAvailable: deps.voice !== undefined });
+  const name = escapeMrkdwn(file.name);
+  if ('tooLarge' in plan) {
+    await deps.notices.say(where, `:warning: ${m.fileTooLargeForWhatsApp({ name, size: file.size, limit: plan.limitBytes })}`, `toolarge:${eventId}:${file.id}`);
+    return undefined;
+  }
+  const download = async () => {
+    try {
+      return await deps.chat.downloadFile(file.urlPrivate, plan.limitBytes);
+    } catch (err) {
+      if (err instanceof MediaTooLargeError) {
+        throw new BridgeError(m.fileTooLargeForWhatsApp({ name, size: err.size ?? file.size, limit: plan.limitBytes }), { code: 'media_too_large', retryable: false });
+      }
+      throw err;
+    }
+  };
+  return async () => {
+    if (plan.convertToVoice && deps.voice) {
+      let ogg: Uint8Array | undefined;
+      try {
+        ogg = await deps.voice.toOggOpus((await download()).data, plan.limitBytes);
+      } catch (err) {
+        // A clip ffmpeg cannot read from a pipe still goes out, as a file the contact can open.
+        if (!(isBridgeError(err) && err.code === 'voice_conversion_failed')) throw err;
+      }
+      if (ogg) return deps.sender.sendMedia(to, { kind: 'audio', mimeType: VOICE_MIMETYPE, fileName: file.name.replace(/\.[^.]+$/, '') + '.ogg', data: ogg });
+      return deps.sender.sendMedia(to, { kind: 'document', mimeType: file.mimetype, fileName: file.name, data: (await download()).data });
+    }
+    return deps.sender.sendMedia(to, { kind: plan.kind, mimeType: file.mimetype, fileName: file.name, data: (await download()).data });
+  };
+}
+
+function excerptOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 200 ? flat : `${flat.slice(0, 199)}…`;
+}

@@ -1,0 +1,41 @@
+import type { OutboundMedia, WhatsAppSender } from '../../core/ports.js';
+import { createPacer, type Pacer } from '../../pacer.js';
+import type { GraphClient } from './graph-client.js';
+
+/** Cloud API throughput per business number (messages per second; Meta's default tier). */
+export const CLOUD_MESSAGES_PER_SECOND = 80;
+
+/**
+ * Replies over the Cloud API. Sends are paced per business number; rate-limit answers (130429,
+ * 131056) come back as retryable BridgeErrors with a Retry-After, so the queue backs off.
+ */
+export function createCloudSender(graph: GraphClient, opts: { phoneNumberId: string; pacer?: Pacer }): WhatsAppSender {
+  const pacer = opts.pacer ?? createPacer({ perSecond: CLOUD_MESSAGES_PER_SECOND, burst: CLOUD_MESSAGES_PER_SECOND });
+  const paced = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await pacer.acquire(opts.phoneNumberId);
+    // The bucket paces; holding the lock across the HTTP call would serialise all sends.
+    release();
+    return fn();
+  };
+  const send = (body: Parameters<GraphClient['sendMessage']>[0]) => paced(() => graph.sendMessage(body)).then((r) => ({ id: r.wamid }));
+
+  return {
+    hasServiceWindow: true,
+    canEditAndDelete: false,
+    sendText: (to, body) => send({ to, type: 'text', text: { body, preview_url: true } }),
+    async sendMedia(to, media: OutboundMedia) {
+      const input =
+        media.data instanceof Uint8Array
+          ? { bytes: media.data, mimeType: media.mimeType, fileName: media.fileName }
+          : { stream: media.data, mimeType: media.mimeType, fileName: media.fileName };
+      const id = await graph.uploadMedia(input);
+      const object: Record<string, string> = { id };
+      if (media.caption && media.kind !== 'audio' && media.kind !== 'sticker') object.caption = media.caption;
+      if (media.kind === 'document') object.filename = media.fileName;
+      return send({ to, type: media.kind, [media.kind]: object });
+    },
+    sendReaction: (to, messageId, emoji) => send({ to, type: 'reaction', reaction: { message_id: messageId, emoji } }),
+    sendTemplate: (to, name, language) => send({ to, type: 'template', template: { name, language: { code: language } } }),
+    markRead: (messageId) => graph.markRead(messageId),
+  };
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { BridgeError } from '../core/errors.js';
+import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
+import type { Intake } from '../intake.js';
+import type { Logger } from '../logger.js';
+import { createGraphClient } from './cloud/graph-client.js';
+import { createCloudMedia } from './cloud/media.js';
+import { createCloudSender } from './cloud/sender.js';
+import { registerCloudWebhook } from './cloud/webhook-route.js';
+
+/** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
+export interface WhatsAppSide {
+  media: InboundMedia;
+  sender: WhatsAppSender;
+  register(server: FastifyInstance, intake: Intake): void;
+}
+
+export function createWhatsAppSide(config: Config, logger: Logger): WhatsAppSide {
+  if (config.WHATSAPP_TRANSPORT === 'cloud') {
+    const graph = createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! });
+    return {
+      media: createCloudMedia(graph),
+      sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! }),
+      register(server, intake) {
+        registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger });
+      },
+    };
+  }
+  const unavailable = () =>
+    Promise.reject(new BridgeError('the WhatsApp Web transport is not available in this version', { code: 'transport_unavailable', retryable: false }));
+  return {
+    media: { download: unavailable },
+    sender: {
+      hasServiceWindow: false,
+      canEditAndDelete: true,
+      sendText: unavailable,
+      sendMedia: unavailable,
+      sendReaction: unavailable,
+      sendTemplate: unavailable,
+      markRead: unavailable,
+    },
+    register() {
+      logger.warn('WHATSAPP_TRANSPORT=web: the WhatsApp Web transport is not available in this version; no WhatsApp messages will arrive');
+    },
+  };
+}

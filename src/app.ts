@@ -17,6 +17,11 @@ import { detectFfmpeg, toOggOpus } from './media/voice.js';
 import { createWhatsAppSide } from './whatsapp/transport.js';
 import { registerSlackEvents } from './slack/events-route.js';
 import { createSocketModeReceiver } from './slack/socket-mode.js';
+import { createJiraTicketing } from './jira/client.js';
+import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
+import { registerJiraWebhook } from './jira/webhook-route.js';
+import { createTicketStore } from './store/tickets-repo.js';
+import { cardTicket } from './core/relay/tickets.js';
 import { createPacer } from './pacer.js';
 
 
@@ -32,6 +37,7 @@ export interface App {
   server: FastifyInstance;
   metrics: Metrics;
   slack: SlackChatSurface;
+  jiraQueue: JiraQueue;
   /** Listens on `port` (0 picks a free one) and starts the worker; returns the bound address. */
   start(port?: number): Promise<string>;
   /** Graceful: stop taking requests, finish or give back in-flight jobs, close the store. */
@@ -66,6 +72,45 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const effects = createEffectLog(store.db);
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
+  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME });
+  const tickets = createTicketStore(store.db);
+  let wake = () => undefined as void;
+  const jiraQueue = createJiraQueue({
+    outbox,
+    tickets,
+    effects,
+    batchMs: config.JIRA_COMMENT_BATCH_MS,
+    slaRefreshMs: config.JIRA_SLA_REFRESH_MS,
+    notify: () => wake(),
+  });
+  const jira = config.jiraEnabled
+    ? {
+        queue: jiraQueue,
+        tickets: {
+          locale: config.LOCALE,
+          ticketing: createJiraTicketing({
+            baseUrl: config.JIRA_BASE_URL!,
+            email: config.JIRA_EMAIL!,
+            apiToken: config.JIRA_API_TOKEN!,
+            serviceDeskId: config.JIRA_SERVICE_DESK_ID!,
+            requestTypeId: config.JIRA_REQUEST_TYPE_ID!,
+            customerEmailDomain: config.JIRA_CUSTOMER_EMAIL_DOMAIN,
+            logger,
+          }),
+          tickets,
+          contacts,
+          chat: slack,
+          effects,
+          notices,
+          summaryTemplate: config.JIRA_SUMMARY_TEMPLATE,
+          customerEmailDomain: config.JIRA_CUSTOMER_EMAIL_DOMAIN,
+          slaWarnMs: config.JIRA_SLA_WARN_MINUTES * 60_000,
+          resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
+          sender: whatsapp.sender,
+          now: Date.now,
+        },
+      }
+    : undefined;
   const handlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
@@ -81,6 +126,12 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       chat: slack,
       media: whatsapp.media,
       reactionName: emojiToSlackName,
+      cardTicket: jira
+        ? async (chatId: string) => {
+            const open = await tickets.open(chatId);
+            return open ? cardTicket(open, config.LOCALE) : undefined;
+          }
+        : undefined,
     },
     outbound: {
       locale: config.LOCALE,
@@ -89,7 +140,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       effects,
       chat: slack,
       sender: whatsapp.sender,
-      notices: createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME }),
+      notices,
       notePrefix: config.NOTE_PREFIX,
       signReplies: config.SIGN_REPLIES,
       voice: ffmpeg ? { toOggOpus: (data, maxBytes) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
@@ -98,6 +149,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       templateName: config.WHATSAPP_TEMPLATE_NAME,
       templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
     },
+    jira,
   });
   const worker = createWorker({
     outbox,
@@ -107,6 +159,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     concurrency: config.QUEUE_CONCURRENCY,
     leaseMs: config.QUEUE_LEASE_MS,
   });
+  wake = () => worker.notify();
 
   const readiness: ReadinessCheck[] = [
     {
@@ -133,6 +186,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     self: () => slack.identity(),
   });
   whatsapp.register(server, intake);
+  if (jira) {
+    registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
+  }
   if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
   const socketMode = config.SLACK_APP_TOKEN
     ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
@@ -142,6 +198,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   }
 
   let pruneTimer: NodeJS.Timeout | undefined;
+  let slaTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   return {
@@ -152,6 +209,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     server,
     metrics,
     slack,
+    jiraQueue,
     async start(port = config.PORT) {
       const address = await server.listen({ port, host: '0.0.0.0' });
       worker.start();
@@ -165,6 +223,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
           .catch((err: unknown) => logger.warn({ err }, 'could not prune finished jobs'));
       }, PRUNE_EVERY_MS);
       pruneTimer.unref();
+      if (jira) {
+        // SLAs are re-read on a schedule (and on webhook changes), never once per message.
+        slaTimer = setInterval(() => {
+          jiraQueue.scheduleSlaRefresh().catch((err: unknown) => logger.warn({ err }, 'could not schedule SLA refreshes'));
+        }, config.JIRA_SLA_REFRESH_MS);
+        slaTimer.unref();
+      }
       logger.info({ address, transport: config.WHATSAPP_TRANSPORT, jira: config.jiraEnabled }, 'switchboard listening');
       return address;
     },
@@ -172,6 +237,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       if (stopped) return;
       stopped = true;
       if (pruneTimer) clearInterval(pruneTimer);
+      if (slaTimer) clearInterval(slaTimer);
       await socketMode?.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
       await server.close();
       await worker.stop(config.SHUTDOWN_TIMEOUT_MS);

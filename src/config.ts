@@ -117,6 +117,17 @@ const schema = z.object({
     .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, { error: 'expected a template language code such as en_US or pt_BR' })
     .optional(),
   FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
+  JIRA_CUSTOMER_EMAIL_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { error: 'expected a domain such as customers.example.com' })
+    .optional(),
+  JIRA_SUMMARY_TEMPLATE: z.string().trim().min(1).default('WhatsApp · {name} ({phone})'),
+  JIRA_SLA_REFRESH_MS: positiveInt(5 * 60_000, 'how often SLAs are re-read, in milliseconds'),
+  JIRA_SLA_WARN_MINUTES: positiveInt(30, 'minutes before a breach to warn in the thread'),
+  JIRA_COMMENT_BATCH_MS: positiveInt(10_000, 'how long messages are gathered into one Jira comment, in milliseconds'),
+  JIRA_RESOLVED_MESSAGE: optionalText,
+  JIRA_WEBHOOK_SECRET_HEADER: z.string().trim().toLowerCase().default('x-switchboard-secret'),
 });
 
 type Parsed = z.infer<typeof schema>;

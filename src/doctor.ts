@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import { checkConfig, formatResults, runChecks, storeCheck, type Check } from './doctor/checks.js';
+import { jiraCheck } from './doctor/jira-check.js';
 import { slackCheck, whatsappCheck } from './doctor/vendor-checks.js';
 
 /** `npm run doctor`: one ✓/✗ line per check, with the fix for each ✗; exit 1 if any failed. */
@@ -9,7 +10,7 @@ async function doctor(): Promise<number> {
   const lines = [formatResults([result]), ...warnings.map((w) => `! ${w}`)];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!config) return 1;
-  const checks: Check[] = [storeCheck, slackCheck, whatsappCheck];
+  const checks: Check[] = [storeCheck, slackCheck, whatsappCheck, jiraCheck];
   const results = await runChecks(config, checks);
   process.stdout.write(`${formatResults(results)}\n`);
   return results.every((r) => r.ok) ? 0 : 1;

@@ -4,7 +4,11 @@ import { escapeMrkdwn } from './core/format/whatsapp-to-mrkdwn.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
 import { relayAgentEdit, relayAgentReaction, relayTemplateAction, showDeliveryStatus } from './core/relay/agent-events.js';
 import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
-import { relayAgentMessage, type OutboundDeps } from './core/relay/outbound.js';
+import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
+import { applyRequestChange, ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
+import type { SlackMessageEvent } from './core/slack-events.js';
+import { plainContent } from './core/format/plain-content.js';
+import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
 import { JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
@@ -17,16 +21,32 @@ export interface RelayHandlerDeps {
   messages: MessageMap;
   inbound: Omit<InboundDeps, 'channel'>;
   outbound: OutboundDeps & { templateName?: string; templateLanguage: string };
+  /** Absent when Jira is not configured: no tickets, no errors. */
+  jira?: { tickets: TicketDeps; queue: JiraQueue };
 }
 
 /** The job handlers: each takes a queued job's payload and runs one use case of the relay. */
 export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobHandler> {
+  const jira = deps.jira;
+  const jiraHandlers: Record<string, JobHandler> = jira
+    ? {
+        [JOB_JIRA_ENSURE]: async (payload) => void (await ensureTicket((payload as JiraChatJob).chatId, jira.tickets)),
+        [JOB_JIRA_FLUSH]: async (payload) => flushComments((payload as JiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_SLA]: async (payload) => refreshSla((payload as JiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_CHANGE]: async (payload) => {
+          const change = payload as JiraChangeJob;
+          await applyRequestChange(change.key, change, jira.tickets);
+        },
+      }
+    : {};
   return {
+    ...jiraHandlers,
     [JOB_INBOUND]: async (payload, ctx) => {
       const { item } = payload as InboundJob;
       try {
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
         await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.attempts > 1 ? ctx.job.createdAt : undefined });
+        if (deps.jira && item.message.content.kind !== 'reaction') await queueInboundLine(item, deps);
       } catch (err) {
         if (isFinal(err, ctx)) await explainInThread(item.message.chatId, err, deps, ctx);
         throw err;
@@ -39,7 +59,8 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     [JOB_SLACK]: async (payload, ctx) => {
       const { event, chatId } = payload as SlackJob;
       try {
-        await relaySlackEvent(event, chatId, ctx);
+        const outcome = await relaySlackEvent(event, chatId, ctx);
+        if (deps.jira && event.kind === 'message' && outcome && outcome !== 'not-sent') await queueAgentLine(event, chatId, outcome, deps);
       } catch (err) {
         if (isFinal(err, ctx)) await explainNotSent(event, chatId, err, deps, ctx);
         throw err;
@@ -47,7 +68,7 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     },
   };
 
-  async function relaySlackEvent(event: SlackJob['event'], chatId: string, ctx: JobContext): Promise<void> {
+  async function relaySlackEvent(event: SlackJob['event'], chatId: string, ctx: JobContext): Promise<AgentMessageOutcome | void> {
     switch (event.kind) {
       case 'message':
         return relayAgentMessage(event, chatId, deps.outbound);
@@ -63,6 +84,34 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
         ctx.logger.warn({ kind: (event as { kind: string }).kind }, 'unknown Slack event kind in the queue');
     }
   }
+}
+
+/** Jira's copy of the conversation: one line per message, posted to the request in batches. */
+async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps): Promise<void> {
+  const m = catalogue(deps.locale);
+  const { message, contact } = item;
+  let text = plainContent(message.content, deps.locale);
+  if (message.content.kind === 'media') {
+    const card = await deps.contacts.get(message.chatId);
+    if (card?.cardTs && card.slackChannel) text += ` ${await deps.chat.permalink(card.slackChannel, card.cardTs)}`;
+  }
+  const who = message.sender.name ?? contact.name ?? message.sender.waId;
+  const when = new Date(message.timestamp).toISOString();
+  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true });
+}
+
+async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {
+  const m = catalogue(deps.locale);
+  const agent = await deps.chat.userName(event.user).catch(() => event.user);
+  const isNote = outcome === 'note';
+  let text = isNote ? event.text.trimStart().slice(deps.outbound.notePrefix.length).trim() : event.text;
+  const files = event.files ?? [];
+  if (files.length > 0) {
+    const link = await deps.chat.permalink(event.channel, event.ts);
+    text += `\n${files.map((f) => `[${m.jiraAttachment({ name: f.name })}] ${link}`).join('\n')}`;
+  }
+  const when = new Date(Number(event.ts.split('.')[0]) * 1000).toISOString();
+  await deps.jira!.queue.conversationLine(chatId, `slack:${event.eventId}`, { body: `${agent} ${m.jiraFromSlack} (${when}):\n${text}`, isPublic: !isNote });
 }
 
 /** A reply given up on is marked on the agent's message and explained in the thread. */

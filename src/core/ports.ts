@@ -101,6 +101,8 @@ export interface ChatSurface {
   addReaction(channel: string, ts: string, name: string): Promise<void>;
   removeReaction(channel: string, ts: string, name: string): Promise<void>;
   uploadFile(upload: FileUpload): Promise<{ fileId: string }>;
+  /** A link to a message (chat.getPermalink). */
+  permalink(channel: string, ts: string): Promise<string>;
   /** A person's name as Slack shows it (display name, else real name); cached. */
   userName(userId: string): Promise<string>;
   /** Streams a file an agent posted (url_private, with the bot token). */
@@ -149,3 +151,62 @@ export interface Clock {
 }
 
 export type { WhatsAppTransportKind };
+
+/** One SLA of a request, as the card shows it. */
+export interface SlaState {
+  name: string;
+  /** Remaining time in ms (negative once breached); undefined when the clock is not running. */
+  remainingMs?: number;
+  breached: boolean;
+  paused: boolean;
+  /** Jira's own wording of the remaining time, e.g. "2h 13m". */
+  remainingFriendly?: string;
+  /** The goal is met (a completed cycle, nothing ongoing). */
+  completed: boolean;
+}
+
+export interface TicketRef {
+  key: string;
+  id: string;
+  status: string;
+  /** Whether the status counts as done (Jira's status category). */
+  done: boolean;
+  url: string;
+}
+
+/** Jira Service Management, as the relay needs it. */
+export interface Ticketing {
+  /** Finds or creates the JSM customer for a contact; undefined when that is not permitted. */
+  customerFor(contact: { email: string; displayName: string }): Promise<string | undefined>;
+  createRequest(input: { summary: string; description: string; onBehalfOf?: string }): Promise<TicketRef>;
+  getRequest(key: string): Promise<TicketRef>;
+  getSla(key: string): Promise<SlaState[]>;
+  addComment(key: string, body: string, isPublic: boolean): Promise<void>;
+}
+
+export interface TicketRecord extends TicketRef {
+  chatId: string;
+  sla: SlaState[];
+  slaWarned: string[];
+  closedAt?: number;
+}
+
+export interface PendingComment {
+  id: number;
+  body: string;
+  isPublic: boolean;
+  createdAt: number;
+}
+
+/** The bridge's memory of Jira requests: one open request per conversation at most. */
+export interface TicketStore {
+  open(chatId: string): Promise<TicketRecord | undefined>;
+  byKey(key: string): Promise<TicketRecord | undefined>;
+  allOpen(): Promise<TicketRecord[]>;
+  save(ticket: TicketRecord): Promise<void>;
+  /** How many requests this conversation has had (to key a new one's creation). */
+  count(chatId: string): Promise<number>;
+  addComment(chatId: string, body: string, isPublic: boolean): Promise<void>;
+  pendingComments(chatId: string): Promise<PendingComment[]>;
+  dropComments(ids: number[]): Promise<void>;
+}

@@ -165,6 +165,12 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
       }
     },
 
+    async permalink(channel, ts) {
+      const r = await call('chat.getPermalink', () => client.chat.getPermalink({ channel, message_ts: ts }));
+      if (!r.permalink) throw new BridgeError('Slack chat.getPermalink answered without a link', { code: 'slack_no_permalink', retryable: true });
+      return r.permalink;
+    },
+
     userName(userId) {
       let name = userNames.get(userId);
       if (!name) {

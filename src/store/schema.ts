@@ -71,7 +71,33 @@ export interface EffectsTable {
   created_at: number;
 }
 
+export interface TicketsTable {
+  key: string;
+  chat_id: string;
+  issue_id: string;
+  status: string;
+  done: number;
+  url: string;
+  /** SlaState[] as JSON, as last read from Jira. */
+  sla: string | null;
+  /** Names of the SLAs already warned about (JSON array). */
+  sla_warned: string | null;
+  sla_checked_at: number | null;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface JiraPendingCommentsTable {
+  id: Generated<number>;
+  chat_id: string;
+  body: string;
+  is_public: number;
+  created_at: number;
+}
+
 export interface Database {
+  tickets: TicketsTable;
+  jira_pending_comments: JiraPendingCommentsTable;
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
   contacts: ContactsTable;

@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
+import { createFakeJira, type FakeJira } from '../fakes/jira.js';
 import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes/slack.js';
 import { testEnv } from './env.js';
 import { signMetaBody } from './meta-signature.js';
@@ -12,6 +13,19 @@ import { sqliteFixture, type StoreFixture } from './stores.js';
 export const CHANNEL = 'C0123456789';
 export const APP_SECRET = 'test-app-secret';
 export const PHONE_NUMBER_ID = '106540352242922';
+export const JIRA_EMAIL = 'integration@example.com';
+export const JIRA_TOKEN = 'jira-test-token';
+export const JIRA_SECRET = 'jira-webhook-secret';
+
+/** A fake JSM site with service desk 1 (SUP) and request type 10, the harness's Jira settings. */
+export function fakeJiraSite(customersPermitted = true): Promise<FakeJira> {
+  return createFakeJira({
+    email: JIRA_EMAIL,
+    apiToken: JIRA_TOKEN,
+    customersPermitted,
+    serviceDesks: [{ id: '1', projectKey: 'SUP', name: 'Clinic support', requestTypes: [{ id: '10', name: 'WhatsApp conversation' }] }],
+  });
+}
 
 export interface Harness {
   app: App;
@@ -32,7 +46,7 @@ export function fixture(name: string): Record<string, unknown> {
 }
 
 export async function startHarness(
-  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture } = {},
+  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture; jira?: FakeJira } = {},
 ): Promise<Harness> {
   // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
   const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack });
@@ -48,6 +62,17 @@ export async function startHarness(
       // Fast pacing keeps tests quick; pacing itself has its own tests.
       SLACK_POSTS_PER_SECOND: '1000',
       SLACK_POST_BURST: '1000',
+      ...(opts.jira
+        ? {
+            JIRA_BASE_URL: opts.jira.url,
+            JIRA_EMAIL: JIRA_EMAIL,
+            JIRA_API_TOKEN: JIRA_TOKEN,
+            JIRA_SERVICE_DESK_ID: '1',
+            JIRA_REQUEST_TYPE_ID: '10',
+            JIRA_WEBHOOK_SECRET: JIRA_SECRET,
+            JIRA_COMMENT_BATCH_MS: '200',
+          }
+        : {}),
       ...opts.env,
     }),
   );

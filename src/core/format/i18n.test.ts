@@ -55,6 +55,17 @@ function allTexts(locale: Locale): Record<string, string> {
     fileTooLargeForWhatsApp: () => m.fileTooLargeForWhatsApp({ name: 'scan.pdf', size: 200_000_000, limit: 100 * 1024 * 1024 }),
     fileNotSent: () => m.fileNotSent({ name: 'scan.pdf', reason: 'graph_131053' }),
     replyNotSent: () => m.replyNotSent({ reason: 'the number is not on WhatsApp' }),
+    slaMet: () => m.slaMet,
+    slaPaused: () => m.slaPaused,
+    ticketOpened: () => m.ticketOpened({ key: 'SUP-12', url: 'https://example.atlassian.net/servicedesk/customer/portal/1/SUP-12' }),
+    ticketStatusChanged: () => m.ticketStatusChanged({ key: 'SUP-12', from: 'Waiting for support', to: 'In progress' }),
+    ticketResolved: () => m.ticketResolved({ key: 'SUP-12' }),
+    newRequestBelow: () => m.newRequestBelow,
+    slaWarning: () => m.slaWarning({ name: 'Time to first response', key: 'SUP-12', time: '12m' }),
+    jiraFromWhatsApp: () => m.jiraFromWhatsApp,
+    jiraFromSlack: () => m.jiraFromSlack,
+    jiraAttachment: () => m.jiraAttachment({ name: 'scan.pdf' }),
+    jiraDescription: () => m.jiraDescription({ name: 'Sheena', phone: '+1 650-555-1234', link: 'https://x.slack.com/archives/C1/p1' }),
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));
 }
@@ -91,7 +102,8 @@ describe('catalogue', () => {
     const en = allTexts('en');
     const pt = allTexts('pt-BR');
     const same = Object.keys(en).filter((key) => en[key] === pt[key]);
-    expect(same).toEqual(['sla']);
+    // The SLA label and a status change line (key and Jira's own status names only) read the same in both.
+    expect(same).toEqual(['sla', 'ticketStatusChanged']);
   });
 });
 

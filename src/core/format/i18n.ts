@@ -71,6 +71,18 @@ export interface Messages {
   fileTooLargeForWhatsApp(p: { name: string; size: number; limit: number }): string;
   fileNotSent(p: { name: string; reason: string }): string;
   replyNotSent(p: { reason: string }): string;
+  // Jira Service Management
+  slaMet: string;
+  slaPaused: string;
+  ticketOpened(p: { key: string; url: string }): string;
+  ticketStatusChanged(p: { key: string; from: string; to: string }): string;
+  ticketResolved(p: { key: string }): string;
+  newRequestBelow: string;
+  slaWarning(p: { name: string; key: string; time: string }): string;
+  jiraFromWhatsApp: string;
+  jiraFromSlack: string;
+  jiraAttachment(p: { name: string }): string;
+  jiraDescription(p: { name: string; phone: string; link: string }): string;
 }
 
 const en: Messages = {
@@ -142,6 +154,17 @@ const en: Messages = {
     `Not sent: ${name} is ${formatBytes('en', size)}, over the WhatsApp limit of ${formatBytes('en', limit)} for this kind of file.`,
   fileNotSent: ({ name, reason }) => `Not sent: ${name} (${reason}).`,
   replyNotSent: ({ reason }) => `Not sent to WhatsApp: ${reason}`,
+  slaMet: 'met',
+  slaPaused: 'paused',
+  ticketOpened: ({ key, url }) => `:ticket: Request ${key} opened in Jira Service Management: ${url}`,
+  ticketStatusChanged: ({ key, from, to }) => `:arrows_counterclockwise: ${key}: ${from} → ${to}`,
+  ticketResolved: ({ key }) => `:white_check_mark: Request ${key} is resolved.`,
+  newRequestBelow: 'The next message from this contact opens a new request.',
+  slaWarning: ({ name, key, time }) => `:alarm_clock: ${key}: ${name} is about to be breached (${time} left).`,
+  jiraFromWhatsApp: 'on WhatsApp',
+  jiraFromSlack: 'from Slack',
+  jiraAttachment: ({ name }) => `attachment ${name}`,
+  jiraDescription: ({ name, phone, link }) => `WhatsApp conversation with ${name} (${phone}).\nSlack thread: ${link}`,
 };
 
 const ptBR: Messages = {
@@ -213,6 +236,17 @@ const ptBR: Messages = {
     `Não enviado: ${name} tem ${formatBytes('pt-BR', size)}, acima do limite do WhatsApp de ${formatBytes('pt-BR', limit)} para este tipo de arquivo.`,
   fileNotSent: ({ name, reason }) => `Não enviado: ${name} (${reason}).`,
   replyNotSent: ({ reason }) => `Não enviada ao WhatsApp: ${reason}`,
+  slaMet: 'cumprido',
+  slaPaused: 'pausado',
+  ticketOpened: ({ key, url }) => `:ticket: Chamado ${key} aberto no Jira Service Management: ${url}`,
+  ticketStatusChanged: ({ key, from, to }) => `:arrows_counterclockwise: ${key}: ${from} → ${to}`,
+  ticketResolved: ({ key }) => `:white_check_mark: O chamado ${key} foi resolvido.`,
+  newRequestBelow: 'A próxima mensagem deste contato abre um novo chamado.',
+  slaWarning: ({ name, key, time }) => `:alarm_clock: ${key}: o SLA ${name} está prestes a estourar (faltam ${time}).`,
+  jiraFromWhatsApp: 'pelo WhatsApp',
+  jiraFromSlack: 'pelo Slack',
+  jiraAttachment: ({ name }) => `anexo ${name}`,
+  jiraDescription: ({ name, phone, link }) => `Conversa de WhatsApp com ${name} (${phone}).\nThread no Slack: ${link}`,
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

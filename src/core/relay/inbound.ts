@@ -6,7 +6,7 @@ import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, MediaContent, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
-import { contactCard } from './card.js';
+import { contactCard, type CardTicket } from './card.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -38,6 +38,8 @@ export interface InboundDeps {
    * attempt. Posts an earlier attempt made but did not record are then looked up, not repeated.
    */
   retrySince?: number;
+  /** The ticket block of the card, when a request is open (Jira); kept when the card is edited. */
+  cardTicket?(chatId: string): Promise<CardTicket | undefined>;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
@@ -82,7 +84,10 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   });
   if (contact.cardTs && contact.slackChannel) {
     const changed = before && (before.name !== contact.name || before.photoUrl !== contact.photoUrl);
-    if (changed) await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale) });
+    if (changed) {
+      const ticket = await deps.cardTicket?.(contact.chatId);
+      await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket) });
+    }
     return contact;
   }
   const ts = await postOnce(`card:${contact.chatId}`, deps, {

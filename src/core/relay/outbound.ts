@@ -37,7 +37,9 @@ export interface OutboundDeps {
  * markup, signed, split at WhatsApp's limit) and then each file as the right media type. Each
  * send is recorded under the Slack event, so a retry never sends twice what already went out.
  */
-export async function relayAgentMessage(event: SlackMessageEvent, chatId: string, deps: OutboundDeps): Promise<void> {
+export type AgentMessageOutcome = 'sent' | 'note' | 'not-sent';
+
+export async function relayAgentMessage(event: SlackMessageEvent, chatId: string, deps: OutboundDeps): Promise<AgentMessageOutcome> {
   const m = messages(deps.locale);
   const contact = await deps.contacts.get(chatId);
   if (!contact?.cardTs) throw new BridgeError(`no contact card for conversation ${chatId}`, { code: 'unknown_contact', retryable: false });
@@ -45,12 +47,12 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
 
   if (isInternalNote(event.text, deps.notePrefix)) {
     await deps.chat.addReaction(event.channel, event.ts, 'lock');
-    return;
+    return 'note';
   }
   if (deps.sender.hasServiceWindow && windowClosed(contact, deps.now())) {
     await deps.notices.windowClosed(where, chatId, `window:${event.eventId}`);
     await deps.chat.addReaction(event.channel, event.ts, 'warning');
-    return;
+    return 'not-sent';
   }
 
   const text = await composeText(event, deps);
@@ -75,11 +77,12 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
       if (isBridgeError(err) && err.retryable) throw err;
       await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);
       await deps.chat.addReaction(event.channel, event.ts, 'x');
-      return;
+      return 'not-sent';
     }
     await deps.effects.put(key, sent.id);
     await deps.messages.link({ waMessageId: sent.id, chatId, direction: 'out', slackChannel: event.channel, slackTs: event.ts, excerpt: excerptOf(event.text) });
   }
+  return sends.length > 0 ? 'sent' : 'not-sent';
 }
 
 export function isInternalNote(text: string, prefix: string): boolean {

@@ -102,4 +102,35 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 3,
+    name: 'Jira tickets and pending comments',
+    async up(db, dialect) {
+      await db.schema
+        .createTable('tickets')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('issue_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('sla', 'text')
+        .addColumn('sla_warned', 'text')
+        .addColumn('sla_checked_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('closed_at', 'bigint')
+        .execute();
+      await sql`CREATE INDEX tickets_open ON tickets (chat_id) WHERE closed_at IS NULL`.execute(db);
+
+      await db.schema
+        .createTable('jira_pending_comments')
+        .addColumn('id', idColumnType(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('is_public', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jira_pending_comments_chat').on('jira_pending_comments').columns(['chat_id', 'id']).execute();
+    },
+  },
 ];

@@ -1,0 +1,159 @@
+import { BridgeError } from '../errors.js';
+import { messages, type Locale, type Messages } from '../format/i18n.js';
+import { formatInternational } from '../format/phone.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
+import { contactCard, type CardTicket } from './card.js';
+import type { Notices } from './notices.js';
+
+export interface TicketDeps {
+  locale: Locale;
+  ticketing: Ticketing;
+  tickets: TicketStore;
+  contacts: ContactStore;
+  chat: ChatSurface;
+  effects: EffectLog;
+  notices: Notices;
+  /** "WhatsApp · {name} ({phone})": placeholders {name} and {phone}. */
+  summaryTemplate: string;
+  /** Raise requests on behalf of a customer `<digits>@<domain>`; undefined: as the integration account. */
+  customerEmailDomain?: string;
+  /** Warn in the thread when an SLA has less than this left. */
+  slaWarnMs: number;
+  /** Sent to the contact when their request is resolved (empty: nothing is sent). */
+  resolvedMessage?: string;
+  sender: WhatsAppSender;
+  now(): number;
+}
+
+async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
+  const contact = await deps.contacts.get(chatId);
+  if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError(`no contact card for ${chatId} yet`, { code: 'no_card_yet', retryable: true });
+  return contact as ContactRecord & { cardTs: string; slackChannel: string };
+}
+
+/** The card's ticket block: key, status and one line per SLA. */
+export function cardTicket(ticket: TicketRecord, locale: Locale): CardTicket {
+  const m = messages(locale);
+  return { key: ticket.key, url: ticket.url, status: ticket.status, slaLines: ticket.sla.map((s) => `${s.name}: ${slaWords(s, m)}`) };
+}
+
+function slaWords(s: SlaState, m: Messages): string {
+  if (s.breached) return m.slaBreached;
+  if (s.completed) return m.slaMet;
+  if (s.paused) return m.slaPaused;
+  return s.remainingFriendly ? m.slaRemaining({ time: s.remainingFriendly }) : '—';
+}
+
+async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
+  const card = contactCard(contact, deps.locale, ticket ? cardTicket(ticket, deps.locale) : undefined);
+  await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
+}
+
+/**
+ * A contact wrote: make sure there is an open request for the conversation. The creation is
+ * keyed by the conversation's request count, so a retried job does not raise a second one.
+ */
+export async function ensureTicket(chatId: string, deps: TicketDeps): Promise<TicketRecord> {
+  const open = await deps.tickets.open(chatId);
+  if (open) return open;
+  const m = messages(deps.locale);
+  const contact = await contactOf(chatId, deps);
+  const generation = await deps.tickets.count(chatId);
+  const effectKey = `jira:create:${chatId}:${generation}`;
+  let key = await deps.effects.get(effectKey);
+  let ref;
+  if (key) {
+    ref = await deps.ticketing.getRequest(key);
+  } else {
+    const name = contact.name?.trim() || m.unknownName;
+    const phone = contact.isGroup ? contact.chatId : formatInternational(contact.phone);
+    const onBehalfOf =
+      deps.customerEmailDomain && !contact.isGroup
+        ? await deps.ticketing.customerFor({ email: `${contact.phone}@${deps.customerEmailDomain}`, displayName: name })
+        : undefined;
+    const link = await deps.chat.permalink(contact.slackChannel, contact.cardTs);
+    ref = await deps.ticketing.createRequest({
+      summary: deps.summaryTemplate.replaceAll('{name}', name).replaceAll('{phone}', phone).slice(0, 255),
+      description: m.jiraDescription({ name, phone, link }),
+      onBehalfOf,
+    });
+    key = ref.key;
+    await deps.effects.put(effectKey, key);
+  }
+  const sla = await deps.ticketing.getSla(ref.key).catch(() => []);
+  const ticket: TicketRecord = { ...ref, chatId, sla, slaWarned: [] };
+  await deps.tickets.save(ticket);
+  await refreshCard(contact, ticket, deps);
+  await deps.notices.say({ channel: contact.slackChannel, threadTs: contact.cardTs }, m.ticketOpened({ key: ref.key, url: ref.url }), `ticket-opened:${ref.key}`);
+  return ticket;
+}
+
+/** Posts the conversation's pending lines as one comment per visibility: batched, not one call per message. */
+export async function flushComments(chatId: string, deps: TicketDeps): Promise<void> {
+  const pending = await deps.tickets.pendingComments(chatId);
+  if (pending.length === 0) return;
+  const ticket = (await deps.tickets.open(chatId)) ?? (await ensureTicket(chatId, deps));
+  for (const isPublic of [true, false]) {
+    const batch = pending.filter((c) => c.isPublic === isPublic);
+    if (batch.length === 0) continue;
+    await deps.ticketing.addComment(ticket.key, batch.map((c) => c.body).join('\n\n'), isPublic);
+    await deps.tickets.dropComments(batch.map((c) => c.id));
+  }
+}
+
+/** Re-reads the SLAs, updates the card when they changed, and warns once per SLA near its breach. */
+export async function refreshSla(chatId: string, deps: TicketDeps): Promise<void> {
+  const ticket = await deps.tickets.open(chatId);
+  if (!ticket) return;
+  const m = messages(deps.locale);
+  const sla = await deps.ticketing.getSla(ticket.key);
+  const contact = await contactOf(chatId, deps);
+  const warned = new Set(ticket.slaWarned);
+  for (const s of sla) {
+    const near = !s.breached && !s.paused && !s.completed && s.remainingMs !== undefined && s.remainingMs <= deps.slaWarnMs;
+    if (near && !warned.has(s.name)) {
+      await deps.notices.say(
+        { channel: contact.slackChannel, threadTs: contact.cardTs },
+        m.slaWarning({ name: escapeMrkdwn(s.name), key: ticket.key, time: escapeMrkdwn(s.remainingFriendly ?? '') }),
+        `sla-warning:${ticket.key}:${s.name}`,
+      );
+      warned.add(s.name);
+    }
+  }
+  const changed = JSON.stringify(sla) !== JSON.stringify(ticket.sla);
+  const updated = { ...ticket, sla, slaWarned: [...warned] };
+  await deps.tickets.save(updated);
+  if (changed) await refreshCard(contact, updated, deps);
+}
+
+/**
+ * Jira says the request changed: the card and the thread follow. A resolved request is closed
+ * here; the contact's next message raises a new one in the same thread.
+ */
+export async function applyRequestChange(key: string, change: { status: string; done: boolean }, deps: TicketDeps): Promise<void> {
+  const ticket = await deps.tickets.byKey(key);
+  if (!ticket || ticket.closedAt !== undefined) return;
+  const m = messages(deps.locale);
+  const contact = await contactOf(ticket.chatId, deps);
+  const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
+  if (change.status !== ticket.status) {
+    await deps.notices.say(where, m.ticketStatusChanged({ key, from: escapeMrkdwn(ticket.status), to: escapeMrkdwn(change.status) }), `ticket-status:${key}:${change.status}:${ticket.status}`);
+  }
+  const sla = await deps.ticketing.getSla(key).catch(() => ticket.sla);
+  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt: change.done ? deps.now() : undefined };
+  await deps.tickets.save(updated);
+  await refreshCard(contact, updated, deps);
+  if (!change.done) return;
+  await deps.notices.say(where, `${m.ticketResolved({ key })}\n────────────────────────\n_${m.newRequestBelow}_`, `ticket-resolved:${key}`);
+  const text = deps.resolvedMessage?.trim();
+  const lastWrote = contact.lastInboundAt ?? 0;
+  // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
+  if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
+    const effect = `resolved-message:${key}`;
+    if (!(await deps.effects.get(effect))) {
+      const sent = await deps.sender.sendText(contact.waId, text);
+      await deps.effects.put(effect, sent.id);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * Jira Service Management Cloud, as the relay needs it, over jira.js 5 (`ServiceDeskClient`; Node 20).
+ *
+ * References (developer.atlassian.com/cloud/jira/service-desk/rest/...):
+ * - api-group-request/: POST /rest/servicedeskapi/request {serviceDeskId, requestTypeId, requestFieldValues,
+ *   raiseOnBehalfOf (an accountId, not an e-mail: jira.atlassian.com/browse/JSDCLOUD-6061)} → CustomerRequest
+ *   {issueId, issueKey, currentStatus {status, statusCategory NEW|INDETERMINATE|DONE|UNDEFINED}, _links.web};
+ *   GET /request/{key}; GET /request/{key}/sla (paged SlaInformation: ongoingCycle {breached, paused,
+ *   remainingTime {millis, friendly}}, completedCycles [{breached, …}]); POST /request/{key}/comment {body, public}.
+ * - api-group-customer/: POST /rest/servicedeskapi/customer {email, displayName} (Jira admin only);
+ *   `strictConflictStatusCode=true` turns the duplicate-e-mail 400 into a 409.
+ * - api-group-servicedesk/: GET /servicedesk/{id}/customer?query= (experimental: jira.js sends
+ *   X-ExperimentalApi: opt-in), POST /servicedesk/{id}/customer {accountIds} (204, also when already a customer).
+ * - Platform: /rest/api/3/user/search?query= finds an account that exists on the site but not on this desk.
+ * - Errors: servicedeskapi answers {errorMessage, i18nErrorMessage}; the platform API {errorMessages, errors}.
+ * - developer.atlassian.com/cloud/jira/platform/rate-limiting/: 429 (and some 503s) carry Retry-After in seconds.
+ */
+import { ServiceDeskClient, Version3Client } from 'jira.js';
+import { BridgeError } from '../core/errors.js';
+import type { SlaState, TicketRef, Ticketing } from '../core/ports.js';
+import type { Logger } from '../logger.js';
+
+export interface JiraOptions {
+  /** The site, e.g. https://example.atlassian.net */
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  serviceDeskId: string;
+  requestTypeId: string;
+  /** Completes a bare local part (e.g. a phone number) into a customer e-mail: `<local>@<domain>`. */
+  customerEmailDomain?: string;
+  /** Per-request timeout (default 30 s). */
+  fetchTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** Both clients share one site and one credential; the platform one is for /rest/api/3 (myself, user search). */
+export function createJiraClients(o: { baseUrl: string; email: string; apiToken: string; timeoutMs?: number }) {
+  const config = {
+    host: o.baseUrl.replace(/\/+$/, ''),
+    authentication: { basic: { email: o.email, apiToken: o.apiToken } },
+    baseRequestConfig: { timeout: o.timeoutMs ?? 30_000 },
+  };
+  return { sd: new ServiceDeskClient(config), platform: new Version3Client(config) };
+}
+
+// Wire shapes: jira.js' models name the link objects `Links`, but the JSON says `_links`.
+interface JiraDate { epochMillis?: number; iso8601?: string; friendly?: string }
+interface JiraDuration { millis?: number; friendly?: string }
+interface WireRequest {
+  issueId?: string;
+  issueKey?: string;
+  currentStatus?: { status?: string; statusCategory?: string; statusDate?: JiraDate };
+  _links?: { web?: string; agent?: string };
+}
+interface WireCycle { breached?: boolean; paused?: boolean; remainingTime?: JiraDuration }
+interface WireSla { name?: string; ongoingCycle?: WireCycle; completedCycles?: WireCycle[] }
+export interface Paged<T> { values?: T[]; isLastPage?: boolean; start?: number; size?: number }
+interface WireUser { accountId?: string; emailAddress?: string | null; displayName?: string }
+
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Jira's own words for a failure: servicedeskapi's `errorMessage`, or the platform's `errorMessages` + `errors`. */
+function jiraReason(data: unknown): string | undefined {
+  if (typeof data === 'string') return data.trim() && !/^\s*</.test(data) ? data.trim().slice(0, 300) : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as { errorMessage?: unknown; errorMessages?: unknown; errors?: unknown; message?: unknown };
+  const parts: string[] = [];
+  if (typeof d.errorMessage === 'string') parts.push(d.errorMessage);
+  if (Array.isArray(d.errorMessages)) parts.push(...d.errorMessages.filter((m): m is string => typeof m === 'string'));
+  if (typeof d.errors === 'object' && d.errors !== null) {
+    parts.push(...Object.entries(d.errors).map(([field, m]) => `${field}: ${String(m)}`));
+  }
+  if (parts.length === 0 && typeof d.message === 'string') parts.push(d.message);
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+interface AxiosLike { isAxiosError?: boolean; code?: string; message?: string; response?: { status?: number; data?: unknown; headers?: unknown } }
+interface HttpFailure { status: number; data: unknown; retryAfter: unknown }
+
+/** jira.js rethrows an axios error that got a response as an HttpException whose `cause` is that axios error. */
+function httpFailure(err: unknown): HttpFailure | undefined {
+  const e = err as (AxiosLike & { cause?: AxiosLike }) | null;
+  const res = e?.isAxiosError ? e.response : e?.cause?.isAxiosError ? e.cause.response : undefined;
+  if (!res || typeof res.status !== 'number') return undefined;
+  const h = res.headers as { get?: (name: string) => unknown; [name: string]: unknown } | undefined;
+  return { status: res.status, data: res.data, retryAfter: typeof h?.get === 'function' ? h.get('retry-after') : h?.['retry-after'] };
+}
+
+/**
+ * Turns anything jira.js throws into a BridgeError. The vendor error is not kept as `cause`: the axios request
+ * config in it carries the Basic credential, and causes end up in logs.
+ */
+export function toJiraBridgeError(err: unknown, op: string, secrets: string[] = []): BridgeError {
+  if (err instanceof BridgeError) return err;
+  const redact = (s: string) => secrets.filter((x) => x.length >= 4).reduce((acc, x) => acc.split(x).join('[redacted]'), s);
+  const http = httpFailure(err);
+  if (!http) {
+    const e = err as AxiosLike | null;
+    if (e?.isAxiosError) {
+      const timedOut = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT';
+      return new BridgeError(timedOut ? `Jira ${op} timed out` : `Jira ${op} network error: ${e.code ?? 'unknown'}`, {
+        code: timedOut ? 'timeout' : 'network_error',
+        retryable: true,
+      });
+    }
+    // Not an HTTP exchange at all (a bad JIRA_BASE_URL, a bug): another try will not help.
+    return new BridgeError(redact(`Jira ${op} failed: ${e?.message ?? String(err)}`), { code: 'jira_client_error', retryable: false });
+  }
+  const { status } = http;
+  const reason = jiraReason(http.data);
+  const text = (what: string) => redact(`Jira ${op} failed: HTTP ${status} ${what}${reason ? `: ${reason}` : ''}`);
+  const wait = parseRetryAfter(http.retryAfter);
+  const after = wait !== undefined ? { retryAfterMs: wait } : {};
+  if (status === 401) {
+    return new BridgeError(
+      redact(`Jira ${op} failed: HTTP 401: JIRA_EMAIL / JIRA_API_TOKEN were rejected; the API token may have expired (Atlassian API tokens expire within a year)`),
+      { code: 'jira_unauthorized', retryable: false },
+    );
+  }
+  if (status === 429) return new BridgeError(text('rate limited'), { code: 'rate_limited', retryable: true, ...after });
+  if (status === 503) return new BridgeError(text('unavailable'), { code: 'jira_unavailable', retryable: true, ...after });
+  if (status >= 500 || status === 408) return new BridgeError(text('server error'), { code: `jira_http_${status}`, retryable: true, ...after });
+  const code = status === 403 ? 'jira_forbidden' : status === 404 ? 'jira_not_found' : status === 400 ? 'jira_bad_request' : status === 409 ? 'jira_conflict' : `jira_http_${status}`;
+  return new BridgeError(text(status === 403 ? 'forbidden' : status === 404 ? 'not found' : 'rejected'), { code, retryable: false });
+}
+
+export function toTicketRef(r: WireRequest, baseUrl: string): TicketRef {
+  const key = r.issueKey ?? '';
+  return {
+    key,
+    id: r.issueId ?? '',
+    status: r.currentStatus?.status ?? 'unknown',
+    done: r.currentStatus?.statusCategory === 'DONE',
+    url: r._links?.web ?? `${baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`,
+  };
+}
+
+export function toSlaState(s: WireSla): SlaState {
+  const name = s.name ?? 'SLA';
+  const on = s.ongoingCycle;
+  if (on) {
+    const paused = on.paused === true;
+    return {
+      name,
+      breached: on.breached === true,
+      paused,
+      completed: false,
+      // A paused clock is not running: its remaining time is shown, not counted down.
+      ...(!paused && typeof on.remainingTime?.millis === 'number' ? { remainingMs: on.remainingTime.millis } : {}),
+      ...(on.remainingTime?.friendly ? { remainingFriendly: on.remainingTime.friendly } : {}),
+    };
+  }
+  const last = s.completedCycles?.at(-1);
+  return { name, breached: last?.breached === true, paused: false, completed: last !== undefined };
+}
+
+const sameEmail = (a: string | null | undefined, b: string) => typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function createJiraTicketing(opts: JiraOptions): Ticketing {
+  const { sd, platform } = createJiraClients({ baseUrl: opts.baseUrl, email: opts.email, apiToken: opts.apiToken, timeoutMs: opts.fetchTimeoutMs });
+  const secrets = [opts.apiToken, Buffer.from(`${opts.email}:${opts.apiToken}`).toString('base64')];
+  const log = opts.logger?.child({ component: 'jira' });
+  const serviceDeskId = opts.serviceDeskId;
+  // The request key goes into the URL path unescaped by jira.js.
+  const keyPath = (key: string) => encodeURIComponent(key);
+  const known = new Map<string, string>(); // e-mail → accountId, so a busy contact costs one lookup
+  let customersRefused = false;
+
+  async function call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toJiraBridgeError(err, op, secrets);
+    }
+  }
+
+  function refused(why: string): undefined {
+    if (!customersRefused) {
+      customersRefused = true;
+      log?.warn({ why }, 'Jira will not manage customers for this account (it needs Jira admin rights): requests are raised as the integration account');
+    }
+    return undefined;
+  }
+
+  function customerEmail(raw: string): string | undefined {
+    const email = raw.trim();
+    if (email.includes('@')) return email;
+    return opts.customerEmailDomain && email ? `${email}@${opts.customerEmailDomain.replace(/^@/, '')}` : undefined;
+  }
+
+  /** An account with this e-mail exists: first among this desk's customers, then site-wide. */
+  async function findAccountId(email: string): Promise<string | undefined> {
+    try {
+      const page = await call('getCustomers', () => sd.serviceDesk.getCustomers<Paged<WireUser>>({ serviceDeskId, query: email, limit: 50 }));
+      const hit = page.values?.find((u) => sameEmail(u.emailAddress, email));
+      if (hit?.accountId) return hit.accountId;
+    } catch (err) {
+      if (!(err instanceof BridgeError) || err.retryable) throw err;
+    }
+    const users = await call('userSearch', () => platform.userSearch.findUsers<WireUser[]>({ query: email, maxResults: 50 }));
+    return users.find((u) => sameEmail(u.emailAddress, email))?.accountId;
+  }
+
+  async function createCustomer(email: string, displayName: string): Promise<string | undefined> {
+    try {
+      // jira.js 5 has no strictConflictStatusCode parameter: send the documented query flag ourselves.
+      const user = await call('createCustomer', () =>
+        sd.sendRequest<WireUser>(
+          { url: '/rest/servicedeskapi/customer', method: 'POST', params: { strictConflictStatusCode: true }, data: { email, displayName } },
+          undefined as never,
+        ),
+      );
+      return user.accountId;
+    } catch (err) {
+      if (!(err instanceof BridgeError)) throw err;
+      const duplicate = err.code === 'jira_conflict' || (err.code === 'jira_bad_request' && /already|exist|in use/i.test(err.message));
+      if (duplicate) return findAccountId(email);
+      throw err;
+    }
+  }
+
+  return {
+    async customerFor(contact) {
+      const email = customerEmail(contact.email);
+      if (!email || customersRefused) return undefined;
+      const cached = known.get(email.toLowerCase());
+      if (cached) return cached;
+      let accountId: string | undefined;
+      try {
+        accountId = await createCustomer(email, contact.displayName.trim() || email);
+        if (!accountId) {
+          log?.warn('Jira knows the customer’s e-mail but did not reveal the account: raising the request as the integration account');
+          return undefined;
+        }
+        await call('addCustomers', () => sd.serviceDesk.addCustomers({ serviceDeskId, accountIds: [accountId!] }));
+      } catch (err) {
+        if (err instanceof BridgeError && (err.code === 'jira_unauthorized' || err.code === 'jira_forbidden')) return refused(err.code);
+        // "Already a customer" is a 204 by the docs; tolerate the older 400 wording too.
+        if (!(err instanceof BridgeError && accountId && err.code === 'jira_bad_request' && /already/i.test(err.message))) throw err;
+      }
+      if (known.size >= 1000) known.clear();
+      known.set(email.toLowerCase(), accountId);
+      return accountId;
+    },
+
+    async createRequest(input) {
+      const created = await call('createRequest', () =>
+        sd.request.createCustomerRequest<WireRequest>({
+          serviceDeskId,
+          requestTypeId: opts.requestTypeId,
+          requestFieldValues: { summary: input.summary, description: input.description },
+          ...(input.onBehalfOf ? { raiseOnBehalfOf: input.onBehalfOf } : {}),
+        }),
+      );
+      return toTicketRef(created, opts.baseUrl);
+    },
+
+    async getRequest(key) {
+      return toTicketRef(await call('getRequest', () => sd.request.getCustomerRequestByIdOrKey<WireRequest>({ issueIdOrKey: keyPath(key) })), opts.baseUrl);
+    },
+
+    async getSla(key) {
+      const out: SlaState[] = [];
+      for (let start = 0, pages = 0; pages < 10; pages++) {
+        const page = await call('getSla', () => sd.request.getSlaInformation<Paged<WireSla>>({ issueIdOrKey: keyPath(key), start, limit: 50 }));
+        const values = page.values ?? [];
+        out.push(...values.map(toSlaState));
+        if (page.isLastPage !== false || values.length === 0) break;
+        start += values.length;
+      }
+      return out;
+    },
+
+    async addComment(key, body, isPublic) {
+      await call('addComment', () => sd.request.createRequestComment({ issueIdOrKey: keyPath(key), body, public: isPublic }));
+    },
+  };
+}

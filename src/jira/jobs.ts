@@ -1,0 +1,69 @@
+import type { EffectLog, TicketStore } from '../core/ports.js';
+import type { Outbox } from '../store/outbox.js';
+
+export const JOB_JIRA_ENSURE = 'jira.ensure';
+export const JOB_JIRA_FLUSH = 'jira.flush';
+export const JOB_JIRA_SLA = 'jira.sla';
+export const JOB_JIRA_CHANGE = 'jira.change';
+
+/** Jira work runs in its own lane per conversation, so Jira never holds back Slack or WhatsApp. */
+export const jiraLane = (chatId: string) => `jira:${chatId}`;
+
+export interface JiraChatJob {
+  chatId: string;
+}
+
+export interface JiraChangeJob {
+  key: string;
+  status: string;
+  done: boolean;
+}
+
+export interface JiraQueue {
+  /**
+   * After a message was relayed: keep its line for the request's comments and make sure the
+   * request exists. `sourceKey` (the message's id) makes a retried relay job add nothing twice.
+   */
+  conversationLine(chatId: string, sourceKey: string, line: { body: string; isPublic: boolean }): Promise<void>;
+  /** Schedules an SLA refresh for every open request (one job per request per period, across instances). */
+  scheduleSlaRefresh(): Promise<number>;
+  change(chatId: string, change: JiraChangeJob, deliveryId: string): Promise<boolean>;
+}
+
+export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; effects: EffectLog; batchMs: number; slaRefreshMs: number; now?: () => number; notify(): void }): JiraQueue {
+  const now = deps.now ?? Date.now;
+  return {
+    async conversationLine(chatId, sourceKey, line) {
+      const effect = `jira:line:${sourceKey}`;
+      if (await deps.effects.get(effect)) return;
+      await deps.tickets.addComment(chatId, line.body, line.isPublic);
+      await deps.effects.put(effect, '1');
+      await deps.outbox.enqueue({ kind: JOB_JIRA_ENSURE, lane: jiraLane(chatId), payload: { chatId } satisfies JiraChatJob, dedupeKey: `jira:ensure:${sourceKey}` });
+      // Lines arriving within one batch window share a flush job: one comment, not one call per message.
+      const bucket = Math.floor(now() / deps.batchMs);
+      await deps.outbox.enqueue({
+        kind: JOB_JIRA_FLUSH,
+        lane: jiraLane(chatId),
+        payload: { chatId } satisfies JiraChatJob,
+        dedupeKey: `jira:flush:${chatId}:${bucket}`,
+        runAt: (bucket + 1) * deps.batchMs,
+      });
+      deps.notify();
+    },
+    async scheduleSlaRefresh() {
+      const bucket = Math.floor(now() / deps.slaRefreshMs);
+      let queued = 0;
+      for (const t of await deps.tickets.allOpen()) {
+        const r = await deps.outbox.enqueue({ kind: JOB_JIRA_SLA, lane: jiraLane(t.chatId), payload: { chatId: t.chatId } satisfies JiraChatJob, dedupeKey: `jira:sla:${t.key}:${bucket}` });
+        if (r.inserted) queued += 1;
+      }
+      if (queued > 0) deps.notify();
+      return queued;
+    },
+    async change(chatId, change, deliveryId) {
+      const r = await deps.outbox.enqueue({ kind: JOB_JIRA_CHANGE, lane: jiraLane(chatId), payload: change, dedupeKey: `jira:webhook:${deliveryId}` });
+      if (r.inserted) deps.notify();
+      return r.inserted;
+    },
+  };
+}

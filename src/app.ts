@@ -22,6 +22,8 @@ import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
 import { createTicketStore } from './store/tickets-repo.js';
 import { cardTicket } from './core/relay/tickets.js';
+import { registerAdmin } from './http/admin/routes.js';
+import { adminStatus } from './http/admin/status.js';
 import { createPacer } from './pacer.js';
 
 
@@ -186,6 +188,16 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     self: () => slack.identity(),
   });
   whatsapp.register(server, intake);
+  registerAdmin(server, {
+    token: config.ADMIN_TOKEN,
+    logger,
+    pairing: whatsapp.connection,
+    status: () => adminStatus({ config, outbox, slack, whatsapp }),
+  });
+  if (whatsapp.connection) {
+    const connection = whatsapp.connection;
+    readiness.push({ name: 'whatsapp web', check: async () => ({ ok: connection.state() === 'open', detail: connection.state() }) });
+  }
   if (jira) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
   }
@@ -213,6 +225,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     async start(port = config.PORT) {
       const address = await server.listen({ port, host: '0.0.0.0' });
       worker.start();
+      await whatsapp.start?.();
       socketMode?.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));
       // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
       slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
@@ -240,6 +253,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       if (slaTimer) clearInterval(slaTimer);
       await socketMode?.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
       await server.close();
+      await whatsapp.stop?.().catch((err: unknown) => logger.warn({ err }, 'closing the WhatsApp connection failed'));
       await worker.stop(config.SHUTDOWN_TIMEOUT_MS);
       await store.close();
       logger.info('switchboard stopped');

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskPhone } from './logger.js';
+import { conversationId } from './queue/worker.js';
 
 function capture() {
   const lines: string[] = [];
@@ -23,6 +24,14 @@ describe('logger', () => {
     expect(out).not.toContain('EAAG123');
     expect(out).not.toContain('secret body');
     expect(out).toContain('[redacted]');
+  });
+
+  it('names conversations in job logs by a pseudonym, not the phone number', () => {
+    const id = conversationId('chat:16505551234');
+    expect(id).toMatch(/^chat:[0-9a-f]{12}$/);
+    expect(id).not.toContain('16505551234');
+    expect(conversationId('chat:16505551234')).toBe(id);
+    expect(conversationId('jira:16505551234')).not.toBe(id);
   });
 
   it('masks a phone to its last four digits', () => {

@@ -30,7 +30,7 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
   const jira = deps.jira;
   const jiraHandlers: Record<string, JobHandler> = jira
     ? {
-        [JOB_JIRA_ENSURE]: async (payload) => void (await ensureTicket((payload as JiraChatJob).chatId, jira.tickets)),
+        [JOB_JIRA_ENSURE]: async (payload) => void (await ensureTicket((payload as JiraChatJob).chatId, jira.tickets, (payload as JiraChatJob).firstLine)),
         [JOB_JIRA_FLUSH]: async (payload) => flushComments((payload as JiraChatJob).chatId, jira.tickets),
         [JOB_JIRA_SLA]: async (payload) => refreshSla((payload as JiraChatJob).chatId, jira.tickets),
         [JOB_JIRA_CHANGE]: async (payload) => {
@@ -97,7 +97,7 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   }
   const who = message.sender.name ?? contact.name ?? message.sender.waId;
   const when = new Date(message.timestamp).toISOString();
-  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true });
+  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true, fromContact: true });
 }
 
 async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {
@@ -111,7 +111,7 @@ async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome:
     text += `\n${files.map((f) => `[${m.jiraAttachment({ name: f.name })}] ${link}`).join('\n')}`;
   }
   const when = new Date(Number(event.ts.split('.')[0]) * 1000).toISOString();
-  await deps.jira!.queue.conversationLine(chatId, `slack:${event.eventId}`, { body: `${agent} ${m.jiraFromSlack} (${when}):\n${text}`, isPublic: !isNote });
+  await deps.jira!.queue.conversationLine(chatId, `slack:${event.eventId}`, { body: `${agent} ${m.jiraFromSlack} (${when}):\n${text}`, isPublic: !isNote, fromContact: false });
 }
 
 /** A reply given up on is marked on the agent's message and explained in the thread. */
@@ -133,7 +133,9 @@ async function explainNotSent(event: SlackJob['event'], chatId: string, err: unk
 }
 
 function isFinal(err: unknown, ctx: JobContext): boolean {
-  return !(isBridgeError(err) && err.retryable) || ctx.job.attempts >= ctx.job.maxAttempts;
+  if (!(isBridgeError(err) && err.retryable)) return true;
+  // A rate limit does not use up an attempt (see outbox.fail): it is never the last one.
+  return err.code !== 'rate_limited' && ctx.job.attempts >= ctx.job.maxAttempts;
 }
 
 /** Nothing is dropped silently: when a message is given up on, its thread says so. */

@@ -115,6 +115,15 @@ export interface InboundMessage {
   forwarded?: boolean;
   /** WhatsApp's "forwarded many times" flag. */
   frequentlyForwarded?: boolean;
+  /**
+   * WhatsApp Web: the contact edited an earlier message, `replyTo.id`; `content` is the new
+   * text. The Cloud API does not report edits.
+   */
+  edited?: boolean;
+  /** WhatsApp Web: the contact deleted `replyTo.id` for everyone; `content` is a system notice. */
+  deleted?: boolean;
+  /** WhatsApp Web: written on the business phone itself (or another linked device), not by the contact. */
+  fromPhone?: boolean;
   content: Content;
 }
 

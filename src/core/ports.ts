@@ -103,6 +103,8 @@ export interface ChatSurface {
   uploadFile(upload: FileUpload): Promise<{ fileId: string }>;
   /** A link to a message (chat.getPermalink). */
   permalink(channel: string, ts: string): Promise<string>;
+  /** A channel's name (conversations.info); cached. */
+  channelName(channelId: string): Promise<string>;
   /** A person's name as Slack shows it (display name, else real name); cached. */
   userName(userId: string): Promise<string>;
   /** Streams a file an agent posted (url_private, with the bot token). */
@@ -131,6 +133,10 @@ export interface WhatsAppSender {
   sendReaction(to: string, messageId: string, emoji: string): Promise<{ id: string }>;
   sendTemplate(to: string, name: string, language: string): Promise<{ id: string }>;
   markRead(messageId: string): Promise<void>;
+  /** Replaces the text of a message we sent (present when canEditAndDelete). */
+  editText?(to: string, messageId: string, body: string): Promise<{ id: string }>;
+  /** Deletes a message we sent, for everyone (present when canEditAndDelete). */
+  deleteMessage?(to: string, messageId: string): Promise<{ id: string }>;
 }
 
 /** A media file from WhatsApp, ready to be streamed. */
@@ -203,6 +209,8 @@ export interface TicketStore {
   open(chatId: string): Promise<TicketRecord | undefined>;
   byKey(key: string): Promise<TicketRecord | undefined>;
   allOpen(): Promise<TicketRecord[]>;
+  /** The most recent request of the conversation, open or not. */
+  latest(chatId: string): Promise<TicketRecord | undefined>;
   save(ticket: TicketRecord): Promise<void>;
   /** How many requests this conversation has had (to key a new one's creation). */
   count(chatId: string): Promise<number>;

@@ -11,6 +11,7 @@ export const REQUIRED_SLACK_SCOPES: Record<string, string> = {
   'chat:write': 'post cards and messages',
   'channels:read': 'find the support channel',
   'reactions:write': 'show reactions and delivery receipts',
+  'reactions:read': 'receive agents’ reactions',
   'files:read': 'download files agents post',
   'files:write': 'upload WhatsApp media',
   'users:read': 'name the agents',

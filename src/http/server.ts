@@ -6,6 +6,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The bytes exactly as received: signatures are computed over these, never over re-serialised JSON. */
     rawBody?: Buffer;
+    /** Why the body could not be parsed. Signed routes report it after checking the signature. */
+    bodyError?: string;
+  }
+  interface FastifyContextConfig {
+    /** The route checks a signature over the raw body first, then reports `bodyError` itself. */
+    signedBody?: boolean;
   }
 }
 
@@ -43,8 +49,13 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch (err) {
-      done(new BadRequestError(`body is not valid JSON: ${(err as Error).message}`), undefined);
+      // Not an error yet: an unsigned garbage body must get its 401 before any 400.
+      req.bodyError = `body is not valid JSON: ${(err as Error).message}`;
+      done(null, undefined);
     }
+  });
+  app.addHook('preHandler', async (req) => {
+    if (req.bodyError && !req.routeOptions.config?.signedBody) throw new BadRequestError(req.bodyError);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
     req.rawBody = body;

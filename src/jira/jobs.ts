@@ -11,6 +11,8 @@ export const jiraLane = (chatId: string) => `jira:${chatId}`;
 
 export interface JiraChatJob {
   chatId: string;
+  /** For a new request's description: the line that caused it. */
+  firstLine?: string;
 }
 
 export interface JiraChangeJob {
@@ -24,7 +26,7 @@ export interface JiraQueue {
    * After a message was relayed: keep its line for the request's comments and make sure the
    * request exists. `sourceKey` (the message's id) makes a retried relay job add nothing twice.
    */
-  conversationLine(chatId: string, sourceKey: string, line: { body: string; isPublic: boolean }): Promise<void>;
+  conversationLine(chatId: string, sourceKey: string, line: { body: string; isPublic: boolean; fromContact: boolean }): Promise<void>;
   /** Schedules an SLA refresh for every open request (one job per request per period, across instances). */
   scheduleSlaRefresh(): Promise<number>;
   change(chatId: string, change: JiraChangeJob, deliveryId: string): Promise<boolean>;
@@ -38,7 +40,10 @@ export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; ef
       if (await deps.effects.get(effect)) return;
       await deps.tickets.addComment(chatId, line.body, line.isPublic);
       await deps.effects.put(effect, '1');
-      await deps.outbox.enqueue({ kind: JOB_JIRA_ENSURE, lane: jiraLane(chatId), payload: { chatId } satisfies JiraChatJob, dedupeKey: `jira:ensure:${sourceKey}` });
+      // Only the contact opens a request; agents' replies and notes go to the latest one.
+      if (line.fromContact) {
+        await deps.outbox.enqueue({ kind: JOB_JIRA_ENSURE, lane: jiraLane(chatId), payload: { chatId, firstLine: line.body } satisfies JiraChatJob, dedupeKey: `jira:ensure:${sourceKey}` });
+      }
       // Lines arriving within one batch window share a flush job: one comment, not one call per message.
       const bucket = Math.floor(now() / deps.batchMs);
       await deps.outbox.enqueue({

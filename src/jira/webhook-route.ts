@@ -48,12 +48,13 @@ const issueEvent = z.looseObject({
 
 export function registerJiraWebhook(app: FastifyInstance, opts: JiraWebhookOptions): void {
   const log = opts.logger.child({ component: 'jira-webhook' });
-  app.post('/webhooks/jira', async (req, reply) => {
+  app.post('/webhooks/jira', { config: { signedBody: true } }, async (req, reply) => {
     const raw = req.rawBody ?? Buffer.alloc(0);
     if (!opts.secret || !verifyJiraRequest(raw, req.headers, opts.secret, opts.secretHeader)) {
       log.warn({ configured: Boolean(opts.secret) }, 'Jira webhook refused: missing or wrong signature / secret');
       return reply.status(401).send({ error: 'invalid signature or secret' });
     }
+    if (req.bodyError) return reply.status(400).send({ error: req.bodyError });
     const parsed = issueEvent.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { errorMessage, isBridgeError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -59,7 +59,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     });
 
   async function runJob(job: Job): Promise<void> {
-    const logger = opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: job.lane, attempt: job.attempts });
+    const logger = opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: conversationId(job.lane), attempt: job.attempts });
     const handler = opts.handlers[job.kind];
     const started = now();
     try {
@@ -154,4 +154,13 @@ export function createWorker(opts: WorkerOptions): Worker {
     },
     inFlight: () => running.size,
   };
+}
+
+/**
+ * Lanes are keyed by phone number (`chat:<wa_id>`); logs get a stable pseudonym instead, so the
+ * lines of one conversation can be followed without the number reaching them.
+ */
+export function conversationId(lane: string): string {
+  const [kind] = lane.split(':');
+  return `${kind}:${createHash('sha256').update(lane).digest('hex').slice(0, 12)}`;
 }

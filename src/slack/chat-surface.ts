@@ -46,6 +46,7 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
   let scopes: Set<string> | undefined;
   const channels = new Map<string, string>();
   const userNames = new Map<string, Promise<string>>();
+  const channelNames = new Map<string, Promise<string>>();
 
   async function call<T>(method: string, fn: () => Promise<T>, channel?: string): Promise<T> {
     const release = channel ? await opts.pacer.acquire(channel) : undefined;
@@ -169,6 +170,16 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
       const r = await call('chat.getPermalink', () => client.chat.getPermalink({ channel, message_ts: ts }));
       if (!r.permalink) throw new BridgeError('Slack chat.getPermalink answered without a link', { code: 'slack_no_permalink', retryable: true });
       return r.permalink;
+    },
+
+    channelName(channelId) {
+      let name = channelNames.get(channelId);
+      if (!name) {
+        name = call('conversations.info', () => client.conversations.info({ channel: channelId })).then((r) => r.channel?.name ?? channelId);
+        name.catch(() => channelNames.delete(channelId));
+        channelNames.set(channelId, name);
+      }
+      return name;
     },
 
     userName(userId) {

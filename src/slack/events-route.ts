@@ -51,7 +51,7 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
     return true;
   }
 
-  app.post('/slack/events', async (req, reply) => {
+  app.post('/slack/events', { config: { signedBody: true } }, async (req, reply) => {
     const raw = req.rawBody ?? Buffer.alloc(0);
     const verified = verifySlackSignature({
       signingSecret: opts.signingSecret,
@@ -70,6 +70,7 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
     const body = req.body;
     const contentType = (header(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (contentType === 'application/x-www-form-urlencoded' && isRecord(body)) return form(body, reply);
+    if (req.bodyError) return reply.status(400).send({ error: req.bodyError });
     if (contentType !== 'application/json' || !isRecord(body)) {
       return reply.status(400).send({ error: 'expected a JSON Events API body or a form-encoded interactivity payload' });
     }

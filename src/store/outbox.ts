@@ -116,7 +116,8 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
            SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs}
          WHERE id IN (
            SELECT j.id FROM jobs j
-            WHERE j.id = (SELECT min(h.id) FROM jobs h WHERE h.lane = j.lane AND h.status IN ('pending', 'running'))
+            WHERE j.status IN ('pending', 'running')
+              AND j.id = (SELECT min(h.id) FROM jobs h WHERE h.lane = j.lane AND h.status IN ('pending', 'running'))
               AND ((j.status = 'pending' AND j.run_at <= ${t}) OR (j.status = 'running' AND j.locked_until < ${t}))
             ORDER BY j.id
             LIMIT ${limit}

@@ -95,6 +95,14 @@ export interface JiraPendingCommentsTable {
   created_at: number;
 }
 
+/** The WhatsApp Web session (Baileys credentials and Signal keys), JSON with Buffers as base64. */
+export interface WaAuthTable {
+  /** `<session>:creds` or `<session>:<key type>:<key id>`. */
+  id: string;
+  value: string;
+  updated_at: number | null;
+}
+
 export interface Database {
   tickets: TicketsTable;
   jira_pending_comments: JiraPendingCommentsTable;
@@ -104,6 +112,7 @@ export interface Database {
   message_map: MessageMapTable;
   message_statuses: MessageStatusesTable;
   effects: EffectsTable;
+  wa_auth: WaAuthTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

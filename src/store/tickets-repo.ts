@@ -27,6 +27,10 @@ export function createTicketStore(db: Kysely<Database>, now: () => number = Date
       const row = await select().where('key', '=', key).executeTakeFirst();
       return row ? toTicket(row) : undefined;
     },
+    async latest(chatId) {
+      const row = await select().where('chat_id', '=', chatId).orderBy('created_at', 'desc').executeTakeFirst();
+      return row ? toTicket(row) : undefined;
+    },
     async allOpen() {
       return (await select().where('closed_at', 'is', null).execute()).map(toTicket);
     },

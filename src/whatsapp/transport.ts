@@ -14,6 +14,15 @@ export interface WhatsAppSide {
   media: InboundMedia;
   sender: WhatsAppSender;
   register(server: FastifyInstance, intake: Intake): void;
+  /** WhatsApp Web only: the pairing state for /admin and /readyz. */
+  connection?: {
+    state(): 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out';
+    qr(): string | undefined;
+    account(): string | undefined;
+    requestPairingCode(phone: string): Promise<string>;
+  };
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
 }
 
 export function createWhatsAppSide(config: Config, logger: Logger): WhatsAppSide {

@@ -36,10 +36,11 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(files).toHaveLength(1);
     expect(files[0]!.bytes?.equals(bytes)).toBe(true);
     const posts = thread(h);
-    expect(posts).toHaveLength(1);
-    expect(posts[0]!.files?.[0]?.id).toBe(files[0]!.id);
+    // The contact's post with the caption, then the file.
+    expect(posts).toHaveLength(2);
     expect(posts[0]!.text).toContain(caption);
-    expect(posts[0]!.text).toContain('Sheena Nelson');
+    expect(posts[0]!.username).toBe('Sheena Nelson');
+    expect(posts[1]!.files?.[0]?.id).toBe(files[0]!.id);
     expect(h.slack.calls('files.upload')).toHaveLength(0);
     expect(h.slack.calls('files.getUploadURLExternal')).toHaveLength(1);
   });
@@ -52,7 +53,7 @@ describe('every Cloud API inbound type in Slack', () => {
     h.graph.addMedia(Buffer.from('media bytes'), media.mime_type, { id: media.id });
     await h.webhook(body);
     await h.drain();
-    expect(thread(h)[0]?.files).toHaveLength(1);
+    expect(thread(h)[1]?.files).toHaveLength(1);
   });
 
   it('posts a visible notice instead of a file over the limit', async () => {
@@ -134,6 +135,19 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(h.slack.state.messages.find((m) => m.ts === target!.ts)?.reactions ?? []).toEqual([]);
     // No extra lines were posted for reactions that found their message.
     expect(thread(h)).toHaveLength(1);
+  });
+
+  it('puts a reaction to a media message on that message, and quotes it in replies', async () => {
+    h = await startHarness();
+    h.graph.addMedia(Buffer.from('jpeg'), 'image/jpeg', { id: '1003383421387256' });
+    await h.webhook(withMessage('inbound-image', { id: TARGET }));
+    await h.webhook(fixture('inbound-reaction'));
+    await h.webhook(fixture('inbound-text-reply'));
+    await h.drain();
+    const [caption, file, reply] = thread(h);
+    expect(file!.files).toHaveLength(1);
+    expect(h.slack.state.messages.find((m) => m.ts === caption!.ts)?.reactions.map((r) => r.name)).toEqual(['grinning']);
+    expect(reply!.text).toContain('Taj Mahal');
   });
 
   it('writes a reaction to an unknown message as a line', async () => {

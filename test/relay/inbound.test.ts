@@ -100,6 +100,12 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     expect(await h.app.outbox.depth()).toMatchObject({ pending: 0, running: 0, done: 0 });
   });
 
+  it('checks the signature before anything else: unsigned garbage is a 401, not a 400', async () => {
+    h = await startHarness();
+    expect((await h.webhook(undefined, { raw: '{"object":', signature: null })).status).toBe(401);
+    expect((await h.webhook(undefined, { raw: 'not json at all', signature: 'sha256=' + '1'.repeat(64) })).status).toBe(401);
+  });
+
   it('answers malformed or foreign payloads with a 400 and a reason', async () => {
     h = await startHarness();
     const notJson = await h.webhook(undefined, { raw: '{"object":' });

@@ -50,6 +50,7 @@ describe('Jira Service Management', () => {
     const [request] = [...jira.requests.values()];
     expect(request!.fields.summary).toBe('WhatsApp · Sheena Nelson (+1 650-555-1234)');
     expect(String(request!.fields.description)).toContain('https://');
+    expect(String(request!.fields.description)).toContain('My infusion pump shows error 41');
     const customer = [...jira.customers.values()].find((c) => c.email === '16505551234@whatsapp.example.com');
     expect(customer).toBeDefined();
     expect(request!.raiseOnBehalfOf).toBe(customer!.accountId);
@@ -124,6 +125,13 @@ describe('Jira Service Management', () => {
     expect(thread().some((t) => t.includes(`Request ${key} is resolved`) && t.includes('────'))).toBe(true);
     expect(h.graph.sent.map((s) => (s.text as { body: string } | undefined)?.body)).toContain('Your request was resolved. Write again any time.');
 
+    // An agent's thanks after the resolution goes to the resolved request; it opens nothing new.
+    const thanks = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'Glad we could help', thread_ts: card.ts });
+    await h.slackEvent(eventCallback(threadReply(CHANNEL, card.ts, 'Glad we could help', { ts: thanks.ts })));
+    await settle(h);
+    expect(jira.requests.size).toBe(1);
+    expect(jira.requests.get(key)!.comments.map((c) => c.body).join('\n')).toContain('Glad we could help');
+
     await h.webhook(says('a new problem'));
     await settle(h);
     expect(jira.requests.size).toBe(2);
@@ -170,9 +178,11 @@ describe('Jira Service Management', () => {
     jira.mode = '503';
     await h.webhook(says('while Jira is down'));
     await h.drain(2_000).catch(() => undefined);
-    // The message is in Slack even though Jira refuses everything.
+    // A second message while Jira's jobs are backing off: it must not wait behind them.
+    await h.webhook(says('still down'));
+    await h.drain(2_000).catch(() => undefined);
     const card = h.slack.topLevel(CHANNEL)[0]!;
-    expect(h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text)).toContain('while Jira is down');
+    expect(h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text)).toEqual(expect.arrayContaining(['while Jira is down', 'still down']));
     expect(jira.requests.size).toBe(0);
     jira.mode = undefined;
     await h.drain(30_000);

@@ -37,12 +37,12 @@ describe('Slack → WhatsApp', () => {
   it('sends an agent’s thread reply to the contact, signed, with Slack markup converted', async () => {
     h = await startHarness({ slack: { users: [{ id: AGENT, name: 'ana', realName: 'Ana Souza', displayName: 'Ana Souza' }] } });
     const card = await contactThread(h);
-    const res = await h.slackEvent(eventCallback(agentSays(h, card, 'Hi *Sheena* &amp; welcome :wave: see <https://example.com/help|our guide>')));
+    const res = await h.slackEvent(eventCallback(agentSays(h, card, 'Hi *Sheena* &amp; welcome :wave: see <https://example.com/help|our guide> and <#C0123456789>')));
     expect(res.status).toBe(200);
     await h.drain();
     expect(h.graph.sent).toHaveLength(1);
     expect(h.graph.sent[0]).toMatchObject({ messaging_product: 'whatsapp', to: WA_ID, type: 'text' });
-    expect(sentTexts(h)[0]).toBe('*Ana Souza:*\nHi *Sheena* & welcome 👋 see our guide (https://example.com/help)');
+    expect(sentTexts(h)[0]).toBe('*Ana Souza:*\nHi *Sheena* & welcome 👋 see our guide (https://example.com/help) and #support');
   });
 
   it('sends nothing for the bridge’s own posts, other bots, top-level messages, other channels or other threads', async () => {

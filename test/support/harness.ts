@@ -46,7 +46,7 @@ export function fixture(name: string): Record<string, unknown> {
 }
 
 export async function startHarness(
-  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture; jira?: FakeJira } = {},
+  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture; jira?: FakeJira; logs?: NodeJS.WritableStream } = {},
 ): Promise<Harness> {
   // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
   const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack });
@@ -76,7 +76,7 @@ export async function startHarness(
       ...opts.env,
     }),
   );
-  const app = await createApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const app = await createApp(config, opts.logs ? createLogger('info', opts.logs) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   const address = await app.start(0);
   const base = address.replace('0.0.0.0', '127.0.0.1');
   return {

@@ -17,7 +17,7 @@ export const STATUS_REACTIONS: Record<DeliveryStatus, string> = {
 async function contactThread(chatId: string, deps: OutboundDeps) {
   const contact = await deps.contacts.get(chatId);
   if (!contact?.cardTs || !contact.slackChannel) {
-    throw new BridgeError(`no contact card for conversation ${chatId}`, { code: 'unknown_contact', retryable: false });
+    throw new BridgeError('no contact card for this conversation', { code: 'unknown_contact', retryable: false });
   }
   return { contact, where: { channel: contact.slackChannel, threadTs: contact.cardTs } };
 }

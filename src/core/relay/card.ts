@@ -20,7 +20,8 @@ export function contactCard(contact: ContactRecord, locale: Locale, ticket?: Car
   const name = contact.name?.trim() || m.unknownName;
   const phone = formatInternational(contact.phone);
   const phoneLink = contact.isGroup ? escapeMrkdwn(contact.chatId) : `<${waMeLink(contact.phone)}|${phone}>`;
-  const title = contact.isGroup ? `👥 ${name}` : name;
+  // The Cloud API has no profile photos: without one, the header carries a default avatar.
+  const title = contact.isGroup ? `👥 ${name}` : contact.photoUrl ? name : `👤 ${name}`;
 
   const identity: SlackBlock = {
     type: 'section',

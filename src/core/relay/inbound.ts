@@ -207,7 +207,6 @@ async function relayMedia(message: InboundMessage, content: MediaContent, contac
   const m = messages(deps.locale);
   const key = `upload:${message.id}`;
   if (await deps.effects.get(key)) return;
-  const author = authorOf(contact, message, deps.locale).username;
   const description = describeContent(content, deps.locale);
   let download;
   try {
@@ -221,6 +220,9 @@ async function relayMedia(message: InboundMessage, content: MediaContent, contac
     if (isBridgeError(err) && err.retryable) throw err;
     return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, contact.cardTs!, deps);
   }
+  // The caption goes out as the contact's own post (so reactions and quotes find it by the message
+  // id), the file right after it; uploaded files are shared by Slack asynchronously, without a ts.
+  await postInThread(message, description, contact, contact.cardTs!, deps);
   const { fileId } = await deps.chat.uploadFile({
     channel: contact.slackChannel ?? deps.channel,
     threadTs: contact.cardTs!,
@@ -228,7 +230,6 @@ async function relayMedia(message: InboundMessage, content: MediaContent, contac
     title: content.fileName ?? m.mediaKind(content.mediaKind),
     length: download.size,
     data: download.data,
-    initialComment: `*${escapeMrkdwn(author)}* · ${sentAt(message.timestamp, deps.locale)}\n${description}`,
   });
   await deps.effects.put(key, fileId);
 }

@@ -42,7 +42,7 @@ export type AgentMessageOutcome = 'sent' | 'note' | 'not-sent';
 export async function relayAgentMessage(event: SlackMessageEvent, chatId: string, deps: OutboundDeps): Promise<AgentMessageOutcome> {
   const m = messages(deps.locale);
   const contact = await deps.contacts.get(chatId);
-  if (!contact?.cardTs) throw new BridgeError(`no contact card for conversation ${chatId}`, { code: 'unknown_contact', retryable: false });
+  if (!contact?.cardTs) throw new BridgeError('no contact card for this conversation', { code: 'unknown_contact', retryable: false });
   const where = { channel: event.channel, threadTs: contact.cardTs, agentTs: event.ts };
 
   if (isInternalNote(event.text, deps.notePrefix)) {
@@ -97,9 +97,16 @@ async function composeText(event: SlackMessageEvent, deps: OutboundDeps): Promis
   const ids = [...event.text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!);
   const names = new Map<string, string>();
   for (const id of new Set(ids)) names.set(id, await deps.chat.userName(id).catch(() => id));
+  // Channel mentions without a label (`<#C123>`) need a look-up; labelled ones carry their name.
+  const channelIds = [...event.text.matchAll(/<#([CG][A-Z0-9]+)>/g)].map((x) => x[1]!);
+  const channels = new Map<string, string>();
+  for (const id of new Set(channelIds)) {
+    const name = await deps.chat.channelName(id).catch(() => undefined);
+    if (name) channels.set(id, name);
+  }
   const body = mrkdwnToWhatsApp(event.text, {
     userName: (id) => names.get(id),
-    channelName: () => undefined,
+    channelName: (id) => channels.get(id),
     emoji: deps.emojiFromName,
   }).trim();
   if (!body) return '';

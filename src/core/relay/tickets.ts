@@ -1,4 +1,4 @@
-import { BridgeError } from '../errors.js';
+import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { formatInternational } from '../format/phone.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
@@ -28,7 +28,7 @@ export interface TicketDeps {
 
 async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
   const contact = await deps.contacts.get(chatId);
-  if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError(`no contact card for ${chatId} yet`, { code: 'no_card_yet', retryable: true });
+  if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError('no contact card for this conversation yet', { code: 'no_card_yet', retryable: true });
   return contact as ContactRecord & { cardTs: string; slackChannel: string };
 }
 
@@ -54,7 +54,7 @@ async function refreshCard(contact: ContactRecord & { cardTs: string; slackChann
  * A contact wrote: make sure there is an open request for the conversation. The creation is
  * keyed by the conversation's request count, so a retried job does not raise a second one.
  */
-export async function ensureTicket(chatId: string, deps: TicketDeps): Promise<TicketRecord> {
+export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?: string): Promise<TicketRecord> {
   const open = await deps.tickets.open(chatId);
   if (open) return open;
   const m = messages(deps.locale);
@@ -73,11 +73,17 @@ export async function ensureTicket(chatId: string, deps: TicketDeps): Promise<Ti
         ? await deps.ticketing.customerFor({ email: `${contact.phone}@${deps.customerEmailDomain}`, displayName: name })
         : undefined;
     const link = await deps.chat.permalink(contact.slackChannel, contact.cardTs);
-    ref = await deps.ticketing.createRequest({
+    const request = {
       summary: deps.summaryTemplate.replaceAll('{name}', name).replaceAll('{phone}', phone).slice(0, 255),
-      description: m.jiraDescription({ name, phone, link }),
-      onBehalfOf,
-    });
+      description: [m.jiraDescription({ name, phone, link }), firstLine].filter(Boolean).join('\n\n'),
+    };
+    try {
+      ref = await deps.ticketing.createRequest({ ...request, onBehalfOf });
+    } catch (err) {
+      // The account may not raise on behalf of customers (or the customer left): raise it as the integration account.
+      if (!onBehalfOf || !isBridgeError(err) || err.retryable) throw err;
+      ref = await deps.ticketing.createRequest(request);
+    }
     key = ref.key;
     await deps.effects.put(effectKey, key);
   }
@@ -93,7 +99,9 @@ export async function ensureTicket(chatId: string, deps: TicketDeps): Promise<Ti
 export async function flushComments(chatId: string, deps: TicketDeps): Promise<void> {
   const pending = await deps.tickets.pendingComments(chatId);
   if (pending.length === 0) return;
-  const ticket = (await deps.tickets.open(chatId)) ?? (await ensureTicket(chatId, deps));
+  // Lines written after a request was resolved (an agent's thanks) belong to that request.
+  const ticket = (await deps.tickets.open(chatId)) ?? (await deps.tickets.latest(chatId));
+  if (!ticket) return;
   for (const isPublic of [true, false]) {
     const batch = pending.filter((c) => c.isPublic === isPublic);
     if (batch.length === 0) continue;

@@ -133,4 +133,17 @@ export const migrations: Migration[] = [
       await db.schema.createIndex('jira_pending_comments_chat').on('jira_pending_comments').columns(['chat_id', 'id']).execute();
     },
   },
+  {
+    version: 4,
+    name: 'WhatsApp Web auth state',
+    async up(db) {
+      // One row per credential or Signal key, so a key update rewrites one small row, not the session.
+      await db.schema
+        .createTable('wa_auth')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint')
+        .execute();
+    },
+  },
 ];

@@ -29,14 +29,14 @@ export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOpt
     return reply.status(403).send({ error: 'verification failed' });
   });
 
-  app.post('/webhooks/whatsapp', async (req, reply) => {
+  app.post('/webhooks/whatsapp', { config: { signedBody: true } }, async (req, reply) => {
     const raw = req.rawBody ?? Buffer.alloc(0);
     if (!verifyMetaSignature(raw, req.headers['x-hub-signature-256'] as string | undefined, opts.appSecret)) {
       log.warn('webhook refused: X-Hub-Signature-256 missing or does not match WHATSAPP_APP_SECRET');
       return reply.status(401).send({ error: 'invalid signature' });
     }
     if (typeof req.body !== 'object' || req.body === null || Buffer.isBuffer(req.body)) {
-      return reply.status(400).send({ error: 'body must be a JSON object' });
+      return reply.status(400).send({ error: req.bodyError ?? 'body must be a JSON object' });
     }
     const parsed = parseCloudWebhook(req.body);
     if (!parsed.ok) {

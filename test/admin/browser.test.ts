@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AdminStatus } from '../../src/http/admin/types.js';
+import { A11Y_AUDIT } from './a11y-audit.js';
+import { TOKEN, XSS, buildAdminServer, sampleStatus } from './fixtures.js';
+
+// The override exists to check the skip path (ADMIN_TEST_CHROMIUM=/nowhere); CI uses Debian's chromium.
+const CHROMIUM = process.env.ADMIN_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`admin browser tests skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
+
+/** Screenshots are the artifacts of this suite: test-results/ is git-ignored. */
+const SHOTS = fileURLToPath(new URL('../../test-results/admin/', import.meta.url));
+/** Short, so waiting for the page to follow a change stays quick; the auto-waits allow several rounds. */
+const REFRESH_MS = 500;
+const FOLLOW = { timeout: REFRESH_MS * 10 };
+
+describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () => {
+  let status: AdminStatus;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requests: string[];
+  let problems: string[];
+  /** Console errors a test provokes on purpose (Chromium logs every 4xx it loads). */
+  let expectedConsole: RegExp[];
+  const requestPairingCode = vi.fn(async (_phone: string) => 'WZYX9876');
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    app = buildAdminServer({ status: async () => status, pairing: { requestPairingCode }, refreshMs: REFRESH_MS });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  beforeEach(async () => {
+    status = sampleStatus();
+    requests = [];
+    problems = [];
+    expectedConsole = [];
+    // The browser signs in the way an operator does: it gets the 401 challenge and answers it.
+    context = await browser.newContext({ httpCredentials: { username: 'operator', password: TOKEN, origin: base }, viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('request', (req) => requests.push(req.url()));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !expectedConsole.some((re) => re.test(msg.text()))) problems.push(`console: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    expect(problems).toEqual([]);
+    const remote = requests.filter((url) => !url.startsWith('data:') && new URL(url).hostname !== '127.0.0.1');
+    expect(remote).toEqual([]);
+  });
+
+  const open = async () => {
+    const res = await page.goto(`${base}/admin`);
+    expect(res?.status()).toBe(200);
+  };
+  const audit = async () => expect(await page.evaluate<string[]>(A11Y_AUDIT)).toEqual([]);
+
+  it('shows the QR, the state, the queue, the failures and the Jira target while pairing', async () => {
+    await open();
+    expect(await page.title()).toBe('Waiting for pairing · Switchboard admin');
+    await expect.soft(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Switchboard admin');
+    const qr = page.getByRole('img', { name: /QR code for linking WhatsApp/ });
+    await qr.waitFor({ state: 'visible' });
+    const box = await qr.boundingBox();
+    expect(box?.width).toBeGreaterThan(200);
+    expect(await page.locator('#wa-state').textContent()).toBe('Waiting for pairing');
+    expect(await page.locator('[data-field="queue.pending"]').textContent()).toBe('3');
+    expect(await page.locator('[data-field="queue.running"]').textContent()).toBe('1');
+    expect(await page.locator('[data-field="queue.dead"]').textContent()).toBe('2');
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    // The hostile reason is shown as text, not run (a dialog would be recorded as a problem).
+    expect(await rows.first().locator('.reason').textContent()).toBe(XSS);
+    expect(await page.getByText('SUP (desk 1) · request type 10').isVisible()).toBe(true);
+    expect(await page.getByText('#it-support').isVisible()).toBe(true);
+    await audit();
+    await page.screenshot({ path: `${SHOTS}qr.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await audit();
+    await page.screenshot({ path: `${SHOTS}qr-mobile.png`, fullPage: true });
+  });
+
+  it('follows the rotating QR in place and the queue numbers without reloading', async () => {
+    await open();
+    const path = page.locator('#qr svg path').last();
+    const before = await path.getAttribute('d');
+    await page.evaluate('window.__sameDocument = true');
+    status = sampleStatus({ whatsapp: { state: 'qr', qr: '2@Rotated0next,another+payload/two==,ZmFrZS1rZXk=,c2VjcmV0' }, queue: { pending: 7, running: 2, dead: 2 } });
+    await expect.poll(() => path.getAttribute('d'), FOLLOW).not.toBe(before);
+    await page.locator('[data-field="queue.pending"]', { hasText: '7' }).waitFor(FOLLOW);
+    expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+    await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible' });
+  });
+
+  it('switches to Connected by itself once the phone is linked', async () => {
+    await open();
+    status = sampleStatus({ whatsapp: { state: 'open', account: '+1 555-078-3881 (Ward 3 support)' } });
+    await page.locator('body[data-state="open"]').waitFor({ state: 'attached', ...FOLLOW });
+    expect(await page.locator('#wa-state').textContent()).toBe('Connected');
+    expect(await page.title()).toBe('Connected · Switchboard admin');
+    expect(await page.locator('#qr').count()).toBe(0);
+    expect(await page.getByText('+1 555-078-3881 (Ward 3 support)').isVisible()).toBe(true);
+    await audit();
+    await page.screenshot({ path: `${SHOTS}open.png`, fullPage: true });
+  });
+
+  it('requests a pairing code for a phone number and explains a wrong one', async () => {
+    requestPairingCode.mockClear();
+    await open();
+    const phone = page.getByLabel('Phone number of the support account');
+    expectedConsole.push(/status of 400 \(Bad Request\)/);
+    await phone.fill('0170 1234567');
+    await page.getByRole('button', { name: 'Get pairing code' }).click();
+    await page.getByRole('alert').filter({ hasText: 'country code' }).waitFor();
+    expect(await phone.getAttribute('aria-invalid')).toBe('true');
+    expect(await phone.inputValue()).toBe('0170 1234567');
+    expect(requestPairingCode).not.toHaveBeenCalled();
+    await audit();
+
+    await phone.fill('+1 650 555 1234');
+    await page.getByRole('button', { name: 'Get pairing code' }).click();
+    await page.locator('#pairing-code', { hasText: 'WZYX-9876' }).waitFor();
+    expect(requestPairingCode).toHaveBeenCalledWith('16505551234');
+    await audit();
+    await page.screenshot({ path: `${SHOTS}pairing-code.png`, fullPage: true });
+    // The code stays on screen while the QR keeps rotating…
+    const path = page.locator('#qr svg path').last();
+    const before = await path.getAttribute('d');
+    status = sampleStatus({ whatsapp: { state: 'qr', qr: '2@Rotated0again,third+payload/3==,ZmFrZS1rZXk=,c2VjcmV0' } });
+    await expect.poll(() => path.getAttribute('d'), FOLLOW).not.toBe(before);
+    expect(await page.locator('#pairing-code').textContent()).toBe('WZYX-9876');
+    // …and gives way to the connected page once the code has been entered.
+    status = sampleStatus({ whatsapp: { state: 'open' } });
+    await page.locator('body[data-state="open"]').waitFor({ state: 'attached', ...FOLLOW });
+    expect(new URL(page.url()).pathname).toBe('/admin');
+  });
+
+  it('works without JavaScript: everything is on the page and the form posts', async () => {
+    await context.close();
+    context = await browser.newContext({ javaScriptEnabled: false, httpCredentials: { username: 'operator', password: TOKEN, origin: base } });
+    page = await context.newPage();
+    page.on('request', (req) => requests.push(req.url()));
+    await open();
+    await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible' });
+    expect(await page.locator('tbody tr').count()).toBe(2);
+    await page.getByLabel('Phone number of the support account').fill('15550783881');
+    await page.getByRole('button', { name: 'Get pairing code' }).click();
+    await page.locator('#pairing-code', { hasText: 'WZYX-9876' }).waitFor();
+  });
+
+  it('asks to pair again after WhatsApp logged the device out, then shows the new QR', async () => {
+    status = sampleStatus({ whatsapp: { state: 'logged_out' } });
+    await open();
+    await page.getByRole('alert').filter({ hasText: 'WhatsApp logged this device out.' }).waitFor();
+    expect(await page.getByText('Waiting for WhatsApp to offer a QR code…').isVisible()).toBe(true);
+    await audit();
+    await page.screenshot({ path: `${SHOTS}logged-out.png`, fullPage: true });
+    // When the transport starts over, the new QR appears without the operator reloading.
+    status = sampleStatus();
+    await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible', ...FOLLOW });
+  });
+});

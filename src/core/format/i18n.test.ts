@@ -65,6 +65,9 @@ function allTexts(locale: Locale): Record<string, string> {
     jiraFromWhatsApp: () => m.jiraFromWhatsApp,
     jiraFromSlack: () => m.jiraFromSlack,
     jiraAttachment: () => m.jiraAttachment({ name: 'scan.pdf' }),
+    editedMessage: () => m.editedMessage,
+    deletedMessage: () => m.deletedMessage,
+    previousVersion: () => m.previousVersion,
     jiraDescription: () => m.jiraDescription({ name: 'Sheena', phone: '+1 650-555-1234', link: 'https://x.slack.com/archives/C1/p1' }),
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));

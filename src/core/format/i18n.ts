@@ -83,6 +83,10 @@ export interface Messages {
   jiraFromSlack: string;
   jiraAttachment(p: { name: string }): string;
   jiraDescription(p: { name: string; phone: string; link: string }): string;
+  // WhatsApp Web
+  editedMessage: string;
+  deletedMessage: string;
+  previousVersion: string;
 }
 
 const en: Messages = {
@@ -165,6 +169,9 @@ const en: Messages = {
   jiraFromSlack: 'from Slack',
   jiraAttachment: ({ name }) => `attachment ${name}`,
   jiraDescription: ({ name, phone, link }) => `WhatsApp conversation with ${name} (${phone}).\nSlack thread: ${link}`,
+  editedMessage: 'edited',
+  deletedMessage: 'deleted this message',
+  previousVersion: 'before',
 };
 
 const ptBR: Messages = {
@@ -247,6 +254,9 @@ const ptBR: Messages = {
   jiraFromSlack: 'pelo Slack',
   jiraAttachment: ({ name }) => `anexo ${name}`,
   jiraDescription: ({ name, phone, link }) => `Conversa de WhatsApp com ${name} (${phone}).\nThread no Slack: ${link}`,
+  editedMessage: 'editada',
+  deletedMessage: 'apagou esta mensagem',
+  previousVersion: 'antes',
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

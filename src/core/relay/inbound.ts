@@ -71,16 +71,20 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
 export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): Promise<ContactRecord> {
   const { message, contact: info } = envelope;
   const before = await deps.contacts.get(message.chatId);
+  // A message written on the business phone tells us nothing about the contact (its name is ours).
+  const aboutContact = !message.fromPhone;
+  // A group is addressed by its own id (replies go to the group), and has no phone number.
+  const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
   const contact = await deps.contacts.upsert({
     chatId: message.chatId,
     transport: message.transport,
-    waId: info.waId,
-    name: info.name,
-    phone: info.waId,
+    waId: isGroup ? message.chatId : info.waId,
+    name: aboutContact ? info.name : undefined,
+    phone: isGroup ? '' : info.waId,
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
-    isGroup: message.chatId !== info.waId,
-    lastInboundAt: message.timestamp,
+    isGroup,
+    lastInboundAt: aboutContact ? message.timestamp : undefined,
   });
   if (contact.cardTs && contact.slackChannel) {
     const changed = before && (before.name !== contact.name || before.photoUrl !== contact.photoUrl);
@@ -100,6 +104,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
 }
 
 function authorOf(contact: ContactRecord, envelope: InboundMessage, locale: Locale): PostAs {
+  if (envelope.fromPhone) return { username: messages(locale).sentFromPhone, iconEmoji: ':iphone:' };
   const name = (contact.isGroup ? envelope.sender.name : contact.name)?.trim() || messages(locale).unknownName;
   return contact.photoUrl && !contact.isGroup ? { username: name, iconUrl: contact.photoUrl } : { username: name, iconEmoji: DEFAULT_AVATAR };
 }
@@ -115,7 +120,9 @@ async function replyQuote(message: InboundMessage, deps: InboundDeps): Promise<s
   const m = messages(deps.locale);
   const target = await deps.messages.byWaId(message.replyTo.id);
   const quoted = target?.excerpt ?? m.messageNotFound;
-  return `> _${m.replyingTo}:_ ${quoted.replace(/\n/g, '\n> ')}`;
+  // An edit or a deletion points at the message it changes: quote that as what it was.
+  const label = message.edited || message.deleted ? m.previousVersion : m.replyingTo;
+  return `> _${label}:_ ${quoted.replace(/\n/g, '\n> ')}`;
 }
 
 async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
@@ -130,6 +137,9 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
   for (const [i, sections] of plan.entries()) {
     const ts = await postOnce(`post:${message.id}:${i}`, deps, () => {
       const context = [sentAt(message.timestamp, deps.locale)];
+      if (message.fromPhone) context.push(m.sentFromPhone);
+      if (message.edited) context.push(`:pencil2: ${m.editedMessage}`);
+      if (message.deleted) context.push(`:wastebasket: ${m.deletedMessage}`);
       if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
       else if (message.forwarded) context.push(m.forwarded);
       if (plan.length > 1) context.push(m.part({ index: i + 1, total: plan.length }));

@@ -167,9 +167,9 @@ describe('admin routes', () => {
     });
 
     it('drops a stale QR once the connection is open', async () => {
-      build(sampleStatus({ whatsapp: { state: 'open', qr: 'stale', account: '+49 170 1234567' } }));
+      build(sampleStatus({ whatsapp: { state: 'open', qr: 'stale', account: '+1 555-078-3881' } }));
       const body = (await app!.inject({ method: 'GET', url: '/admin/status.json', headers: bearer })).json();
-      expect(body.whatsapp).toEqual({ state: 'open', account: '+49 170 1234567' });
+      expect(body.whatsapp).toEqual({ state: 'open', account: '+1 555-078-3881' });
     });
   });
 
@@ -203,7 +203,7 @@ describe('admin routes', () => {
     it('asks WhatsApp for a code for the cleaned-up number and shows it big', async () => {
       const requestPairingCode = vi.fn(async () => 'ABCD1234');
       build(sampleStatus(), { pairing: { requestPairingCode } });
-      const res = await post(`phone=${encodeURIComponent('+49 (170) 123-4567')}`);
+      const res = await post(`phone=${encodeURIComponent('+1 (650) 555-1234')}`);
       expect(res.statusCode).toBe(200);
       expect(requestPairingCode).toHaveBeenCalledWith('16505551234');
       expect(res.body).toMatch(/<p class="code" id="pairing-code">ABCD-1234<\/p>/);

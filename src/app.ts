@@ -14,7 +14,9 @@ import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surf
 import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
 import { detectFfmpeg, toOggOpus } from './media/voice.js';
-import { createWhatsAppSide } from './whatsapp/transport.js';
+import { createWhatsAppSide, type WebHooks } from './whatsapp/transport.js';
+import { messages as catalogue } from './core/format/i18n.js';
+import { webConnectedGauge } from './whatsapp/web/side.js';
 import { registerSlackEvents } from './slack/events-route.js';
 import { createSocketModeReceiver } from './slack/socket-mode.js';
 import { createJiraTicketing } from './jira/client.js';
@@ -46,7 +48,12 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export interface AppOverrides {
+  /** A fake WhatsApp Web socket (tests). */
+  webSocketFactory?: WebHooks['socketFactory'];
+}
+
+export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const metrics = createMetrics();
   const store = openStore(config.DATABASE_URL);
   let migrated = false;
@@ -68,7 +75,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
     logger,
   });
-  const whatsapp = createWhatsAppSide(config, logger);
+  const whatsapp = createWhatsAppSide(config, logger, store.db, {
+    socketFactory: overrides.webSocketFactory,
+    onState(state) {
+      if (state !== 'logged_out') return;
+      // Say it where people work: the support channel, not only the log and /admin.
+      slack
+        .resolveChannel(config.SLACK_CHANNEL)
+        .then((channel) => slack.postMessage({ channel, text: catalogue(config.LOCALE).webLoggedOut }))
+        .catch((err: unknown) => logger.error({ err }, 'could not post the logged-out notice in Slack'));
+    },
+  });
+  if (whatsapp.connection) webConnectedGauge(metrics.registry, whatsapp.connection);
   const contacts = createContactStore(store.db);
   const messageMap = createMessageMap(store.db);
   const effects = createEffectLog(store.db);
@@ -253,8 +271,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       if (slaTimer) clearInterval(slaTimer);
       await socketMode?.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
       await server.close();
-      await whatsapp.stop?.().catch((err: unknown) => logger.warn({ err }, 'closing the WhatsApp connection failed'));
+      // Replies still in flight keep their socket: the connection closes after the worker.
       await worker.stop(config.SHUTDOWN_TIMEOUT_MS);
+      await whatsapp.stop?.().catch((err: unknown) => logger.warn({ err }, 'closing the WhatsApp connection failed'));
       await store.close();
       logger.info('switchboard stopped');
     },

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { createWebSide } from './web/side.js';
+import type { WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
-import { BridgeError } from '../core/errors.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
 import type { Intake } from '../intake.js';
 import type { Logger } from '../logger.js';
@@ -25,7 +28,10 @@ export interface WhatsAppSide {
   stop?(): Promise<void>;
 }
 
-export function createWhatsAppSide(config: Config, logger: Logger): WhatsAppSide {
+/** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
+export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFactory' | 'backoff'>>;
+
+export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}): WhatsAppSide {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! });
     return {
@@ -36,21 +42,5 @@ export function createWhatsAppSide(config: Config, logger: Logger): WhatsAppSide
       },
     };
   }
-  const unavailable = () =>
-    Promise.reject(new BridgeError('the WhatsApp Web transport is not available in this version', { code: 'transport_unavailable', retryable: false }));
-  return {
-    media: { download: unavailable },
-    sender: {
-      hasServiceWindow: false,
-      canEditAndDelete: true,
-      sendText: unavailable,
-      sendMedia: unavailable,
-      sendReaction: unavailable,
-      sendTemplate: unavailable,
-      markRead: unavailable,
-    },
-    register() {
-      logger.warn('WHATSAPP_TRANSPORT=web: the WhatsApp Web transport is not available in this version; no WhatsApp messages will arrive');
-    },
-  };
+  return createWebSide({ config, logger, db, connection: web });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
@@ -46,7 +46,14 @@ export function fixture(name: string): Record<string, unknown> {
 }
 
 export async function startHarness(
-  opts: { env?: Record<string, string | undefined>; slack?: FakeSlackOptions; store?: StoreFixture; jira?: FakeJira; logs?: NodeJS.WritableStream } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    slack?: FakeSlackOptions;
+    store?: StoreFixture;
+    jira?: FakeJira;
+    logs?: NodeJS.WritableStream;
+    overrides?: AppOverrides;
+  } = {},
 ): Promise<Harness> {
   // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
   const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack });
@@ -76,7 +83,7 @@ export async function startHarness(
       ...opts.env,
     }),
   );
-  const app = await createApp(config, opts.logs ? createLogger('info', opts.logs) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const app = await createApp(config, opts.logs ? createLogger('info', opts.logs) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), opts.overrides);
   const address = await app.start(0);
   const base = address.replace('0.0.0.0', '127.0.0.1');
   return {

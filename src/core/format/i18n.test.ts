@@ -68,6 +68,7 @@ function allTexts(locale: Locale): Record<string, string> {
     editedMessage: () => m.editedMessage,
     deletedMessage: () => m.deletedMessage,
     previousVersion: () => m.previousVersion,
+    webLoggedOut: () => m.webLoggedOut,
     jiraDescription: () => m.jiraDescription({ name: 'Sheena', phone: '+1 650-555-1234', link: 'https://x.slack.com/archives/C1/p1' }),
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));

@@ -87,6 +87,7 @@ export interface Messages {
   editedMessage: string;
   deletedMessage: string;
   previousVersion: string;
+  webLoggedOut: string;
 }
 
 const en: Messages = {
@@ -172,6 +173,7 @@ const en: Messages = {
   editedMessage: 'edited',
   deletedMessage: 'deleted this message',
   previousVersion: 'before',
+  webLoggedOut: ':rotating_light: WhatsApp logged this device out, so no WhatsApp messages arrive or go out. Pair the support phone again on the /admin page.',
 };
 
 const ptBR: Messages = {
@@ -257,6 +259,7 @@ const ptBR: Messages = {
   editedMessage: 'editada',
   deletedMessage: 'apagou esta mensagem',
   previousVersion: 'antes',
+  webLoggedOut: ':rotating_light: O WhatsApp desconectou este aparelho, então nenhuma mensagem do WhatsApp chega ou sai. Conecte o celular de suporte de novo na página /admin.',
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

@@ -1,6 +1,8 @@
 import { BridgeError, isBridgeError } from '../errors.js';
 import { messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import { agentPrefix, mrkdwnToWhatsApp } from '../format/mrkdwn-to-whatsapp.js';
+import { splitForWhatsApp } from '../format/split.js';
 import type { DeliveryStatus, StatusUpdate } from '../model.js';
 import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
 import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
@@ -27,10 +29,33 @@ export async function relayAgentEdit(event: SlackMessageChangedEvent | SlackMess
   // Slack also sends message_changed when it adds a link preview or a file thumbnail: not an edit.
   if (event.kind === 'message_changed' && event.previousText !== undefined && event.previousText === event.text) return;
   const m = messages(deps.locale);
-  const { where } = await contactThread(chatId, deps);
-  if (deps.sender.canEditAndDelete) return; // The WhatsApp Web transport handles these itself.
+  const { contact, where } = await contactThread(chatId, deps);
+  const { editText, deleteMessage } = deps.sender;
+  if (deps.sender.canEditAndDelete && editText && deleteMessage) {
+    // WhatsApp Web edits and deletes for everyone. A reply that went out in parts becomes its first
+    // part, edited to the new text (up to WhatsApp's limit), and the other parts are deleted.
+    const key = `edit:${event.eventId}`;
+    if (await deps.effects.get(key)) return;
+    const links = (await deps.messages.allBySlackTs(event.channel, event.ts)).filter((l) => l.direction === 'out');
+    for (const [i, link] of links.entries()) {
+      if (event.kind === 'message_changed' && i === 0) {
+        const [first] = splitForWhatsApp(await composeEditedText(event, deps));
+        await editText.call(deps.sender, contact.chatId, link.waMessageId, first ?? '');
+      } else {
+        await deleteMessage.call(deps.sender, contact.chatId, link.waMessageId);
+      }
+    }
+    await deps.effects.put(key, '1');
+    return;
+  }
   const text = event.kind === 'message_changed' ? m.editNotPossible : m.deleteNotPossible;
   await deps.notices.say(where, `:information_source: ${text}`, `edit:${event.eventId}`);
+}
+
+async function composeEditedText(event: SlackMessageChangedEvent, deps: OutboundDeps): Promise<string> {
+  const body = mrkdwnToWhatsApp(event.text, { userName: () => undefined, channelName: () => undefined, emoji: deps.emojiFromName }).trim();
+  if (!deps.signReplies || !event.user) return body;
+  return agentPrefix(await deps.chat.userName(event.user).catch(() => event.user!)) + body;
 }
 
 /** An agent's reaction on a contact's message becomes a WhatsApp reaction (or its removal). */
@@ -45,7 +70,7 @@ export async function relayAgentReaction(event: SlackReactionEvent, chatId: stri
     await deps.notices.say(where, messages(deps.locale).reactionNotSent({ name: escapeMrkdwn(event.reaction) }), key);
     return;
   }
-  const sent = await deps.sender.sendReaction(contact.waId, link.waMessageId, event.kind === 'reaction_added' ? emoji : '');
+  const sent = await deps.sender.sendReaction(contact.chatId, link.waMessageId, event.kind === 'reaction_added' ? emoji : '');
   await deps.effects.put(key, sent.id);
 }
 
@@ -62,7 +87,7 @@ export async function relayTemplateAction(
   const { contact, where } = await contactThread(chatId, deps);
   let sent;
   try {
-    sent = await deps.sender.sendTemplate(contact.waId, deps.templateName, deps.templateLanguage);
+    sent = await deps.sender.sendTemplate(contact.chatId, deps.templateName, deps.templateLanguage);
   } catch (err) {
     if (isBridgeError(err) && err.retryable) throw err;
     await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);

@@ -59,12 +59,12 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
   const sends: Array<{ key: string; send: () => Promise<{ id: string }> }> = [];
   if (text) {
     for (const [i, part] of splitForWhatsApp(text).entries()) {
-      sends.push({ key: `send:${event.eventId}:text:${i}`, send: () => deps.sender.sendText(contact.waId, part) });
+      sends.push({ key: `send:${event.eventId}:text:${i}`, send: () => deps.sender.sendText(contact.chatId, part) });
     }
   }
   const files = event.files ?? [];
   for (const file of files) {
-    const prepared = await prepareFile(file, contact.waId, deps, where, event.eventId);
+    const prepared = await prepareFile(file, contact.chatId, deps, where, event.eventId);
     if (prepared) sends.push({ key: `send:${event.eventId}:file:${file.id}`, send: prepared });
   }
 

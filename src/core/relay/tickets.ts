@@ -160,7 +160,7 @@ export async function applyRequestChange(key: string, change: { status: string; 
   if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
     const effect = `resolved-message:${key}`;
     if (!(await deps.effects.get(effect))) {
-      const sent = await deps.sender.sendText(contact.waId, text);
+      const sent = await deps.sender.sendText(contact.chatId, text);
       await deps.effects.put(effect, sent.id);
     }
   }

@@ -1,0 +1,28 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { ReadinessCheck } from '../../http/server.js';
+import type { WebConnection } from './socket.js';
+
+type HasState = Pick<WebConnection, 'state'>;
+
+/** For /readyz: ready while the linked device is connected. */
+export function webReadiness(connection: HasState): ReadinessCheck {
+  return {
+    name: 'whatsapp web',
+    async check() {
+      const state = connection.state();
+      return state === 'open' ? { ok: true } : { ok: false, detail: state };
+    },
+  };
+}
+
+/** `switchboard_whatsapp_web_connected`: 1 while connected, read at scrape time. */
+export function webConnectedGauge(registry: Registry, connection: HasState): Gauge {
+  return new Gauge({
+    name: 'switchboard_whatsapp_web_connected',
+    help: 'Whether the WhatsApp Web linked device is connected (1) or not (0)',
+    registers: [registry],
+    collect() {
+      this.set(connection.state() === 'open' ? 1 : 0);
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeSocket, fixtureMessage, type FakeSocket } from '../whatsapp-web/support.js';
+import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
+import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
+
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The whole service on WHATSAPP_TRANSPORT=web, with a fake Baileys socket in place of WhatsApp. */
+describe('the service on the WhatsApp Web transport', () => {
+  let h: Harness;
+  let sockets: FakeSocket[];
+  afterEach(async () => h?.close());
+
+  async function start(env: Record<string, string> = {}) {
+    sockets = [];
+    h = await startHarness({
+      env: { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined as unknown as string, WHATSAPP_PHONE_NUMBER_ID: undefined as unknown as string, ...env },
+      overrides: {
+        webSocketFactory: () => {
+          const sock = fakeSocket('15550783881:12@s.whatsapp.net');
+          sockets.push(sock);
+          return sock;
+        },
+      },
+    });
+    const sock = sockets.at(-1)!;
+    await sock.emit({ 'connection.update': { connection: 'open' } });
+    return sock;
+  }
+
+  it('relays a message from the socket to the contact’s thread and an agent’s reply back', async () => {
+    const sock = await start();
+    const ready = await (await fetch(`${h.base}/readyz`)).json();
+    expect(ready).toMatchObject({ ok: true });
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [fixtureMessage('text-conversation')] } });
+    await until(async () => (await h.app.outbox.depth()).done >= 1);
+    await h.drain();
+    const card = h.slack.topLevel(CHANNEL)[0]!;
+    expect(card.text).toContain('+1 650-555-1234');
+    expect(h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text)).toEqual(['Hi, my order #4411 has not arrived yet']);
+
+    const reply = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'Let me check', thread_ts: card.ts });
+    await h.slackEvent(eventCallback(threadReply(CHANNEL, card.ts, 'Let me check', { ts: reply.ts })));
+    await h.drain();
+    expect(sock.sent).toHaveLength(1);
+    expect(sock.sent[0]).toMatchObject({ jid: '16505551234@s.whatsapp.net', content: { text: expect.stringContaining('Let me check') } });
+
+    // The agent edits the reply: WhatsApp Web can, so it is edited there too, and nothing is said in Slack.
+    const repliesBefore = h.slack.threadReplies(CHANNEL, card.ts).length;
+    await h.slackEvent(
+      eventCallback({
+        type: 'message',
+        subtype: 'message_changed',
+        hidden: true,
+        channel: CHANNEL,
+        ts: '1800000001.000100',
+        message: { type: 'message', user: AGENT, text: 'Let me check, one moment', ts: reply.ts, thread_ts: card.ts },
+        previous_message: { type: 'message', user: AGENT, text: 'Let me check', ts: reply.ts, thread_ts: card.ts },
+      }),
+    );
+    await h.drain();
+    expect(sock.sent[1]).toMatchObject({ jid: '16505551234@s.whatsapp.net', content: { text: expect.stringContaining('one moment'), edit: { id: 'SENT1' } } });
+    expect(h.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(repliesBefore);
+  });
+
+  it('says so in the support channel when WhatsApp logs the device out, and is no longer ready', async () => {
+    const sock = await start();
+    await sock.logout();
+    await h.drain();
+    for (let i = 0; i < 50 && h.slack.topLevel(CHANNEL).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.slack.topLevel(CHANNEL)[0]?.text).toContain('Pair the support phone again on the /admin page');
+    const ready = await fetch(`${h.base}/readyz`);
+    expect(ready.status).toBe(503);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_whatsapp_web_connected 0/);
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { proto, type BaileysEventMap, type WAMessage } from 'baileys';
+import type { WebSocketLike } from '../../src/whatsapp/web/socket.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+export function fixtureJson<T = unknown>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as T;
+}
+
+/**
+ * A recorded message as Baileys hands it to `messages.upsert`: the fixtures hold protobuf's
+ * JSON form (bytes base64, 64-bit numbers as strings, enum names), which fromObject turns back
+ * into the decoded message (Uint8Arrays, Longs, enum numbers). The key is Baileys' own object
+ * (it carries fields, such as remoteJidAlt, that are not in the protobuf).
+ */
+export function fixtureMessage(name: string): WAMessage {
+  const json = fixtureJson<WAMessage & { message: Record<string, unknown> }>(name);
+  return { ...json, message: proto.Message.fromObject(json.message) };
+}
+
+export type Events = Partial<BaileysEventMap>;
+
+/** A stand-in for Baileys' socket: events are pushed in with emit(); calls are recorded. */
+export interface FakeSocket extends WebSocketLike {
+  emit(events: Events): Promise<void>;
+  ended: boolean;
+  sent: { jid: string; content: unknown }[];
+  read: unknown[];
+  pairingRequests: string[];
+  user: { id: string } | undefined;
+}
+
+export function fakeSocket(user?: string): FakeSocket {
+  const handlers = new Set<(e: Events) => void | Promise<void>>();
+  const sock: FakeSocket = {
+    user: user ? { id: user } : undefined,
+    ended: false,
+    sent: [],
+    read: [],
+    pairingRequests: [],
+    ev: {
+      process(handler) {
+        handlers.add(handler);
+        return () => handlers.delete(handler);
+      },
+    },
+    async emit(events) {
+      for (const h of handlers) await h(events);
+    },
+    end() {
+      sock.ended = true;
+    },
+    async logout() {
+      await sock.emit({ 'connection.update': { connection: 'close', lastDisconnect: { error: boom(401), date: new Date() } } });
+    },
+    async requestPairingCode(phone) {
+      sock.pairingRequests.push(phone);
+      return 'ABCD1234';
+    },
+    async sendMessage(jid, content) {
+      sock.sent.push({ jid, content });
+      return { key: { remoteJid: jid, fromMe: true, id: `SENT${sock.sent.length}` } };
+    },
+    async readMessages(keys) {
+      sock.read.push(...keys);
+    },
+    async updateMediaMessage(m) {
+      return m;
+    },
+  };
+  return sock;
+}
+
+/** The shape of Baileys' Boom errors, as connection.update reports them. */
+export function boom(statusCode: number): Error {
+  return Object.assign(new Error(`status ${statusCode}`), { isBoom: true, output: { statusCode } });
+}
+
+/** Lets queued promise chains run. */
+export async function settle(times = 20): Promise<void> {
+  for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r));
+}

@@ -38,6 +38,8 @@ export interface MessageMap {
   link(link: Omit<MessageLink, 'status' | 'statusError'>): Promise<void>;
   byWaId(waMessageId: string): Promise<MessageLink | undefined>;
   bySlackTs(slackChannel: string, slackTs: string): Promise<MessageLink | undefined>;
+  /** The contact's latest message that reached Slack (for read receipts). */
+  latestInbound(chatId: string): Promise<MessageLink | undefined>;
   /** Every WhatsApp message one Slack message became (a long reply goes out in parts). */
   allBySlackTs(slackChannel: string, slackTs: string): Promise<MessageLink[]>;
   /** Records a status webhook; returns the message's state afterwards (never downgraded). */

@@ -4,6 +4,7 @@ import { formatInternational } from '../core/format/phone.js';
 import { createWebClient } from '../slack/chat-surface.js';
 import { toSlackBridgeError } from '../slack/errors.js';
 import { createGraphClient } from '../whatsapp/cloud/graph-client.js';
+import { openStore } from '../store/open.js';
 import type { Check, CheckResult } from './checks.js';
 
 /** Scopes the bridge cannot work without, and why (kept in step with slack-app-manifest.yml). */
@@ -102,14 +103,7 @@ async function channelResult(client: ReturnType<typeof createWebClient>, wanted:
 export const whatsappCheck: Check = {
   name: 'whatsapp',
   async run(config: Config) {
-    if (config.WHATSAPP_TRANSPORT === 'web') {
-      return {
-        name: 'whatsapp web',
-        ok: false,
-        detail: 'the WhatsApp Web transport is not available in this version',
-        fix: 'use WHATSAPP_TRANSPORT=cloud with Cloud API credentials for now',
-      };
-    }
+    if (config.WHATSAPP_TRANSPORT === 'web') return webSessionResult(config);
     const graph = createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, timeoutMs: 10_000 });
     try {
       const phone = await graph.getPhoneNumber();
@@ -126,3 +120,21 @@ export const whatsappCheck: Check = {
     }
   },
 };
+
+/** WhatsApp Web has no credentials to test from here: what can be checked is whether a session is stored. */
+async function webSessionResult(config: Config): Promise<CheckResult> {
+  const store = openStore(config.DATABASE_URL);
+  try {
+    const pending = await store.pendingMigrations();
+    const row = pending.includes(4) ? undefined : await store.db.selectFrom('wa_auth').select('value').where('id', '=', 'default:creds').executeTakeFirst();
+    const creds = row ? (JSON.parse(row.value) as { me?: { id?: string }; account?: unknown }) : undefined;
+    const number = creds?.account && creds.me?.id ? creds.me.id.split(/[:@]/)[0] : undefined;
+    return number
+      ? { name: 'whatsapp web', ok: true, detail: `paired as ${formatInternational(number)} (session in the store)` }
+      : { name: 'whatsapp web', ok: false, detail: 'not paired yet', fix: 'start the service, open /admin (ADMIN_TOKEN) and scan the QR code with the support phone, or request a pairing code there' };
+  } catch (err) {
+    return { name: 'whatsapp web', ok: false, detail: `could not read the session: ${(err as Error).message}`, fix: 'check DATABASE_URL' };
+  } finally {
+    await store.close();
+  }
+}

@@ -105,6 +105,10 @@ export function createMessageMap(db: Kysely<Database>, now: () => number = Date.
         .onConflict((oc) => oc.column('wa_message_id').doNothing())
         .execute();
     },
+    async latestInbound(chatId) {
+      const row = await db.selectFrom('message_map').selectAll().where('chat_id', '=', chatId).where('direction', '=', 'in').orderBy('created_at', 'desc').executeTakeFirst();
+      return row ? toLink(row) : undefined;
+    },
     async allBySlackTs(channel, ts) {
       const rows = await db.selectFrom('message_map').selectAll().where('slack_channel', '=', channel).where('slack_ts', '=', ts).orderBy('created_at').execute();
       return rows.map(toLink);

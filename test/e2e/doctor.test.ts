@@ -91,4 +91,10 @@ describe('npm run doctor', () => {
     expect(stdout).toMatch(/✗ whatsapp cloud api: .*\n {4}fix: WHATSAPP_TOKEN is invalid or expired/);
     expect(stdout).not.toContain('expired\n');
   });
+
+  it('says a WhatsApp Web session is not paired yet, and how to pair', async () => {
+    const { code, stdout } = await doctor(vendorEnv({ WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined }));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ whatsapp web: not paired yet\n {4}fix: start the service, open \/admin/);
+  });
 });

@@ -43,6 +43,8 @@ describe('Slack → WhatsApp', () => {
     expect(h.graph.sent).toHaveLength(1);
     expect(h.graph.sent[0]).toMatchObject({ messaging_product: 'whatsapp', to: WA_ID, type: 'text' });
     expect(sentTexts(h)[0]).toBe('*Ana Souza:*\nHi *Sheena* & welcome 👋 see our guide (https://example.com/help) and #support');
+    // The contact's message is marked read, as a person answering it would.
+    expect(h.graph.readReceipts).toEqual([expect.stringMatching(/^wamid\.in-/)]);
   });
 
   it('sends nothing for the bridge’s own posts, other bots, top-level messages, other channels or other threads', async () => {

@@ -82,7 +82,12 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
     await deps.effects.put(key, sent.id);
     await deps.messages.link({ waMessageId: sent.id, chatId, direction: 'out', slackChannel: event.channel, slackTs: event.ts, excerpt: excerptOf(event.text) });
   }
-  return sends.length > 0 ? 'sent' : 'not-sent';
+  if (sends.length === 0) return 'not-sent';
+  // An answer means the contact's messages were read: blue ticks on their side. Best effort: a
+  // receipt that fails is not worth failing (and retrying) a reply that went out.
+  const last = await deps.messages.latestInbound(chatId);
+  if (last) await deps.sender.markRead(last.waMessageId).catch(() => undefined);
+  return 'sent';
 }
 
 export function isInternalNote(text: string, prefix: string): boolean {

@@ -114,7 +114,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             apiToken: config.JIRA_API_TOKEN!,
             serviceDeskId: config.JIRA_SERVICE_DESK_ID!,
             requestTypeId: config.JIRA_REQUEST_TYPE_ID!,
-            customerEmailDomain: config.JIRA_CUSTOMER_EMAIL_DOMAIN,
             logger,
           }),
           tickets,

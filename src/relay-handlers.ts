@@ -92,8 +92,9 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   const { message, contact } = item;
   let text = plainContent(message.content, deps.locale);
   if (message.content.kind === 'media') {
-    const card = await deps.contacts.get(message.chatId);
-    if (card?.cardTs && card.slackChannel) text += ` ${await deps.chat.permalink(card.slackChannel, card.cardTs)}`;
+    // The attachment by name, with a link to where it sits in Slack (its caption post, the file right below).
+    const posted = await deps.messages.byWaId(message.id);
+    if (posted) text += ` ${await deps.chat.permalink(posted.slackChannel, posted.slackTs)}`;
   }
   const who = message.sender.name ?? contact.name ?? message.sender.waId;
   const when = new Date(message.timestamp).toISOString();

@@ -4,20 +4,28 @@ import type { GraphClient } from './graph-client.js';
 
 /** Cloud API throughput per business number (messages per second; Meta's default tier). */
 export const CLOUD_MESSAGES_PER_SECOND = 80;
+/**
+ * Pair rate limit (error 131056): one business number may send one user about one message every
+ * 6 seconds, with bursts (Meta's throughput docs, "pair rate limit"). A long reply in parts fits in
+ * the burst; a storm to one person is spread out here instead of being refused there.
+ */
+export const PAIR_MESSAGES_PER_SECOND = 1 / 6;
+export const PAIR_BURST = 45;
 
 /**
  * Replies over the Cloud API. Sends are paced per business number; rate-limit answers (130429,
  * 131056) come back as retryable BridgeErrors with a Retry-After, so the queue backs off.
  */
-export function createCloudSender(graph: GraphClient, opts: { phoneNumberId: string; pacer?: Pacer }): WhatsAppSender {
+export function createCloudSender(graph: GraphClient, opts: { phoneNumberId: string; pacer?: Pacer; pairPacer?: Pacer }): WhatsAppSender {
   const pacer = opts.pacer ?? createPacer({ perSecond: CLOUD_MESSAGES_PER_SECOND, burst: CLOUD_MESSAGES_PER_SECOND });
-  const paced = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await pacer.acquire(opts.phoneNumberId);
-    // The bucket paces; holding the lock across the HTTP call would serialise all sends.
-    release();
+  const pairPacer = opts.pairPacer ?? createPacer({ perSecond: PAIR_MESSAGES_PER_SECOND, burst: PAIR_BURST });
+  const paced = async <T>(to: string, fn: () => Promise<T>): Promise<T> => {
+    // The buckets pace; holding their locks across the HTTP call would serialise all sends.
+    (await pairPacer.acquire(to))();
+    (await pacer.acquire(opts.phoneNumberId))();
     return fn();
   };
-  const send = (body: Parameters<GraphClient['sendMessage']>[0]) => paced(() => graph.sendMessage(body)).then((r) => ({ id: r.wamid }));
+  const send = (body: Parameters<GraphClient['sendMessage']>[0]) => paced(body.to, () => graph.sendMessage(body)).then((r) => ({ id: r.wamid }));
 
   return {
     hasServiceWindow: true,

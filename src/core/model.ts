@@ -108,7 +108,8 @@ export interface InboundMessage {
   chatId: string;
   /** Display number of our business line the message came in on (digits). */
   businessNumber: string;
-  sender: { waId: string; name?: string };
+  /** In a group, `photoUrl` is the member's profile picture when the transport knows it (WhatsApp Web). */
+  sender: { waId: string; name?: string; photoUrl?: string };
   /** Epoch milliseconds (Cloud API sends seconds; adapters convert). */
   timestamp: number;
   replyTo?: { id: string; from?: string };

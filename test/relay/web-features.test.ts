@@ -84,8 +84,10 @@ describe('relaying what only WhatsApp Web reports', () => {
 
   it('gives a group one card and names each sender on their messages', async () => {
     await relay(msg({ chatId: GROUP, sender: { waId: '16505551234', name: 'Sheena Nelson' }, content: { kind: 'text', body: 'morning all' } }), 'Ward 3 nurses');
-    await relay(msg({ chatId: GROUP, sender: { waId: '16505550123', name: 'Barbara Johnson' }, content: { kind: 'text', body: 'morning' } }), 'Ward 3 nurses');
+    await relay(msg({ chatId: GROUP, sender: { waId: '16505550123', name: 'Barbara Johnson', photoUrl: 'https://pps.whatsapp.net/v/barbara.jpg' }, content: { kind: 'text', body: 'morning' } }), 'Ward 3 nurses');
     expect(slack.topLevel(CHANNEL)).toHaveLength(1);
+    // Each member's own picture on their posts.
+    expect(thread().map((m) => m.icon_url ?? m.icon_emoji)).toEqual([':bust_in_silhouette:', 'https://pps.whatsapp.net/v/barbara.jpg']);
     expect(JSON.stringify(slack.topLevel(CHANNEL)[0]!.blocks)).toContain('Ward 3 nurses');
     expect(thread().map((m) => m.username)).toEqual(['Sheena Nelson', 'Barbara Johnson']);
     // Replies go to the group, not to whoever wrote last.

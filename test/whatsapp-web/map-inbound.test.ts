@@ -177,7 +177,7 @@ describe('mapInbound: edits and deletions', () => {
 });
 
 describe('mapInbound: who and where', () => {
-  it('maps a group message: the group is the chat, the participant the sender', () => {
+  it('maps a group message: the group is the chat, the participant the sender, who does not name the card', () => {
     expect(envelopeOf(map('group-text'))).toEqual({
       message: {
         id: '3EB0GROUP00000000001',
@@ -188,7 +188,8 @@ describe('mapInbound: who and where', () => {
         timestamp: 1767369000000,
         content: { kind: 'text', body: 'Can someone from support check the delivery?' },
       },
-      contact: { waId: '16505552222', name: 'Diego Ramos', businessNumber: '16505550000' },
+      // The card is the group's: its name (the subject) is looked up by the connection.
+      contact: { waId: '16505552222', businessNumber: '16505550000' },
     });
   });
 

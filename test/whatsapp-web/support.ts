@@ -30,6 +30,12 @@ export interface FakeSocket extends WebSocketLike {
   read: unknown[];
   pairingRequests: string[];
   user: { id: string } | undefined;
+  /** Group jid → subject; groupMetadata answers other groups with a 404 (item-not-found). */
+  subjects: Map<string, string>;
+  /** Jid → picture URL; profilePictureUrl answers others with a 404 (item-not-found), as for no picture. */
+  photos: Map<string, string>;
+  /** The jids groupMetadata and profilePictureUrl were called with, in order. */
+  lookups: { groupMetadata: string[]; profilePictureUrl: string[] };
 }
 
 export function fakeSocket(user?: string): FakeSocket {
@@ -40,6 +46,9 @@ export function fakeSocket(user?: string): FakeSocket {
     sent: [],
     read: [],
     pairingRequests: [],
+    subjects: new Map(),
+    photos: new Map(),
+    lookups: { groupMetadata: [], profilePictureUrl: [] },
     ev: {
       process(handler) {
         handlers.add(handler);
@@ -69,8 +78,28 @@ export function fakeSocket(user?: string): FakeSocket {
     async updateMediaMessage(m) {
       return m;
     },
+    async groupMetadata(jid) {
+      sock.lookups.groupMetadata.push(jid);
+      const subject = sock.subjects.get(jid);
+      if (subject === undefined) throw waError(404, 'item-not-found');
+      return { id: jid, subject };
+    },
+    async profilePictureUrl(jid) {
+      sock.lookups.profilePictureUrl.push(jid);
+      const url = sock.photos.get(jid);
+      if (url === undefined) throw waError(404, 'item-not-found');
+      return url;
+    },
   };
   return sock;
+}
+
+/**
+ * An error reply from WhatsApp as Baileys throws it (assertNodeErrorFree): the reply's code in
+ * `data`, its text as the message, and a Boom status code of 500 whatever the code.
+ */
+export function waError(code: number, text: string): Error {
+  return Object.assign(new Error(text), { isBoom: true, data: code, output: { statusCode: 500 } });
 }
 
 /** The shape of Baileys' Boom errors, as connection.update reports them. */

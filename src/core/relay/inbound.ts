@@ -71,7 +71,8 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
 export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): Promise<ContactRecord> {
   const { message, contact: info } = envelope;
   const before = await deps.contacts.get(message.chatId);
-  // A message written on the business phone tells us nothing about the contact (its name is ours).
+  // A message written on the business phone tells us nothing about the contact (its name is ours);
+  // a group's name is the group's subject, whoever wrote.
   const aboutContact = !message.fromPhone;
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
@@ -79,7 +80,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
     chatId: message.chatId,
     transport: message.transport,
     waId: isGroup ? message.chatId : info.waId,
-    name: aboutContact ? info.name : undefined,
+    name: aboutContact || isGroup ? info.name : undefined,
     phone: isGroup ? '' : info.waId,
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
@@ -106,7 +107,9 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
 function authorOf(contact: ContactRecord, envelope: InboundMessage, locale: Locale): PostAs {
   if (envelope.fromPhone) return { username: messages(locale).sentFromPhone, iconEmoji: ':iphone:' };
   const name = (contact.isGroup ? envelope.sender.name : contact.name)?.trim() || messages(locale).unknownName;
-  return contact.photoUrl && !contact.isGroup ? { username: name, iconUrl: contact.photoUrl } : { username: name, iconEmoji: DEFAULT_AVATAR };
+  // In a group each post carries its member's picture; the group's own picture is on the card.
+  const icon = contact.isGroup ? envelope.sender.photoUrl : contact.photoUrl;
+  return icon ? { username: name, iconUrl: icon } : { username: name, iconEmoji: DEFAULT_AVATAR };
 }
 
 /** `<!date^…>` renders in each reader's own time zone; the fallback is for clients that cannot. */

@@ -4,6 +4,7 @@ import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import type { Logger } from '../../logger.js';
 import { mapInbound } from './map-inbound.js';
 import { mapStatusUpdate, mapUserReceipt } from './map-status.js';
+import type { Profiles } from './profiles.js';
 import type { WebSocketLike } from './socket-factory.js';
 
 export interface InboundBatch {
@@ -18,7 +19,7 @@ const RECENT_KEYS = 5_000;
  * recent inbound messages: marking one read, or reacting to it in a group, needs the whole key
  * (chat and author), which the relay does not keep.
  */
-export function createInboundBatcher(log: Logger) {
+export function createInboundBatcher(log: Logger, profiles: Profiles) {
   const recent = new Map<string, WAMessageKey>();
 
   function remember(key: WAMessageKey) {
@@ -33,18 +34,24 @@ export function createInboundBatcher(log: Logger) {
 
     async collect(s: WebSocketLike, events: Partial<BaileysEventMap>, businessNumber: string): Promise<InboundBatch> {
       const batch: InboundBatch = { envelopes: [], statuses: [] };
+      // First, so a group renamed in this same batch gets its new name.
+      profiles.observe(events);
       const upsert = events['messages.upsert'];
       // 'notify' arrived live, 'append' while we were offline; history sync is another event.
       if (upsert && (upsert.type === 'notify' || upsert.type === 'append')) {
+        const mapped: { envelope: InboundEnvelope; key: WAMessageKey }[] = [];
         for (const m of upsert.messages) {
-          const mapped = mapInbound(await withPhoneNumbers(s, m), { businessNumber });
-          if (mapped.kind === 'ignored') {
-            log.debug({ id: m.key.id, reason: mapped.reason }, 'WhatsApp Web message ignored');
+          const withNumbers = await withPhoneNumbers(s, m);
+          const r = mapInbound(withNumbers, { businessNumber });
+          if (r.kind === 'ignored') {
+            log.debug({ id: m.key.id, reason: r.reason }, 'WhatsApp Web message ignored');
             continue;
           }
-          batch.envelopes.push(mapped.envelope);
+          mapped.push({ envelope: r.envelope, key: withNumbers.key });
           remember(m.key);
         }
+        await profiles.enrich(s, mapped);
+        batch.envelopes.push(...mapped.map((m) => m.envelope));
       }
       for (const u of events['messages.update'] ?? []) {
         const status = mapStatusUpdate(u);

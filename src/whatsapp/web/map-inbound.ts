@@ -213,7 +213,9 @@ function envelope(msg: WAMessage, where: Where, ctx: MapContext, content: Conten
     content,
   };
   // Our own push name is not the contact's: a message from the phone leaves the card's name alone.
-  return { message, contact: { waId: where.contactId, ...optional({ name: where.fromMe ? undefined : name }), businessNumber: ctx.businessNumber } };
+  // A group's card is named after the group, whose subject is not on the message (see profiles.ts).
+  const contactName = where.fromMe || isGroupJid(where.chatId) ? undefined : name;
+  return { message, contact: { waId: where.contactId, ...optional({ name: contactName }), businessNumber: ctx.businessNumber } };
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {

@@ -4,6 +4,7 @@ import {
   type AnyMessageContent,
   type AuthenticationState,
   type BaileysEventMap,
+  type GroupMetadata,
   type SocketConfig,
   type WAMessage,
   type WAMessageKey,
@@ -22,6 +23,13 @@ export interface WebSocketLike {
   readMessages(keys: WAMessageKey[]): Promise<void>;
   /** Asks the sender's phone to upload a media file again once the CDN copy has expired. */
   updateMediaMessage(message: WAMessage): Promise<WAMessage>;
+  /** A group's metadata; the bridge wants its subject (name). */
+  groupMetadata(jid: string): Promise<Pick<GroupMetadata, 'id' | 'subject'>>;
+  /**
+   * The URL of a person's or a group's picture (`'image'`: full size, `'preview'`: a thumbnail);
+   * undefined or a 401/404 Boom (`data`) when there is none or it is not shown to us.
+   */
+  profilePictureUrl(jid: string, type?: 'preview' | 'image', timeoutMs?: number): Promise<string | undefined>;
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 }
 

@@ -9,6 +9,7 @@ import type { Database } from '../../store/schema.js';
 import { useStoreAuthState, type StoreAuthState } from './auth-state.js';
 import { createInboundBatcher } from './inbound-batch.js';
 import { userIdOf } from './jids.js';
+import { createProfiles, type ProfileOptions } from './profiles.js';
 import { baileysSocketFactory, quietLogger, type SocketFactory, type WebSocketLike } from './socket-factory.js';
 
 export type { SocketFactory, WebSocketLike } from './socket-factory.js';
@@ -30,6 +31,8 @@ export interface WebConnectionOptions {
   session?: string;
   /** How long requestPairingCode waits for the socket to be ready for pairing. */
   pairingWaitMs?: number;
+  /** Group names and profile photos: how long to wait for them and to keep them. */
+  profiles?: ProfileOptions;
 }
 
 export interface WebConnection {
@@ -74,7 +77,7 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
   // Connection events in order; deliveries in order, apart, so a slow store never delays a reconnect.
   let control: Promise<void> = Promise.resolve();
   let deliveries: Promise<void> = Promise.resolve();
-  const batcher = createInboundBatcher(log);
+  const batcher = createInboundBatcher(log, createProfiles(log, opts.profiles));
   const listeners = new Set<() => void>();
 
   const setState = (next: WebConnectionState) => {

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createContactStore } from '../store/repos.js';
-import type { SqlStore } from '../store/sql-store.js';
-import { storeFixtures } from '../../test/support/stores.js';
+import { storeFixtures, useMigratedStore } from '../../test/support/stores.js';
 import { importUserThreads, type UserThreadDoc } from './user-threads.js';
 
 async function* docs(list: UserThreadDoc[]) {
@@ -9,20 +8,10 @@ async function* docs(list: UserThreadDoc[]) {
 }
 
 describe.each(storeFixtures)('importing WhatsAppInSlack userThreads on $name', (fixture) => {
-  let created: Awaited<ReturnType<typeof fixture.create>>;
-  let store: SqlStore;
-  beforeEach(async () => {
-    created = await fixture.create();
-    store = created.open();
-    await store.migrate();
-  });
-  afterEach(async () => {
-    await store.close();
-    await created.drop();
-  });
+  const ctx = useMigratedStore(fixture);
 
   it('gives people and groups their old threads, once, and says what it rejected', async () => {
-    const contacts = createContactStore(store.db);
+    const contacts = createContactStore(ctx.store.db);
     const input: UserThreadDoc[] = [
       { userId: '16505551234@c.us', thread_ts: '1700000000.000100' },
       { userId: '120363025246125486@g.us', thread_ts: '1700000001.000200' },

@@ -4,8 +4,8 @@
  * also need the token and can expire (404). See src/whatsapp/cloud/graph-client.ts for doc references.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from './listen.js';
 
 export type GraphOp = 'send' | 'markRead' | 'upload' | 'mediaInfo' | 'download' | 'phoneNumber' | 'unknown';
 
@@ -284,24 +284,14 @@ export async function createFakeGraph(opts: { token: string; phoneNumberId: stri
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(err));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenLocal(handle);
+  origin = server.origin;
 
   const api: FakeGraph = {
     ...fake,
     url: `${origin}/${version}`,
     origin,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => server.close(),
     addMedia(bytes, mimeType, o = {}) {
       const id = o.id ?? `${randomInt(1e7, 9e7)}${randomInt(1e7, 9e7)}`; // 16 digits, like real media ids
       media.set(id, { ...o, id, bytes: Buffer.from(bytes), mimeType, gone: false });

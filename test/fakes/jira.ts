@@ -10,8 +10,8 @@
  * `{errorMessages: [], errors: {}}`. Documented examples are in test/fixtures/jira/ (see its README).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from './listen.js';
 
 export interface FakeRequestType { id: string; name: string; requiredFields?: string[] }
 export interface FakeServiceDesk { id: string; projectKey: string; name: string; requestTypes: FakeRequestType[] }
@@ -299,14 +299,8 @@ export async function createFakeJira(opts: {
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(err));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenLocal(handle);
+  origin = server.origin;
 
   const api: FakeJira = {
     ...state,
@@ -318,11 +312,7 @@ export async function createFakeJira(opts: {
     set mode(m) {
       mode = m;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => server.close(),
     failNext(target, spec) {
       failures.push({ target, spec, left: spec.count ?? 1 });
     },

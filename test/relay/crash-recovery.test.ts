@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EffectLog } from '../../src/core/ports.js';
 import { relayInbound, type InboundDeps, type InboundEnvelope } from '../../src/core/relay/inbound.js';
-import { createLogger } from '../../src/logger.js';
-import { createSlackChatSurface } from '../../src/slack/chat-surface.js';
-import { emojiToSlackName } from '../../src/slack/emoji.js';
-import { createPacer } from '../../src/pacer.js';
-import { createContactStore, createEffectLog, createMessageMap } from '../../src/store/repos.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { inboundDeps } from '../support/inbound-deps.js';
 import { sqliteFixture } from '../support/stores.js';
 
 const CHANNEL = 'C0123456789';
@@ -43,17 +39,7 @@ describe('a retried job after a crash between posting and recording', () => {
     created = await sqliteFixture.create();
     store = created.open();
     await store.migrate();
-    deps = {
-      channel: CHANNEL,
-      locale: 'en',
-      mediaMaxBytes: 1_000_000,
-      contacts: createContactStore(store.db),
-      messages: createMessageMap(store.db),
-      effects: createEffectLog(store.db),
-      chat: createSlackChatSurface({ token: slack.token, apiUrl: slack.url, pacer: createPacer({ perSecond: 1000, burst: 1000 }), logger: createLogger('silent') }),
-      media: { download: () => Promise.reject(new Error('unused')) },
-      reactionName: emojiToSlackName,
-    };
+    deps = inboundDeps(slack, store, CHANNEL);
   });
   afterEach(async () => {
     await store.close();

@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/core/model.js';
 import { relayInbound, type InboundDeps } from '../../src/core/relay/inbound.js';
-import { createLogger } from '../../src/logger.js';
-import { createPacer } from '../../src/pacer.js';
-import { createSlackChatSurface } from '../../src/slack/chat-surface.js';
-import { emojiToSlackName } from '../../src/slack/emoji.js';
-import { createContactStore, createEffectLog, createMessageMap } from '../../src/store/repos.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { inboundDeps } from '../support/inbound-deps.js';
 import { sqliteFixture } from '../support/stores.js';
 
 const CHANNEL = 'C0123456789';
@@ -39,18 +35,8 @@ describe('relaying what only WhatsApp Web reports', () => {
     created = await sqliteFixture.create();
     store = created.open();
     await store.migrate();
-    deps = {
-      channel: CHANNEL,
-      locale: 'en',
-      mediaMaxBytes: 1_000_000,
-      contacts: createContactStore(store.db),
-      messages: createMessageMap(store.db),
-      effects: createEffectLog(store.db),
-      chat: createSlackChatSurface({ token: slack.token, apiUrl: slack.url, pacer: createPacer({ perSecond: 1000, burst: 1000 }), logger: createLogger('silent') }),
-      media: { download: () => Promise.reject(new Error('unused')) },
-      reactionName: emojiToSlackName,
-    };
-    await (deps.chat as ReturnType<typeof createSlackChatSurface>).identity();
+    deps = inboundDeps(slack, store, CHANNEL);
+    await (deps.chat as ReturnType<typeof inboundDeps>['chat']).identity();
   });
   afterEach(async () => {
     await store.close();

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryStatus } from '../../src/core/model.js';
 import { createContactStore, createEffectLog, createMessageMap } from '../../src/store/repos.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
-import { storeFixtures } from '../support/stores.js';
+import { storeFixtures, useMigratedStore } from '../support/stores.js';
 
 const contact = {
   chatId: '16505551234',
@@ -16,20 +15,10 @@ const contact = {
 };
 
 describe.each(storeFixtures)('repositories on $name', (fixture) => {
-  let created: Awaited<ReturnType<typeof fixture.create>>;
-  let store: SqlStore;
-  beforeEach(async () => {
-    created = await fixture.create();
-    store = created.open();
-    await store.migrate();
-  });
-  afterEach(async () => {
-    await store.close();
-    await created.drop();
-  });
+  const ctx = useMigratedStore(fixture);
 
   it('upserts contacts, keeping what an update does not say', async () => {
-    const contacts = createContactStore(store.db);
+    const contacts = createContactStore(ctx.store.db);
     await contacts.upsert({ ...contact, photoUrl: 'https://example.com/p.jpg' });
     const updated = await contacts.upsert({ ...contact, name: undefined, photoUrl: undefined, lastInboundAt: 2_000 });
     expect(updated).toMatchObject({ name: 'Sheena Nelson', photoUrl: 'https://example.com/p.jpg', lastInboundAt: 2_000, cardTs: undefined });
@@ -38,7 +27,7 @@ describe.each(storeFixtures)('repositories on $name', (fixture) => {
   });
 
   it('keeps one card per contact and finds a contact by its card', async () => {
-    const contacts = createContactStore(store.db);
+    const contacts = createContactStore(ctx.store.db);
     await contacts.upsert(contact);
     await contacts.upsert({ ...contact, chatId: '16505550000', waId: '16505550000', phone: '16505550000' });
     await contacts.setCard(contact.chatId, 'C1', '1700000000.000100');
@@ -49,7 +38,7 @@ describe.each(storeFixtures)('repositories on $name', (fixture) => {
   });
 
   it('maps WhatsApp ids to Slack messages both ways', async () => {
-    const map = createMessageMap(store.db);
+    const map = createMessageMap(ctx.store.db);
     await map.link({ waMessageId: 'wamid.1', chatId: 'c', direction: 'in', slackChannel: 'C1', slackTs: '1.1', excerpt: 'hello' });
     // Linking again (a retried job) keeps the first mapping.
     await map.link({ waMessageId: 'wamid.1', chatId: 'c', direction: 'in', slackChannel: 'C1', slackTs: '9.9' });
@@ -65,7 +54,7 @@ describe.each(storeFixtures)('repositories on $name', (fixture) => {
     [['sent', 'failed', 'delivered'], 'failed'],
     [['failed', 'read'], 'read'],
   ])('never downgrades a delivery state: %j ends %s', async (sequence, final) => {
-    const map = createMessageMap(store.db);
+    const map = createMessageMap(ctx.store.db);
     await map.link({ waMessageId: 'wamid.out', chatId: 'c', direction: 'out', slackChannel: 'C1', slackTs: '1.1' });
     for (const [i, status] of sequence.entries()) {
       await map.recordStatus({
@@ -82,15 +71,15 @@ describe.each(storeFixtures)('repositories on $name', (fixture) => {
   });
 
   it('keeps statuses for messages it does not know yet', async () => {
-    const map = createMessageMap(store.db);
+    const map = createMessageMap(ctx.store.db);
     const r = await map.recordStatus({ messageId: 'wamid.later', status: 'sent', timestamp: 1, recipient: 'c' });
     expect(r).toEqual({ status: 'sent', changed: false });
-    const rows = await store.db.selectFrom('message_statuses').selectAll().execute();
+    const rows = await ctx.store.db.selectFrom('message_statuses').selectAll().execute();
     expect(rows).toHaveLength(1);
   });
 
   it('remembers side effects by key', async () => {
-    const effects = createEffectLog(store.db);
+    const effects = createEffectLog(ctx.store.db);
     expect(await effects.get('post:wamid.1:0')).toBeUndefined();
     await effects.put('post:wamid.1:0', '1700000000.000200');
     expect(await effects.get('post:wamid.1:0')).toBe('1700000000.000200');

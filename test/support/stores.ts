@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { openSqlStore, type SqlStore } from '../../src/store/sql-store.js';
 
 /** Where the PostgreSQL tests create their throw-away databases. CI: the local server. */
@@ -54,3 +55,20 @@ export const postgresFixture: StoreFixture = {
 };
 
 export const storeFixtures: StoreFixture[] = [sqliteFixture, postgresFixture];
+
+export type CreatedStore = Awaited<ReturnType<StoreFixture['create']>>;
+
+/** Inside a describe: a fresh, migrated database for each test, dropped after it. */
+export function useMigratedStore(fixture: StoreFixture): { store: SqlStore; created: CreatedStore } {
+  const ctx = {} as { store: SqlStore; created: CreatedStore };
+  beforeEach(async () => {
+    ctx.created = await fixture.create();
+    ctx.store = ctx.created.open();
+    await ctx.store.migrate();
+  });
+  afterEach(async () => {
+    await ctx.store.close();
+    await ctx.created.drop();
+  });
+  return ctx;
+}

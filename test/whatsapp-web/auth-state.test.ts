@@ -1,33 +1,22 @@
 import { proto, type SignalDataTypeMap } from 'baileys';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SqlStore } from '../../src/store/sql-store.js';
+import { describe, expect, it } from 'vitest';
 import { useStoreAuthState } from '../../src/whatsapp/web/auth-state.js';
-import { storeFixtures } from '../support/stores.js';
+import { storeFixtures, useMigratedStore } from '../support/stores.js';
 
 describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
-  let created: Awaited<ReturnType<typeof fixture.create>>;
-  let store: SqlStore;
-  beforeEach(async () => {
-    created = await fixture.create();
-    store = created.open();
-    await store.migrate();
-  });
-  afterEach(async () => {
-    await store.close();
-    await created.drop();
-  });
+  const ctx = useMigratedStore(fixture);
 
   it('starts a fresh session, and the credentials survive reopening the store', async () => {
-    const auth = await useStoreAuthState(store.db);
+    const auth = await useStoreAuthState(ctx.store.db);
     expect(auth.state.creds.registered).toBe(false);
     const noiseKey = Buffer.from(auth.state.creds.noiseKey.private);
     // Baileys merges creds.update into the object, then asks for a save.
     Object.assign(auth.state.creds, { registered: true, me: { id: '16505550000:3@s.whatsapp.net', name: 'Acme' }, nextPreKeyId: 31 });
     await auth.saveCreds();
 
-    await store.close();
-    store = created.open();
-    const again = await useStoreAuthState(store.db);
+    await ctx.store.close();
+    ctx.store = ctx.created.open();
+    const again = await useStoreAuthState(ctx.store.db);
     expect(again.state.creds.registered).toBe(true);
     expect(again.state.creds.me).toEqual({ id: '16505550000:3@s.whatsapp.net', name: 'Acme' });
     expect(again.state.creds.nextPreKeyId).toBe(31);
@@ -36,7 +25,7 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('gets, sets and deletes keys; pre-keys by id list', async () => {
-    const { state } = await useStoreAuthState(store.db);
+    const { state } = await useStoreAuthState(ctx.store.db);
     const key = (n: number): SignalDataTypeMap['pre-key'] => ({ public: Buffer.alloc(32, n), private: Buffer.alloc(32, n + 100) });
     // Baileys uploads pre-keys in hundreds at once: more than one chunk.
     const preKeys = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [String(i + 1), key(i + 1)]));
@@ -55,7 +44,7 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('gives app-state sync keys back as protobuf objects', async () => {
-    const { state } = await useStoreAuthState(store.db);
+    const { state } = await useStoreAuthState(ctx.store.db);
     const keyData = proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.from('k'), timestamp: 1767366759 });
     await state.keys.set({ 'app-state-sync-key': { AAAAAQ: keyData } });
     const got = (await state.keys.get('app-state-sync-key', ['AAAAAQ'])).AAAAAQ!;
@@ -64,8 +53,8 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('keeps sessions apart, and clear() forgets only its own', async () => {
-    const a = await useStoreAuthState(store.db, 'a');
-    const b = await useStoreAuthState(store.db, 'b');
+    const a = await useStoreAuthState(ctx.store.db, 'a');
+    const b = await useStoreAuthState(ctx.store.db, 'b');
     a.state.creds.registered = true;
     b.state.creds.registered = true;
     await a.saveCreds();
@@ -76,23 +65,23 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
     await a.clear();
     expect(a.state.creds.registered).toBe(false);
     expect(await a.state.keys.get('sender-key', ['g1'])).toEqual({});
-    expect((await useStoreAuthState(store.db, 'a')).state.creds.registered).toBe(false);
-    expect((await useStoreAuthState(store.db, 'b')).state.creds.registered).toBe(true);
+    expect((await useStoreAuthState(ctx.store.db, 'a')).state.creds.registered).toBe(false);
+    expect((await useStoreAuthState(ctx.store.db, 'b')).state.creds.registered).toBe(true);
     expect(Buffer.from((await b.state.keys.get('sender-key', ['g1'])).g1!).toString()).toBe('b');
   });
 
   it('writes creds in the order they were saved', async () => {
-    const auth = await useStoreAuthState(store.db);
+    const auth = await useStoreAuthState(ctx.store.db);
     const saves: Promise<void>[] = [];
     for (let i = 1; i <= 20; i++) {
       auth.state.creds.nextPreKeyId = i;
       saves.push(auth.saveCreds());
     }
     await Promise.all(saves);
-    expect((await useStoreAuthState(store.db)).state.creds.nextPreKeyId).toBe(20);
+    expect((await useStoreAuthState(ctx.store.db)).state.creds.nextPreKeyId).toBe(20);
   });
 
   it('rejects a session name that could reach other sessions', async () => {
-    await expect(useStoreAuthState(store.db, 'a:b')).rejects.toThrow(/session name/);
+    await expect(useStoreAuthState(ctx.store.db, 'a:b')).rejects.toThrow(/session name/);
   });
 });

@@ -178,6 +178,36 @@ export function newMessage(init: Partial<FakeMessage> & Pick<FakeMessage, 'chann
   };
 }
 
+/** A message the bot posts: where it goes, what it says, and as whom (overrides that were allowed). */
+export function botMessage(
+  state: FakeSlackState,
+  tsBase: number,
+  post: {
+    channel: string;
+    place: ThreadPlacement;
+    content: { text: string | undefined; blocks: unknown[] | undefined; truncated: boolean };
+    who: Identity;
+  },
+  extra: Partial<FakeMessage> = {},
+): FakeMessage {
+  return newMessage({
+    channel: post.channel,
+    ts: nextTs(state, tsBase),
+    thread_ts: post.place.threadTs,
+    orphaned: post.place.orphaned,
+    text: post.content.text,
+    blocks: post.content.blocks,
+    truncated: post.content.truncated,
+    user: state.botUserId,
+    bot_id: state.botId,
+    username: post.who.username,
+    icon_url: post.who.icon_url,
+    icon_emoji: post.who.icon_emoji,
+    ignored_overrides: post.who.ignored,
+    ...extra,
+  });
+}
+
 /** The message object Slack returns in chat.postMessage / chat.update answers. */
 export function messageView(state: FakeSlackState, m: FakeMessage): Record<string, unknown> {
   const view: Record<string, unknown> = { type: 'message', user: m.user, text: m.text ?? '', ts: m.ts };

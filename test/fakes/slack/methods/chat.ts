@@ -2,16 +2,7 @@
  * chat.postMessage, chat.update, chat.getPermalink.
  */
 import { checkBlocks, LIMITS } from '../blocks.js';
-import {
-  findChannel,
-  findMessage,
-  identity,
-  messageView,
-  newMessage,
-  nextTs,
-  placeInThread,
-  postableChannel,
-} from '../store.js';
+import { botMessage, findChannel, findMessage, identity, messageView, placeInThread, postableChannel } from '../store.js';
 import { bool, jsonArg, SlackApiError, str, type Params } from '../wire.js';
 import type { MethodContext, MethodSpec, Settings } from './context.js';
 
@@ -66,23 +57,12 @@ function postMessage({ params, state, settings }: MethodContext): Record<string,
     icon_url: str(params, 'icon_url'),
     icon_emoji: str(params, 'icon_emoji'),
   });
-  const message = newMessage({
-    channel: channel.id,
-    ts: nextTs(state, settings.tsBase),
-    thread_ts: place.threadTs,
-    orphaned: place.orphaned,
-    text: content.text,
-    blocks: content.blocks,
-    truncated: content.truncated,
-    user: state.botUserId,
-    bot_id: state.botId,
-    username: who.username,
-    icon_url: who.icon_url,
-    icon_emoji: who.icon_emoji,
-    ignored_overrides: who.ignored,
-    metadata,
-    reply_broadcast: place.threadTs !== undefined && bool(params, 'reply_broadcast'),
-  });
+  const message = botMessage(
+    state,
+    settings.tsBase,
+    { channel: channel.id, place, content, who },
+    { metadata, reply_broadcast: place.threadTs !== undefined && bool(params, 'reply_broadcast') },
+  );
   state.messages.push(message);
   return { channel: channel.id, ts: message.ts, message: messageView(state, message) };
 }

@@ -7,14 +7,7 @@
  *    shares the files; with a channel this posts a message carrying them.
  */
 import type { FileRef } from '../types.js';
-import {
-  identity,
-  newFile,
-  newMessage,
-  nextTs,
-  placeInThread,
-  postableChannel,
-} from '../store.js';
+import { botMessage, identity, newFile, placeInThread, postableChannel } from '../store.js';
 import { invalidArguments, jsonArg, SlackApiError, str } from '../wire.js';
 import { messageContent } from './chat.js';
 import type { MethodContext, MethodSpec } from './context.js';
@@ -98,22 +91,7 @@ function completeUploadExternal({ params, state, settings }: MethodContext): Rec
       url_private: file.url_private,
     }));
     state.messages.push(
-      newMessage({
-        channel: channel.id,
-        ts: nextTs(state, settings.tsBase),
-        thread_ts: place.threadTs,
-        orphaned: place.orphaned,
-        text: content.text,
-        blocks: content.blocks,
-        truncated: content.truncated,
-        user: state.botUserId,
-        bot_id: state.botId,
-        username: who.username,
-        icon_url: who.icon_url,
-        icon_emoji: who.icon_emoji,
-        ignored_overrides: who.ignored,
-        files: refs,
-      }),
+      botMessage(state, settings.tsBase, { channel: channel.id, place, content, who }, { files: refs }),
     );
   }
   return { files: entries.map(({ file }) => ({ id: file.id, title: file.title })) };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
-import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack-events.js';
+import { AGENT, buttonClick, eventCallback, messageChanged, threadReply } from '../support/slack-events.js';
 import { statusWebhook, textWebhook, WA_ID } from '../support/webhooks.js';
 
 let seq = 0;
@@ -205,15 +205,7 @@ describe('Slack → WhatsApp', () => {
     await h.slackEvent(eventCallback(reply));
     await h.drain();
     await h.slackEvent(
-      eventCallback({
-        type: 'message',
-        subtype: 'message_changed',
-        hidden: true,
-        channel: CHANNEL,
-        ts: '1800000001.000100',
-        message: { type: 'message', user: AGENT, text: 'edited', ts: reply.ts, thread_ts: card },
-        previous_message: { type: 'message', user: AGENT, text: 'original', ts: reply.ts, thread_ts: card },
-      }),
+      eventCallback(messageChanged(CHANNEL, card, reply.ts, 'original', 'edited')),
     );
     await h.slackEvent(
       eventCallback({ type: 'message', subtype: 'message_deleted', hidden: true, channel: CHANNEL, ts: '1800000002.000100', deleted_ts: reply.ts, previous_message: { type: 'message', user: AGENT, text: 'edited', ts: reply.ts, thread_ts: card } }),

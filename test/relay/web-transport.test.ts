@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeSocket, fixtureMessage, type FakeSocket } from '../whatsapp-web/support.js';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
-import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
+import { AGENT, eventCallback, messageChanged, threadReply } from '../support/slack-events.js';
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -54,15 +54,7 @@ describe('the service on the WhatsApp Web transport', () => {
     // The agent edits the reply: WhatsApp Web can, so it is edited there too, and nothing is said in Slack.
     const repliesBefore = h.slack.threadReplies(CHANNEL, card.ts).length;
     await h.slackEvent(
-      eventCallback({
-        type: 'message',
-        subtype: 'message_changed',
-        hidden: true,
-        channel: CHANNEL,
-        ts: '1800000001.000100',
-        message: { type: 'message', user: AGENT, text: 'Let me check, one moment', ts: reply.ts, thread_ts: card.ts },
-        previous_message: { type: 'message', user: AGENT, text: 'Let me check', ts: reply.ts, thread_ts: card.ts },
-      }),
+      eventCallback(messageChanged(CHANNEL, card.ts, reply.ts, 'Let me check', 'Let me check, one moment')),
     );
     await h.drain();
     expect(sock.sent[1]).toMatchObject({ jid: '16505551234@s.whatsapp.net', content: { text: expect.stringContaining('one moment'), edit: { id: 'SENT1' } } });

@@ -45,3 +45,16 @@ export function buttonClick(opts: { channel: string; messageTs: string; threadTs
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
+
+/** The message_changed event Slack sends when an agent edits `ts` in a thread (hidden, with both versions). */
+export function messageChanged(channel: string, threadTs: string, ts: string, before: string, after: string) {
+  return {
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel,
+    ts: `${Math.floor(Date.now() / 1000)}.999999`,
+    message: { type: 'message', user: AGENT, text: after, ts, thread_ts: threadTs },
+    previous_message: { type: 'message', user: AGENT, text: before, ts, thread_ts: threadTs },
+  };
+}

@@ -98,6 +98,8 @@ export interface PostedQuery {
 /** The Slack side, as the relay needs it. */
 export interface ChatSurface {
   findPosted(query: PostedQuery): Promise<string | undefined>;
+  /** Finds a file of ours shared in a thread since a time, by name (uploads carry no metadata). */
+  findUploaded(query: { channel: string; threadTs: string; fileName: string; since: number }): Promise<string | undefined>;
   /** Whether posts can carry a username and icon (chat:write.customize). */
   canPostAs(): boolean;
   postMessage(message: PostMessage): Promise<{ ts: string }>;

@@ -100,6 +100,20 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
       return found?.ts;
     },
 
+    async findUploaded(query) {
+      const me = await getIdentity();
+      const oldest = ((query.since - 10 * 60_000) / 1000).toFixed(6);
+      const page = await call('conversations.replies', () =>
+        client.conversations.replies({ channel: query.channel, ts: query.threadTs, oldest, limit: 200 }),
+      );
+      const found = (page.messages ?? [])
+        .filter((m) => !me.botId || m.bot_id === me.botId)
+        .flatMap((m) => (m.files ?? []) as Array<{ id?: string; name?: string }>)
+        .find((f) => f.name === query.fileName);
+      if (found?.id) log.info('found a file an earlier attempt uploaded; not uploading again');
+      return found?.id;
+    },
+
     canPostAs() {
       // Unknown until auth.test has answered: assume not, which is the safe rendering.
       return scopes?.has('chat:write.customize') ?? false;

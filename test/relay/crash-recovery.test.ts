@@ -73,4 +73,21 @@ describe('a retried job after a crash between posting and recording', () => {
     expect(slack.topLevel(CHANNEL)).toHaveLength(1);
     expect(slack.threadReplies(CHANNEL, slack.topLevel(CHANNEL)[0]!.ts)).toHaveLength(1);
   });
+
+  it('finds the file it already uploaded instead of uploading it again', async () => {
+    const photo = Buffer.from('jpeg bytes');
+    const withMedia = { ...deps, media: { download: async () => ({ mimeType: 'image/jpeg', size: photo.length, data: photo }) } };
+    const image = (): InboundEnvelope => ({
+      ...envelope('wamid.img', ''),
+      message: { ...envelope('wamid.img', '').message, content: { kind: 'media', mediaKind: 'image', mediaId: '1003383421387256', mimeType: 'image/jpeg', caption: 'rash on the arm' } },
+    });
+    const since = Date.now();
+    await expect(relayInbound(image(), { ...withMedia, effects: crashingOnce(deps.effects, /^upload:/) })).rejects.toThrow('process killed');
+    await relayInbound(image(), { ...withMedia, retrySince: since });
+    const uploads = slack.calls('files.completeUploadExternal');
+    expect(uploads).toHaveLength(1);
+    const card = slack.topLevel(CHANNEL)[0]!;
+    expect(slack.threadReplies(CHANNEL, card.ts).filter((m) => m.files?.length)).toHaveLength(1);
+    expect(slack.threadReplies(CHANNEL, card.ts).filter((m) => m.text?.includes('rash on the arm'))).toHaveLength(1);
+  });
 });

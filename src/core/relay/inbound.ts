@@ -221,6 +221,18 @@ async function relayMedia(message: InboundMessage, content: MediaContent, contac
   const key = `upload:${message.id}`;
   if (await deps.effects.get(key)) return;
   const description = describeContent(content, deps.locale);
+  const channel = contact.slackChannel ?? deps.channel;
+  const threadTs = contact.cardTs!;
+  const fileName = content.fileName ?? defaultFileName(content, content.mimeType);
+  // An attempt that crashed after Slack took the file but before recording it: find the file
+  // (before downloading anything) instead of uploading it a second time.
+  if (deps.retrySince !== undefined) {
+    const earlier = await deps.chat.findUploaded({ channel, threadTs, fileName, since: deps.retrySince });
+    if (earlier) {
+      await postInThread(message, description, contact, threadTs, deps);
+      return deps.effects.put(key, earlier);
+    }
+  }
   let download;
   try {
     download = await deps.media.download(content.mediaId, deps.mediaMaxBytes);
@@ -228,18 +240,18 @@ async function relayMedia(message: InboundMessage, content: MediaContent, contac
     if (isBridgeError(err) && err.code === 'media_too_large') {
       const size = err instanceof MediaTooLargeError ? err.size : undefined;
       const notice = m.mediaTooLarge({ size, limit: deps.mediaMaxBytes });
-      return postInThread(message, `${description}\n:warning: ${notice}`, contact, contact.cardTs!, deps);
+      return postInThread(message, `${description}\n:warning: ${notice}`, contact, threadTs, deps);
     }
     if (isBridgeError(err) && err.retryable) throw err;
-    return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, contact.cardTs!, deps);
+    return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, threadTs, deps);
   }
   // The caption goes out as the contact's own post (so reactions and quotes find it by the message
   // id), the file right after it; uploaded files are shared by Slack asynchronously, without a ts.
-  await postInThread(message, description, contact, contact.cardTs!, deps);
+  await postInThread(message, description, contact, threadTs, deps);
   const { fileId } = await deps.chat.uploadFile({
-    channel: contact.slackChannel ?? deps.channel,
-    threadTs: contact.cardTs!,
-    fileName: download.fileName ?? content.fileName ?? defaultFileName(content, download.mimeType),
+    channel,
+    threadTs,
+    fileName,
     title: content.fileName ?? m.mediaKind(content.mediaKind),
     length: download.size,
     data: download.data,

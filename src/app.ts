@@ -31,6 +31,8 @@ import { createPacer } from './pacer.js';
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
 const DONE_RETENTION_MS = 14 * 24 * 60 * 60_000;
+/** Side-effect results serve retries only; a month is far longer than any retry lives. */
+const EFFECT_RETENTION_MS = 30 * 24 * 60 * 60_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface App {
@@ -247,9 +249,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
       slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
       pruneTimer = setInterval(() => {
-        outbox
-          .pruneDone(Date.now() - DONE_RETENTION_MS)
-          .then((n) => n > 0 && logger.debug({ pruned: n }, 'pruned finished jobs'))
+        Promise.all([outbox.pruneDone(Date.now() - DONE_RETENTION_MS), effects.prune(Date.now() - EFFECT_RETENTION_MS)])
+          .then(([jobs, results]) => logger.debug({ jobs, results }, 'pruned finished jobs and old side-effect results'))
           .catch((err: unknown) => logger.warn({ err }, 'could not prune finished jobs'));
       }, PRUNE_EVERY_MS);
       pruneTimer.unref();

@@ -50,6 +50,8 @@ export interface MessageMap {
 export interface EffectLog {
   get(key: string): Promise<string | undefined>;
   put(key: string, value: string): Promise<void>;
+  /** Forgets results older than the cut-off: they only ever serve retries, which end long before. */
+  prune(olderThan: number): Promise<number>;
 }
 
 /** Someone a Slack message is shown as (needs chat:write.customize). */

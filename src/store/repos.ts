@@ -153,5 +153,9 @@ export function createEffectLog(db: Kysely<Database>, now: () => number = Date.n
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
     },
+    async prune(olderThan) {
+      const r = await db.deleteFrom('effects').where('created_at', '<', olderThan).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
   };
 }

@@ -18,6 +18,7 @@ function crashingOnce(inner: EffectLog, pattern: RegExp): EffectLog {
   let crashed = false;
   return {
     get: (key) => inner.get(key),
+    prune: (olderThan) => inner.prune(olderThan),
     async put(key, value) {
       if (!crashed && pattern.test(key)) {
         crashed = true;

@@ -83,5 +83,8 @@ describe.each(storeFixtures)('repositories on $name', (fixture) => {
     expect(await effects.get('post:wamid.1:0')).toBeUndefined();
     await effects.put('post:wamid.1:0', '1700000000.000200');
     expect(await effects.get('post:wamid.1:0')).toBe('1700000000.000200');
+    expect(await effects.prune(Date.now() - 60_000)).toBe(0);
+    expect(await effects.prune(Date.now() + 1)).toBe(1);
+    expect(await effects.get('post:wamid.1:0')).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ReadableStream } from 'node:stream/web';
-import { BridgeError } from '../../core/errors.js';
+import { BridgeError, MediaTooLargeError } from '../../core/errors.js';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.facebook.com/v23.0 */
@@ -118,7 +118,7 @@ function transportError(op: string, cause: unknown): BridgeError {
 }
 
 function tooLarge(size: number, maxBytes: number): BridgeError {
-  return new BridgeError(`media is ${size} bytes, over the ${maxBytes}-byte limit`, { code: 'media_too_large', retryable: false });
+  return new MediaTooLargeError(maxBytes, size);
 }
 
 function safeJson(text: string): unknown {

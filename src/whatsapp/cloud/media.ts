@@ -1,4 +1,4 @@
-import { isBridgeError, MediaTooLargeError } from '../../core/errors.js';
+import { MediaTooLargeError } from '../../core/errors.js';
 import type { InboundMedia, MediaDownload } from '../../core/ports.js';
 import type { GraphClient } from './graph-client.js';
 
@@ -10,13 +10,8 @@ import type { GraphClient } from './graph-client.js';
 export function createCloudMedia(graph: GraphClient): InboundMedia {
   return {
     async download(mediaId, maxBytes): Promise<MediaDownload> {
-      let media;
-      try {
-        media = await graph.downloadMedia(mediaId, { maxBytes });
-      } catch (err) {
-        if (isBridgeError(err) && err.code === 'media_too_large') throw new MediaTooLargeError(maxBytes, sizeFrom(err.message));
-        throw err;
-      }
+      // The client raises MediaTooLargeError itself, with the size when Graph states it.
+      const media = await graph.downloadMedia(mediaId, { maxBytes });
       const data = media.stream as unknown as AsyncIterable<Uint8Array>;
       if (media.size !== undefined) return { mimeType: media.mimeType, size: media.size, fileName: media.fileName, data };
       const chunks: Uint8Array[] = [];
@@ -27,7 +22,8 @@ export function createCloudMedia(graph: GraphClient): InboundMedia {
           chunks.push(chunk);
         }
       } catch (err) {
-        if (isBridgeError(err) && err.code === 'media_too_large') throw new MediaTooLargeError(maxBytes);
+        // Past the limit mid-stream: the size seen so far is not the file's, so report none.
+        if (err instanceof MediaTooLargeError) throw new MediaTooLargeError(maxBytes);
         throw err;
       }
       return { mimeType: media.mimeType, size, fileName: media.fileName, data: Buffer.concat(chunks) };
@@ -35,7 +31,3 @@ export function createCloudMedia(graph: GraphClient): InboundMedia {
   };
 }
 
-function sizeFrom(message: string): number | undefined {
-  const m = /media is (\d+) bytes/.exec(message);
-  return m ? Number(m[1]) : undefined;
-}

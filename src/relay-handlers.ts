@@ -121,7 +121,7 @@ async function explainNotSent(event: SlackJob['event'], chatId: string, err: unk
   try {
     const contact = await deps.contacts.get(chatId);
     if (!contact?.cardTs) return;
-    const reason = escapeMrkdwn(isBridgeError(err) ? err.code : errorMessage(err).slice(0, 200));
+    const reason = failureReason(err);
     await deps.chat.postMessage({
       channel: event.channel,
       threadTs: contact.cardTs,
@@ -144,7 +144,7 @@ async function explainInThread(chatId: string, err: unknown, deps: RelayHandlerD
   try {
     const contact = await deps.contacts.get(chatId);
     const channel = contact?.slackChannel ?? (await deps.chat.resolveChannel(deps.slackChannel));
-    const reason = escapeMrkdwn(isBridgeError(err) ? err.code : errorMessage(err).slice(0, 200));
+    const reason = failureReason(err);
     await deps.chat.postMessage({
       channel,
       threadTs: contact?.cardTs,
@@ -153,4 +153,9 @@ async function explainInThread(chatId: string, err: unknown, deps: RelayHandlerD
   } catch (noticeErr) {
     ctx.logger.error({ err: noticeErr }, 'could not post the failure notice either');
   }
+}
+
+/** A failure in words safe for a thread: the error's code, or the start of its message. */
+function failureReason(err: unknown): string {
+  return escapeMrkdwn(isBridgeError(err) ? err.code : errorMessage(err).slice(0, 200));
 }

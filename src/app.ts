@@ -27,6 +27,7 @@ import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
 import { createPacer } from './pacer.js';
+import { opaqueMarker } from './markers.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -69,11 +70,17 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
 
   const outbox = createOutbox(store, { leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
+  if (store.dialect === 'sqlite') {
+    // The embedded file belongs to this process alone: whatever is still running died with the last one.
+    const released = await outbox.releaseAbandoned();
+    if (released > 0) logger.warn({ jobs: released }, 'released jobs a stopped process left running; they run again now');
+  }
   metrics.setQueueDepthSource(() => outbox.depth());
 
   const slack = createSlackChatSurface({
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
+    timeoutMs: config.SLACK_TIMEOUT_MS,
     pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
     logger,
   });
@@ -94,7 +101,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const effects = createEffectLog(store.db);
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
-  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME });
+  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
   const tickets = createTicketStore(store.db);
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
@@ -179,6 +186,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     metrics,
     concurrency: config.QUEUE_CONCURRENCY,
     leaseMs: config.QUEUE_LEASE_MS,
+    deadlineMs: config.QUEUE_JOB_DEADLINE_MS,
+    maxCrashes: config.QUEUE_MAX_CRASHES,
   });
   wake = () => worker.notify();
 

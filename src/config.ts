@@ -96,7 +96,11 @@ const schema = z.object({
 
   QUEUE_CONCURRENCY: positiveInt(8, 'a positive whole number of jobs run at once'),
   QUEUE_MAX_ATTEMPTS: positiveInt(10, 'a positive whole number of attempts before a job is dead-lettered'),
-  QUEUE_LEASE_MS: positiveInt(60_000, 'a lease length in milliseconds'),
+  QUEUE_LEASE_MS: positiveInt(15_000, 'a lease length in milliseconds'),
+  QUEUE_JOB_DEADLINE_MS: positiveInt(5 * 60_000, 'the longest one job attempt may run, in milliseconds'),
+  QUEUE_MAX_CRASHES: positiveInt(3, 'how many times a job may take its worker down before it is dead-lettered'),
+  SLACK_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to wait for a Slack Web API call'),
+  WHATSAPP_TIMEOUT_MS: positiveInt(30_000, 'a time in milliseconds to wait for a WhatsApp Graph API call'),
   HTTP_BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a request body limit in bytes'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to finish in-flight work on SIGTERM'),
   MEDIA_MAX_BYTES: positiveInt(100 * 1024 * 1024, 'the largest media file relayed, in bytes'),

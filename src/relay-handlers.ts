@@ -1,4 +1,4 @@
-import { isBridgeError, errorMessage } from './core/errors.js';
+import { settleAll } from './core/settle.js';
 import { messages as catalogue, type Locale } from './core/format/i18n.js';
 import { escapeMrkdwn } from './core/format/whatsapp-to-mrkdwn.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
@@ -11,6 +11,7 @@ import { plainContent } from './core/format/plain-content.js';
 import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
 import { JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
+import type { JobFailure } from './store/outbox.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 
 export interface RelayHandlerDeps {
@@ -41,30 +42,31 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     : {};
   return {
     ...jiraHandlers,
-    [JOB_INBOUND]: async (payload, ctx) => {
-      const { item } = payload as InboundJob;
-      try {
+    [JOB_INBOUND]: {
+      async run(payload, ctx) {
+        const { item } = payload as InboundJob;
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
-        await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.attempts > 1 ? ctx.job.createdAt : undefined });
+        await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.resumed ? ctx.job.createdAt : undefined });
         if (deps.jira && item.message.content.kind !== 'reaction') await queueInboundLine(item, deps);
-      } catch (err) {
-        if (isFinal(err, ctx)) await explainInThread(item.message.chatId, err, deps, ctx);
-        throw err;
-      }
+      },
+      async giveUp(payload, failure, ctx) {
+        await explainInThread((payload as InboundJob).item.message.chatId, failure, deps, ctx);
+      },
     },
     [JOB_STATUS]: async (payload) => {
       const { status } = payload as StatusJob;
       await showDeliveryStatus(status, deps.outbound);
     },
-    [JOB_SLACK]: async (payload, ctx) => {
-      const { event, chatId } = payload as SlackJob;
-      try {
+    [JOB_SLACK]: {
+      async run(payload, ctx) {
+        const { event, chatId } = payload as SlackJob;
         const outcome = await relaySlackEvent(event, chatId, ctx);
         if (deps.jira && event.kind === 'message' && outcome && outcome !== 'not-sent') await queueAgentLine(event, chatId, outcome, deps);
-      } catch (err) {
-        if (isFinal(err, ctx)) await explainNotSent(event, chatId, err, deps, ctx);
-        throw err;
-      }
+      },
+      async giveUp(payload, failure, ctx) {
+        const { event, chatId } = payload as SlackJob;
+        await explainNotSent(event, chatId, failure, deps, ctx);
+      },
     },
   };
 
@@ -115,47 +117,28 @@ async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome:
   await deps.jira!.queue.conversationLine(chatId, `slack:${event.eventId}`, { body: `${agent} ${m.jiraFromSlack} (${when}):\n${text}`, isPublic: !isNote, fromContact: false });
 }
 
-/** A reply given up on is marked on the agent's message and explained in the thread. */
-async function explainNotSent(event: SlackJob['event'], chatId: string, err: unknown, deps: RelayHandlerDeps, ctx: JobContext): Promise<void> {
+/** A reply given up on is marked on the agent's message and explained in the thread, once. */
+async function explainNotSent(event: SlackJob['event'], chatId: string, failure: JobFailure, deps: RelayHandlerDeps, ctx: JobContext): Promise<void> {
   if (event.kind !== 'message' && event.kind !== 'action') return;
-  try {
-    const contact = await deps.contacts.get(chatId);
-    if (!contact?.cardTs) return;
-    const reason = failureReason(err);
-    await deps.chat.postMessage({
-      channel: event.channel,
-      threadTs: contact.cardTs,
-      text: `:x: ${catalogue(deps.locale).replyNotSent({ reason })}`,
-    });
-    if (event.kind === 'message') await deps.chat.addReaction(event.channel, event.ts, 'x');
-  } catch (noticeErr) {
-    ctx.logger.error({ err: noticeErr }, 'could not post the failure notice either');
-  }
+  const contact = await deps.contacts.get(chatId);
+  if (!contact?.cardTs) return;
+  const where = { channel: event.channel, threadTs: contact.cardTs };
+  const said = deps.outbound.notices.say(where, `:x: ${catalogue(deps.locale).replyNotSent({ reason: failureReason(failure) })}`, `gave-up:${ctx.job.id}`);
+  // Independent effects: the mark on the agent's message does not wait for (or fail with) the notice.
+  const marked = event.kind === 'message' ? deps.chat.addReaction(event.channel, event.ts, 'x') : Promise.resolve();
+  await settleAll([said, marked]);
 }
 
-function isFinal(err: unknown, ctx: JobContext): boolean {
-  if (!(isBridgeError(err) && err.retryable)) return true;
-  // A rate limit does not use up an attempt (see outbox.fail): it is never the last one.
-  return err.code !== 'rate_limited' && ctx.job.attempts >= ctx.job.maxAttempts;
+/** Nothing is dropped silently: when a message is given up on, its thread says so, once. */
+async function explainInThread(chatId: string, failure: JobFailure, deps: RelayHandlerDeps, ctx: JobContext): Promise<void> {
+  const contact = await deps.contacts.get(chatId);
+  const channel = contact?.slackChannel ?? (await deps.chat.resolveChannel(deps.slackChannel));
+  const text = `:warning: ${catalogue(deps.locale).couldNotShow({ reason: failureReason(failure) })}`;
+  // Without a card yet (it is what failed) the notice goes to the channel itself.
+  await deps.outbound.notices.say({ channel, threadTs: contact?.cardTs }, text, `gave-up:${ctx.job.id}`);
 }
 
-/** Nothing is dropped silently: when a message is given up on, its thread says so. */
-async function explainInThread(chatId: string, err: unknown, deps: RelayHandlerDeps, ctx: JobContext): Promise<void> {
-  try {
-    const contact = await deps.contacts.get(chatId);
-    const channel = contact?.slackChannel ?? (await deps.chat.resolveChannel(deps.slackChannel));
-    const reason = failureReason(err);
-    await deps.chat.postMessage({
-      channel,
-      threadTs: contact?.cardTs,
-      text: `:warning: ${catalogue(deps.locale).couldNotShow({ reason })}`,
-    });
-  } catch (noticeErr) {
-    ctx.logger.error({ err: noticeErr }, 'could not post the failure notice either');
-  }
-}
-
-/** A failure in words safe for a thread: the error's code, or the start of its message. */
-function failureReason(err: unknown): string {
-  return escapeMrkdwn(isBridgeError(err) ? err.code : errorMessage(err).slice(0, 200));
+/** A failure in words safe for a thread: its code, or the start of its message. */
+function failureReason(failure: JobFailure): string {
+  return escapeMrkdwn(failure.code && failure.code !== 'error' ? failure.code : failure.message.slice(0, 200));
 }

@@ -1,15 +1,28 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { errorMessage, isBridgeError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Job, Outbox } from '../store/outbox.js';
+import { willRetry, type Job, type JobFailure, type Outbox } from '../store/outbox.js';
+import { classifyFailure, deadlineExceeded, type FailureClassifier } from './failures.js';
 
 export interface JobContext {
   job: Job;
   logger: Logger;
+  /** Aborts when the job's deadline passes (or the service stops): hand it to what can be cancelled. */
+  signal: AbortSignal;
 }
 
-export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
+export type JobRun = (payload: unknown, ctx: JobContext) => Promise<void>;
+
+/**
+ * A job kind: how to run it and, optionally, what to do once when it is given up on (dead-lettered
+ * after its last attempt, a permanent failure or its crash budget): say so where people work.
+ */
+export interface JobSpec {
+  run: JobRun;
+  giveUp?(payload: unknown, failure: JobFailure, ctx: JobContext): Promise<void>;
+}
+
+export type JobHandler = JobRun | JobSpec;
 
 export interface WorkerOptions {
   outbox: Outbox;
@@ -18,6 +31,12 @@ export interface WorkerOptions {
   metrics?: Metrics;
   concurrency: number;
   leaseMs: number;
+  /** Longest one attempt may run; past it the attempt is abandoned and retried later. */
+  deadlineMs?: number;
+  /** Leases that may expire on a job (its worker died or hung) before it is dead-lettered. */
+  maxCrashes?: number;
+  /** Recognises failures that are not BridgeErrors, e.g. a store that is briefly unreachable. */
+  classify?: FailureClassifier;
   /** How often to look for due jobs when nothing has woken the worker up. */
   pollMs?: number;
   workerId?: string;
@@ -34,11 +53,24 @@ export interface Worker {
   inFlight(): number;
 }
 
+const DEFAULT_DEADLINE_MS = 5 * 60_000;
+const DEFAULT_MAX_CRASHES = 3;
+/** Saying that a job was given up on is bounded too: it must not hold the lane for ever. */
+const GIVE_UP_TIMEOUT_MS = 60_000;
+
+interface Running {
+  job: Job;
+  done: Promise<void>;
+  abort: AbortController;
+}
+
 export function createWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? `worker-${randomUUID()}`;
   const pollMs = opts.pollMs ?? 250;
   const now = opts.clock ?? Date.now;
-  const running = new Map<number, { job: Job; done: Promise<void> }>();
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const maxCrashes = opts.maxCrashes ?? DEFAULT_MAX_CRASHES;
+  const running = new Map<number, Running>();
   let stopping = false;
   let started = false;
   let wake: (() => void) | undefined;
@@ -58,38 +90,84 @@ export function createWorker(opts: WorkerOptions): Worker {
       };
     });
 
-  async function runJob(job: Job): Promise<void> {
+  /** Runs the handler until it settles or the deadline passes, whichever is first. */
+  async function attempt(run: JobRun, job: Job, ctx: JobContext, abort: AbortController): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = deadlineExceeded(deadlineMs);
+        abort.abort(err);
+        reject(err);
+      }, deadlineMs);
+    });
+    const work = run(job.payload, ctx);
+    // An abandoned attempt may still settle later: its outcome no longer matters, but must not go unhandled.
+    work.catch(() => undefined);
+    try {
+      await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function giveUp(spec: JobSpec, job: Job, failure: JobFailure, ctx: JobContext): Promise<void> {
+    if (!spec.giveUp) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        spec.giveUp(job.payload, failure, ctx),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), GIVE_UP_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      ctx.logger.error({ err }, 'could not say that the job was given up on');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function runJob(job: Job, abort: AbortController): Promise<void> {
     const logger = opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: conversationId(job.lane), attempt: job.attempts });
     const handler = opts.handlers[job.kind];
+    const spec: JobSpec = typeof handler === 'function' ? { run: handler } : (handler ?? { run: missingHandler(job.kind) });
+    const ctx: JobContext = { job, logger, signal: abort.signal };
     const started = now();
     try {
-      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      await handler(job.payload, { job, logger });
+      // Leases expire when a worker dies or hangs: a job that keeps taking its worker down stops here.
+      const crashed = job.crashes >= maxCrashes || job.attempts > job.maxAttempts;
+      if (crashed) {
+        const failure: JobFailure = { code: 'worker_stopped', message: `the worker stopped while running this job ${job.crashes} times`, retryable: false };
+        return await settleFailure(spec, job, failure, ctx);
+      }
+      await attempt(spec.run, job, ctx, abort);
       const ok = await opts.outbox.complete(job, id);
       if (!ok) logger.warn('job finished after its lease was taken over; the other worker owns it now');
       opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'done' });
       opts.metrics?.jobLatency.observe({ kind: job.kind }, (now() - job.createdAt) / 1000);
     } catch (err) {
-      const known = isBridgeError(err);
-      const failure = {
-        message: known ? `${err.code}: ${err.message}` : errorMessage(err),
-        retryable: handler ? (known ? err.retryable : true) : false,
-        retryAfterMs: known ? err.retryAfterMs : undefined,
-        rateLimited: known && err.code === 'rate_limited',
-      };
-      const result = await opts.outbox.fail(job, id, failure).catch((e: unknown) => {
-        logger.error({ err: e }, 'could not record a job failure; its lease will expire and it will run again');
-        return { outcome: 'lost' as const };
-      });
-      if (result.outcome === 'dead') {
-        logger.error({ reason: failure.message }, 'job dead-lettered');
-        opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'dead' });
-      } else if (result.outcome === 'retry') {
-        logger.warn({ reason: failure.message, retryInMs: result.runAt - now() }, 'job failed; will retry');
-        opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'retried' });
-      }
+      // Given back at shutdown and then cancelled: the queue already has it back, nothing to record.
+      if (stopping && abort.signal.aborted) return logger.info('in-flight job cancelled at shutdown; it will run again');
+      await settleFailure(spec, job, classifyFailure(err, opts.classify), ctx);
     } finally {
       opts.metrics?.jobDuration.observe({ kind: job.kind }, (now() - started) / 1000);
+    }
+  }
+
+  async function settleFailure(spec: JobSpec, job: Job, failure: JobFailure, ctx: JobContext): Promise<void> {
+    const { logger } = ctx;
+    // Told once, when the job is given up on: never once per attempt.
+    if (!willRetry(job, failure)) await giveUp(spec, job, failure, ctx);
+    const result = await opts.outbox.fail(job, id, failure).catch((e: unknown) => {
+      logger.error({ err: e }, 'could not record a job failure; its lease will expire and it will run again');
+      return { outcome: 'lost' as const };
+    });
+    if (result.outcome === 'dead') {
+      logger.error({ reason: failure.message }, 'job dead-lettered');
+      opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'dead' });
+    } else if (result.outcome === 'retry') {
+      logger.warn({ reason: failure.message, retryInMs: result.runAt - now() }, 'job failed; will retry');
+      opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'retried' });
     }
   }
 
@@ -105,11 +183,12 @@ export function createWorker(opts: WorkerOptions): Worker {
         }
       }
       for (const job of claimed) {
-        const done = runJob(job).finally(() => {
+        const abort = new AbortController();
+        const done = runJob(job, abort).finally(() => {
           running.delete(job.id);
           wake?.();
         });
-        running.set(job.id, { job, done });
+        running.set(job.id, { job, done, abort });
       }
       if (stopping) break;
       // A full batch may mean more is due; otherwise wait for a wake-up or the next poll.
@@ -147,12 +226,20 @@ export function createWorker(opts: WorkerOptions): Worker {
       clearTimeout(timer);
       if (heartbeat) clearInterval(heartbeat);
       if (timedOut) {
-        const left = [...running.values()].map((r) => r.job);
+        const left = [...running.values()];
         opts.logger.warn({ jobs: left.length }, 'shutdown timeout: giving in-flight jobs back to the queue');
-        await Promise.all(left.map((job) => opts.outbox.release(job, id).catch(() => undefined)));
+        // Given back first, then cancelled: the next run (here or elsewhere) looks for what this one did.
+        await Promise.all(left.map((r) => opts.outbox.release(r.job, id).catch(() => undefined)));
+        for (const r of left) r.abort.abort(new Error('the service is stopping'));
       }
     },
     inFlight: () => running.size,
+  };
+}
+
+function missingHandler(kind: string): JobRun {
+  return async () => {
+    throw new Error(`no handler for job kind "${kind}"`);
   };
 }
 

@@ -26,11 +26,24 @@ export interface SlackChatSurfaceOptions {
   pacer: Pacer;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Longest wait for one Web API call (default 15 s); file transfers get this plus time for their size. */
+  timeoutMs?: number;
 }
 
-export function createWebClient(token: string, apiUrl: string): WebClient {
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** File transfers are given time for their size at no less than this rate (a slow link, not a stalled one). */
+const MIN_TRANSFER_BYTES_PER_SECOND = 64 * 1024;
+
+/** A transfer's time limit: the call's own plus time for its bytes. */
+export function transferTimeoutMs(baseMs: number, bytes: number): number {
+  return baseMs + Math.ceil((bytes / MIN_TRANSFER_BYTES_PER_SECOND) * 1000);
+}
+
+export function createWebClient(token: string, apiUrl: string, timeoutMs = DEFAULT_TIMEOUT_MS): WebClient {
   return new WebClient(token, {
     slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    // Never wait for ever: a call that hangs would hold its channel (and every conversation in it).
+    timeout: timeoutMs,
     // The queue paces and retries per channel; the SDK must not stall its whole queue on a 429.
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
@@ -39,7 +52,8 @@ export function createWebClient(token: string, apiUrl: string): WebClient {
 }
 
 export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChatSurface {
-  const client = createWebClient(opts.token, opts.apiUrl);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = createWebClient(opts.token, opts.apiUrl, timeoutMs);
   const doFetch = opts.fetch ?? fetch;
   const log = opts.logger.child({ component: 'slack' });
   let identity: Promise<SlackIdentity> | undefined;
@@ -257,6 +271,7 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(upload.length) },
           body: upload.data as never,
           duplex: 'half',
+          signal: AbortSignal.timeout(transferTimeoutMs(timeoutMs, upload.length)),
         } as RequestInit);
       } catch (err) {
         throw new BridgeError(`uploading the file to Slack failed: ${(err as Error).message}`, { code: 'slack_upload_failed', retryable: true, cause: err });

@@ -24,11 +24,20 @@ export interface Job {
   payload: unknown;
   attempts: number;
   maxAttempts: number;
+  /** Leases that expired on this job so far (its worker died or hung while running it). */
+  crashes: number;
   createdAt: number;
+  /**
+   * An earlier attempt started (and may have done part of the work before it failed, crashed or
+   * was given back at shutdown): look for what it did before doing it again.
+   */
+  resumed: boolean;
   lastError: string | null;
 }
 
 export interface JobFailure {
+  /** A short machine-readable reason (a BridgeError's code), when there is one. */
+  code?: string;
   message: string;
   retryable: boolean;
   retryAfterMs?: number;
@@ -52,8 +61,17 @@ export interface Outbox {
   claim(workerId: string, limit: number): Promise<Job[]>;
   complete(job: Job, workerId: string): Promise<boolean>;
   fail(job: Job, workerId: string, failure: JobFailure): Promise<FailOutcome>;
-  /** Gives a claimed job back untouched (shutdown): it keeps its place and its attempt. */
+  /**
+   * Gives a claimed job back (shutdown): it keeps its place, the attempt is not counted, and the
+   * next run knows an earlier one started (`resumed`).
+   */
   release(job: Job, workerId: string): Promise<void>;
+  /**
+   * Returns every job left `running` to the queue at once, counting a crash for each. Only for a
+   * store no other process can use (the embedded SQLite file is locked to one process), where a
+   * running job at start-up can only belong to a process that died.
+   */
+  releaseAbandoned(): Promise<number>;
   extendLeases(jobIds: number[], workerId: string): Promise<void>;
   depth(): Promise<Record<JobStatus, number>>;
   recentDead(limit: number): Promise<DeadJob[]>;
@@ -113,7 +131,9 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       const t = now();
       const { rows } = await sql<JobRow>`
         UPDATE jobs
-           SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs}
+           SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs},
+               crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
+               first_run_at = COALESCE(first_run_at, ${t})
          WHERE id IN (
            SELECT j.id FROM jobs j
             WHERE j.status IN ('pending', 'running')
@@ -124,7 +144,7 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
             ${lockClause}
          )
         RETURNING *`.execute(db);
-      return rows.map(toJob).sort((a, b) => a.id - b.id);
+      return rows.map((row) => toJob(row, t)).sort((a, b) => a.id - b.id);
     },
 
     async complete(job, workerId) {
@@ -136,9 +156,9 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
 
     async fail(job, workerId, failure) {
       const t = now();
-      const spent = failure.rateLimited ? job.attempts - 1 : job.attempts;
+      const spent = attemptsSpent(job, failure);
       const lastError = failure.message.slice(0, 2_000);
-      if (failure.retryable && spent < job.maxAttempts) {
+      if (willRetry(job, failure)) {
         const runAt = t + retryDelayMs(Math.max(1, spent), failure.retryAfterMs, random);
         const r = await owned(job, workerId)
           .set({ status: 'pending', attempts: spent, run_at: runAt, locked_by: null, locked_until: null, last_error: lastError })
@@ -155,6 +175,15 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       await owned(job, workerId)
         .set({ status: 'pending', attempts: job.attempts - 1, locked_by: null, locked_until: null })
         .execute();
+    },
+
+    async releaseAbandoned() {
+      const r = await db
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'pending', locked_by: null, locked_until: null, run_at: now(), crashes: eb('crashes', '+', 1) }))
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
 
     async extendLeases(jobIds, workerId) {
@@ -200,7 +229,18 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   };
 }
 
-function toJob(row: JobRow): Job {
+/** A rate limit is not the job's fault: it does not use up an attempt. */
+function attemptsSpent(job: Job, failure: JobFailure): number {
+  return failure.rateLimited ? job.attempts - 1 : job.attempts;
+}
+
+/** Whether a failure sends the job back to the queue (else it is dead-lettered). */
+export function willRetry(job: Job, failure: JobFailure): boolean {
+  return failure.retryable && attemptsSpent(job, failure) < job.maxAttempts;
+}
+
+function toJob(row: JobRow, claimedAt: number): Job {
+  const firstRunAt = row.first_run_at === null ? null : Number(row.first_run_at);
   return {
     id: Number(row.id),
     kind: row.kind,
@@ -208,7 +248,9 @@ function toJob(row: JobRow): Job {
     payload: JSON.parse(row.payload) as unknown,
     attempts: Number(row.attempts),
     maxAttempts: Number(row.max_attempts),
+    crashes: Number(row.crashes),
     createdAt: Number(row.created_at),
+    resumed: firstRunAt !== null && firstRunAt < claimedAt,
     lastError: row.last_error,
   };
 }

@@ -10,6 +10,8 @@ export interface JobsTable {
   dedupe_key: string | null;
   status: JobStatus;
   attempts: Generated<number>;
+  /** Times a lease on this job expired (its worker died or hung): bounded by the crash budget. */
+  crashes: Generated<number>;
   max_attempts: number;
   run_at: number;
   locked_until: number | null;
@@ -17,6 +19,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   finished_at: number | null;
+  /** When the job was first claimed; null until then. */
+  first_run_at: number | null;
 }
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';

@@ -33,7 +33,12 @@ export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFac
 
 export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}): WhatsAppSide {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
-    const graph = createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! });
+    const graph = createGraphClient({
+      baseUrl: config.WHATSAPP_GRAPH_URL,
+      token: config.WHATSAPP_TOKEN!,
+      phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!,
+      timeoutMs: config.WHATSAPP_TIMEOUT_MS,
+    });
     return {
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! }),

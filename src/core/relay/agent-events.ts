@@ -5,6 +5,7 @@ import { agentPrefix, mrkdwnToWhatsApp } from '../format/mrkdwn-to-whatsapp.js';
 import { splitForWhatsApp } from '../format/split.js';
 import type { DeliveryStatus, StatusUpdate } from '../model.js';
 import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
+import { settleAll } from '../settle.js';
 import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
 import type { OutboundDeps } from './outbound.js';
 
@@ -103,20 +104,32 @@ export async function relayTemplateAction(
 
 /**
  * A status webhook: the delivery state moves up (never down) and shows as a reaction on the
- * agent's message; a failure is explained in the thread.
+ * agent's message; a failure is explained in the thread. The state is recorded first; the reaction
+ * and the explanation are independent effects, so neither takes the other down, and a retry (the
+ * state already recorded) shows the current state again instead of nothing.
  */
 export async function showDeliveryStatus(status: StatusUpdate, deps: OutboundDeps): Promise<void> {
   const result = await deps.messages.recordStatus(status);
   const link = result.link;
-  if (!result.changed || !link || link.direction !== 'out') return;
-  if (result.previous) await deps.chat.removeReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[result.previous]);
-  await deps.chat.addReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[status.status]);
-  if (status.status !== 'failed') return;
-  const { where } = await contactThread(link.chatId, deps);
+  if (!link || link.direction !== 'out' || result.status !== status.status) return;
+  const mark = async () => {
+    try {
+      if (result.previous) await deps.chat.removeReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[result.previous]);
+      await deps.chat.addReaction(link.slackChannel, link.slackTs, STATUS_REACTIONS[status.status]);
+    } catch (err) {
+      // The agent deleted their message: there is nothing left to mark.
+      if (!(isBridgeError(err) && err.code === 'slack_message_not_found')) throw err;
+    }
+  };
+  await settleAll([mark(), status.status === 'failed' ? explainFailedStatus(status, link.chatId, deps) : Promise.resolve()]);
+}
+
+async function explainFailedStatus(status: StatusUpdate, chatId: string, deps: OutboundDeps): Promise<void> {
+  const { where } = await contactThread(chatId, deps);
   const code = status.errors?.[0]?.code;
   const m = messages(deps.locale);
   const key = `status-failed:${status.messageId}`;
-  if (code === REENGAGEMENT_CODE) return deps.notices.windowClosed(where, link.chatId, key);
+  if (code === REENGAGEMENT_CODE) return deps.notices.windowClosed(where, chatId, key);
   const reason = code !== undefined ? m.deliveryError({ code }) : (status.errors?.[0]?.title ?? m.deliveryFailed);
   await deps.notices.say(where, `:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, key);
 }

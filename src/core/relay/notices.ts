@@ -10,8 +10,12 @@ export const REENGAGEMENT_CODE = 131047;
 
 export interface ThreadPlace {
   channel: string;
-  threadTs: string;
+  /** Absent: a top-level message in the channel (e.g. about the bridge itself, or before a card exists). */
+  threadTs?: string;
 }
+
+/** Marks the bridge's notices, so one an attempt posted but did not record is found again. */
+export const NOTICE_EVENT_TYPE = 'switchboard_notice';
 
 /** Lines the bridge writes in a contact's thread, each at most once per key (retries repeat nothing). */
 export interface Notices {
@@ -20,12 +24,31 @@ export interface Notices {
   windowClosed(where: ThreadPlace, chatId: string, key: string): Promise<void>;
 }
 
-export function createNotices(deps: { chat: ChatSurface; effects: EffectLog; locale: Locale; templateName?: string }): Notices {
+export function createNotices(deps: {
+  chat: ChatSurface;
+  effects: EffectLog;
+  locale: Locale;
+  templateName?: string;
+  /** Hashes a notice key into the marker its post carries (the key may hold ids; the marker is opaque). */
+  marker(key: string): string;
+  now(): number;
+}): Notices {
   const m = messages(deps.locale);
+  // Intent, post, result: an attempt that posted but died before recording leaves the intent, and the
+  // next one looks for the post (by its marker) instead of posting it again.
   const say: Notices['say'] = async (where, text, key, blocks) => {
     const effect = `notice:${key}`;
     if (await deps.effects.get(effect)) return;
-    const { ts } = await deps.chat.postMessage({ channel: where.channel, threadTs: where.threadTs, text, blocks });
+    const intent = `intent:${effect}`;
+    const begun = await deps.effects.get(intent);
+    const notice = deps.marker(key);
+    let ts: string | undefined;
+    if (begun) {
+      ts = await deps.chat.findPosted({ channel: where.channel, threadTs: where.threadTs, eventType: NOTICE_EVENT_TYPE, match: { notice }, since: Number(begun) });
+    } else {
+      await deps.effects.put(intent, String(deps.now()));
+    }
+    ts ??= (await deps.chat.postMessage({ channel: where.channel, threadTs: where.threadTs, text, blocks, metadata: { eventType: NOTICE_EVENT_TYPE, payload: { notice } } })).ts;
     await deps.effects.put(effect, ts);
   };
   return {

@@ -146,4 +146,14 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 7,
+    name: 'job crash count and first run',
+    async up(db) {
+      // A lease that expires (the worker died or hung) counts against the job's crash budget, and
+      // the time of the first run tells a later attempt to look for what an earlier one did.
+      await db.schema.alterTable('jobs').addColumn('crashes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('jobs').addColumn('first_run_at', 'bigint').execute();
+    },
+  },
 ];

@@ -135,6 +135,54 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
     expect(again?.attempts).toBe(1);
   });
 
+  it('tells a run that an earlier one started: after a failure, a lease expiry or a give-back at shutdown', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [first] = await outbox.claim('w', 1);
+    expect(first).toMatchObject({ resumed: false, crashes: 0 });
+    clock += 1;
+    await outbox.release(first!, 'w');
+    const [afterRelease] = await outbox.claim('w', 1);
+    expect(afterRelease).toMatchObject({ resumed: true, attempts: 1, crashes: 0 });
+  });
+
+  it('counts every expired lease as a crash and an attempt', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    await outbox.claim('w1', 1);
+    clock += LEASE + 1;
+    const [second] = await outbox.claim('w2', 1);
+    expect(second).toMatchObject({ attempts: 2, crashes: 1, resumed: true });
+    clock += LEASE + 1;
+    const [third] = await outbox.claim('w3', 1);
+    expect(third).toMatchObject({ attempts: 3, crashes: 2 });
+    // The crashes used up the attempts: this one's failure is its last.
+    expect(await outbox.fail(third!, 'w3', { message: 'x', retryable: true, retryAfterMs: 0 })).toEqual({ outcome: 'dead' });
+  });
+
+  it('does not count a failure that was recorded as a crash', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [first] = await outbox.claim('w1', 1);
+    await outbox.fail(first!, 'w1', { message: 'x', retryable: true, retryAfterMs: 0 });
+    clock += 1_000;
+    const [second] = await outbox.claim('w1', 1);
+    expect(second).toMatchObject({ attempts: 2, crashes: 0, resumed: true });
+  });
+
+  it('releases every job left running by a dead process at once, counting the crash', async () => {
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    await outbox.enqueue({ kind: 'k', lane: 'b', payload: 2 });
+    await outbox.enqueue({ kind: 'k', lane: 'c', payload: 3 });
+    await outbox.claim('dead-process', 2);
+    // Long before their leases would expire.
+    clock += 1;
+    expect(await outbox.releaseAbandoned()).toBe(2);
+    const jobs = await outbox.claim('new-process', 10);
+    expect(jobs.map((j) => [j.payload, j.crashes, j.resumed])).toEqual([
+      [1, 1, true],
+      [2, 1, true],
+      [3, 0, false],
+    ]);
+  });
+
   it('prunes finished jobs but keeps dead ones', async () => {
     await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
     await outbox.enqueue({ kind: 'k', lane: 'b', payload: 2 });

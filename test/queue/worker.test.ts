@@ -8,16 +8,10 @@ import { BridgeError } from '../../src/core/errors.js';
 import { createOutbox } from '../../src/store/outbox.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { postgresFixture, storeFixtures } from '../support/stores.js';
+import { until } from '../support/until.js';
 
 const silent = createLogger('silent');
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(storeFixtures)('worker on $name', (fixture) => {
   let created: Awaited<ReturnType<typeof fixture.create>>;

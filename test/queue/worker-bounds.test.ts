@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BridgeError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
+import { createOutbox, type JobFailure, type Outbox } from '../../src/store/outbox.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
+import { storeFixtures } from '../support/stores.js';
+import { until } from '../support/until.js';
+
+const silent = createLogger('silent');
+
+describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
+  let created: Awaited<ReturnType<typeof fixture.create>>;
+  let store: SqlStore;
+  const workers: Worker[] = [];
+
+  beforeEach(async () => {
+    created = await fixture.create();
+    store = created.open();
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
+    await store.close();
+    await created.drop();
+  });
+
+  const start = (outbox: Outbox, handlers: Parameters<typeof createWorker>[0]['handlers'], extra: Partial<Parameters<typeof createWorker>[0]> = {}) => {
+    const worker = createWorker({ outbox, logger: silent, concurrency: 4, leaseMs: 5_000, pollMs: 10, handlers, ...extra });
+    workers.push(worker);
+    worker.start();
+    return worker;
+  };
+  const jobRow = (id: number) => store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('dead-letters a job that keeps taking its worker down, says so once, and frees its lane', async () => {
+    const leaseMs = 150;
+    const outbox = createOutbox(store, { leaseMs, maxAttempts: 10 });
+    const { id } = await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 1 } });
+    await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 2 } });
+    // Three workers that die holding the job: each claim then silence until the lease expires.
+    for (let crash = 0; crash < 3; crash++) {
+      await until(async () => (await outbox.claim(`doomed-${crash}`, 1)).length === 1, 'the job to be claimable again');
+    }
+    await until(async () => (await jobRow(id!)).locked_until! < Date.now(), 'the last lease to expire');
+    const ran: number[] = [];
+    const gaveUp: Array<{ n: number; failure: JobFailure }> = [];
+    start(outbox, {
+      poison: {
+        async run(payload) {
+          ran.push((payload as { n: number }).n);
+        },
+        async giveUp(payload, failure) {
+          gaveUp.push({ n: (payload as { n: number }).n, failure });
+        },
+      },
+    });
+    await until(async () => (await outbox.depth()).done === 1, 'the next job in the lane to run');
+    expect(ran).toEqual([2]);
+    expect(gaveUp).toEqual([{ n: 1, failure: expect.objectContaining({ code: 'worker_stopped', retryable: false }) }]);
+    expect(gaveUp[0]!.failure.message).toBe('the worker stopped while running this job 3 times');
+    expect(await jobRow(id!)).toMatchObject({ status: 'dead', crashes: 3, last_error: 'the worker stopped while running this job 3 times' });
+  });
+
+  it('dead-letters a plain error at once (it fails the same way every time) with one give-up, and runs the lane on', async () => {
+    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 10 });
+    let runs = 0;
+    let giveUps = 0;
+    const order: string[] = [];
+    start(outbox, {
+      bad: {
+        async run() {
+          runs += 1;
+          order.push('bad');
+          new Date(Number.NaN).toISOString();
+        },
+        async giveUp() {
+          giveUps += 1;
+        },
+      },
+      good: async () => void order.push('good'),
+    });
+    await outbox.enqueue({ kind: 'bad', lane: 'a', payload: null });
+    await outbox.enqueue({ kind: 'good', lane: 'a', payload: null });
+    await until(async () => (await outbox.depth()).done === 1, 'the lane to move on');
+    expect({ runs, giveUps, order }).toEqual({ runs: 1, giveUps: 1, order: ['bad', 'good'] });
+    const [dead] = await outbox.recentDead(1);
+    expect(dead).toMatchObject({ attempts: 1, lastError: 'Invalid time value' });
+  });
+
+  it('says a retryable failure was given up only after its last attempt', async () => {
+    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
+    let runs = 0;
+    const gaveUpAt: number[] = [];
+    start(outbox, {
+      flaky: {
+        async run() {
+          runs += 1;
+          throw new BridgeError('down', { code: 'slack_http_503', retryable: true, retryAfterMs: 0 });
+        },
+        async giveUp() {
+          gaveUpAt.push(runs);
+        },
+      },
+    });
+    await outbox.enqueue({ kind: 'flaky', lane: 'a', payload: null });
+    await until(async () => (await outbox.depth()).dead === 1, 'the job to be given up');
+    expect(runs).toBe(3);
+    expect(gaveUpAt).toEqual([3]);
+  });
+
+  it('abandons an attempt that runs past its deadline, retries it, and keeps other lanes flowing', async () => {
+    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 5, random: () => 0 });
+    const signals: AbortSignal[] = [];
+    let hangs = 1;
+    start(
+      outbox,
+      {
+        hang: async (_payload, ctx: JobContext) => {
+          signals.push(ctx.signal);
+          if (hangs-- > 0) await new Promise(() => undefined);
+        },
+        quick: async () => undefined,
+      },
+      { deadlineMs: 200 },
+    );
+    const { id } = await outbox.enqueue({ kind: 'hang', lane: 'a', payload: null });
+    for (let i = 0; i < 5; i++) await outbox.enqueue({ kind: 'quick', lane: `b${i}`, payload: null });
+    await until(async () => (await outbox.depth()).done === 6, 'every job to finish');
+    expect(signals).toHaveLength(2);
+    expect(signals[0]!.aborted).toBe(true);
+    expect((signals[0]!.reason as BridgeError).code).toBe('deadline_exceeded');
+    expect(await jobRow(id!)).toMatchObject({ status: 'done', attempts: 2, last_error: expect.stringContaining('deadline_exceeded') });
+  });
+
+  it('gives a job back at a stop that times out, cancels it, and the next run knows it started before', async () => {
+    const outbox = createOutbox(store, { leaseMs: 60_000, maxAttempts: 3 });
+    let signal: AbortSignal | undefined;
+    let giveUps = 0;
+    const worker = start(outbox, {
+      slow: {
+        run: (_payload, ctx) =>
+          new Promise<void>((_, reject) => {
+            signal = ctx.signal;
+            ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')));
+          }),
+        giveUp: async () => void (giveUps += 1),
+      },
+    });
+    const { id } = await outbox.enqueue({ kind: 'slow', lane: 'a', payload: null });
+    await until(async () => worker.inFlight() === 1, 'the job to start');
+    await worker.stop(50);
+    expect(signal?.aborted).toBe(true);
+    // The cancelled attempt's error is not recorded as a failure, nor reported as a give-up.
+    expect(giveUps).toBe(0);
+    expect(await jobRow(id!)).toMatchObject({ status: 'pending', attempts: 0, locked_by: null, last_error: null });
+    const [again] = await outbox.claim('next', 1);
+    expect(again).toMatchObject({ resumed: true, attempts: 1 });
+  });
+});

@@ -4,6 +4,7 @@ import { escapeMrkdwn } from './core/format/whatsapp-to-mrkdwn.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
 import { relayAgentEdit, relayAgentReaction, relayTemplateAction, showDeliveryStatus } from './core/relay/agent-events.js';
 import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
+import { relaySendAgain, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.js';
 import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
 import { applyRequestChange, ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
@@ -61,7 +62,7 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       async run(payload, ctx) {
         const { event, chatId } = payload as SlackJob;
         const outcome = await relaySlackEvent(event, chatId, ctx);
-        if (deps.jira && event.kind === 'message' && outcome && outcome !== 'not-sent') await queueAgentLine(event, chatId, outcome, deps);
+        if (deps.jira && event.kind === 'message' && (outcome === 'sent' || outcome === 'note')) await queueAgentLine(event, chatId, outcome, deps);
       },
       async giveUp(payload, failure, ctx) {
         const { event, chatId } = payload as SlackJob;
@@ -81,6 +82,7 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       case 'reaction_removed':
         return relayAgentReaction(event, chatId, deps.outbound);
       case 'action':
+        if (event.actionId === SEND_AGAIN_ACTION) return relaySendAgain(event, chatId, deps.outbound, relayAgentMessage);
         return relayTemplateAction(event, chatId, deps.outbound);
       default:
         ctx.logger.warn({ kind: (event as { kind: string }).kind }, 'unknown Slack event kind in the queue');

@@ -35,3 +35,14 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === 'string' ? err : JSON.stringify(err);
 }
+
+/**
+ * A send whose outcome is unknown: the request left, and no answer came back (a timeout or a reset
+ * after it was written). WhatsApp may have accepted it; the Graph API has no idempotency key, so
+ * sending again could deliver it twice. It is never retried blindly: the agent decides.
+ */
+export const OUTCOME_UNKNOWN = 'send_outcome_unknown';
+
+export function isOutcomeUnknown(err: unknown): boolean {
+  return isBridgeError(err) && err.code === OUTCOME_UNKNOWN;
+}

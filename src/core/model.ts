@@ -154,6 +154,8 @@ export interface StatusUpdate {
   /** wa_id of the recipient. */
   recipient: string;
   errors?: StatusError[];
+  /** The reference the bridge sent with the message (Cloud API `biz_opaque_callback_data`). */
+  ref?: string;
 }
 
 /**

@@ -129,17 +129,26 @@ export interface OutboundMedia {
   caption?: string;
 }
 
+/** Per-send options. */
+export interface SendOptions {
+  /**
+   * The bridge's own reference for this send, echoed back in its status webhooks where the
+   * transport can (Cloud API `biz_opaque_callback_data`): it ties a status to a send whose answer was lost.
+   */
+  ref?: string;
+}
+
 /** The WhatsApp side for replies, whichever transport carries them. */
 export interface WhatsAppSender {
   /** Cloud API: only templates may be sent 24 hours after the contact last wrote. */
   readonly hasServiceWindow: boolean;
   /** WhatsApp Web can edit and delete sent messages; the Cloud API cannot. */
   readonly canEditAndDelete: boolean;
-  sendText(to: string, body: string): Promise<{ id: string }>;
-  sendMedia(to: string, media: OutboundMedia): Promise<{ id: string }>;
+  sendText(to: string, body: string, opts?: SendOptions): Promise<{ id: string }>;
+  sendMedia(to: string, media: OutboundMedia, opts?: SendOptions): Promise<{ id: string }>;
   /** An empty emoji removes the reaction. */
   sendReaction(to: string, messageId: string, emoji: string): Promise<{ id: string }>;
-  sendTemplate(to: string, name: string, language: string): Promise<{ id: string }>;
+  sendTemplate(to: string, name: string, language: string, opts?: SendOptions): Promise<{ id: string }>;
   markRead(messageId: string): Promise<void>;
   /** Replaces the text of a message we sent (present when canEditAndDelete). */
   editText?(to: string, messageId: string, body: string): Promise<{ id: string }>;

@@ -10,6 +10,10 @@ function allTexts(locale: Locale): Record<string, string> {
   const m = messages(locale);
   const samples: { [K in keyof Messages]: () => string } = {
     name: () => m.name,
+    sendInDoubt: () => m.sendInDoubt,
+    sendAgain: () => m.sendAgain,
+    sentAgain: () => m.sentAgain({ user: 'Ana Souza' }),
+    sendDoubtSettled: () => m.sendDoubtSettled,
     phone: () => m.phone,
     whatsappNumber: () => m.whatsappNumber,
     ticket: () => m.ticket,

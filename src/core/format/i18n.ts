@@ -71,6 +71,10 @@ export interface Messages {
   fileTooLargeForWhatsApp(p: { name: string; size: number; limit: number }): string;
   fileNotSent(p: { name: string; reason: string }): string;
   replyNotSent(p: { reason: string }): string;
+  sendInDoubt: string;
+  sendAgain: string;
+  sentAgain(p: { user: string }): string;
+  sendDoubtSettled: string;
   // Jira Service Management
   slaMet: string;
   slaPaused: string;
@@ -159,6 +163,11 @@ const en: Messages = {
     `Not sent: ${name} is ${formatBytes('en', size)}, over the WhatsApp limit of ${formatBytes('en', limit)} for this kind of file.`,
   fileNotSent: ({ name, reason }) => `Not sent: ${name} (${reason}).`,
   replyNotSent: ({ reason }) => `Not sent to WhatsApp: ${reason}`,
+  sendInDoubt:
+    'This reply may not have been delivered: WhatsApp did not answer in time, and it may or may not have accepted it. It was not sent again, so the contact does not get it twice. If the contact should have it, press Send again.',
+  sendAgain: 'Send again',
+  sentAgain: ({ user }) => `Sent again by ${user}.`,
+  sendDoubtSettled: 'WhatsApp has confirmed the reply after all: it went out once. Nothing needs to be sent again.',
   slaMet: 'met',
   slaPaused: 'paused',
   ticketOpened: ({ key, url }) => `:ticket: Request ${key} opened in Jira Service Management: ${url}`,
@@ -245,6 +254,11 @@ const ptBR: Messages = {
     `Não enviado: ${name} tem ${formatBytes('pt-BR', size)}, acima do limite do WhatsApp de ${formatBytes('pt-BR', limit)} para este tipo de arquivo.`,
   fileNotSent: ({ name, reason }) => `Não enviado: ${name} (${reason}).`,
   replyNotSent: ({ reason }) => `Não enviada ao WhatsApp: ${reason}`,
+  sendInDoubt:
+    'Esta resposta pode não ter sido entregue: o WhatsApp não respondeu a tempo e pode ou não tê-la aceitado. Ela não foi reenviada, para que o contato não a receba duas vezes. Se o contato precisa dela, clique em Enviar de novo.',
+  sendAgain: 'Enviar de novo',
+  sentAgain: ({ user }) => `Reenviada por ${user}.`,
+  sendDoubtSettled: 'O WhatsApp confirmou a resposta: ela foi enviada uma vez. Não é preciso reenviar.',
   slaMet: 'cumprido',
   slaPaused: 'pausado',
   ticketOpened: ({ key, url }) => `:ticket: Chamado ${key} aberto no Jira Service Management: ${url}`,

@@ -6,6 +6,7 @@ import { splitForWhatsApp } from '../format/split.js';
 import type { DeliveryStatus, StatusUpdate } from '../model.js';
 import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
 import { settleAll } from '../settle.js';
+import { settleDoubt } from './doubtful-sends.js';
 import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
 import type { OutboundDeps } from './outbound.js';
 
@@ -109,7 +110,9 @@ export async function relayTemplateAction(
  * state already recorded) shows the current state again instead of nothing.
  */
 export async function showDeliveryStatus(status: StatusUpdate, deps: OutboundDeps): Promise<void> {
-  const result = await deps.messages.recordStatus(status);
+  let result = await deps.messages.recordStatus(status);
+  // A send whose answer was lost: its status tells it reached WhatsApp, and under which id.
+  if (!result.link && (await settleDoubt(status, deps))) result = await deps.messages.recordStatus(status);
   const link = result.link;
   if (!link || link.direction !== 'out' || result.status !== status.status) return;
   const mark = async () => {

@@ -1,10 +1,11 @@
-import { BridgeError, isBridgeError, MediaTooLargeError } from '../errors.js';
+import { BridgeError, isBridgeError, isOutcomeUnknown, MediaTooLargeError } from '../errors.js';
 import { messages, type Locale } from '../format/i18n.js';
 import { agentPrefix, mrkdwnToWhatsApp } from '../format/mrkdwn-to-whatsapp.js';
 import { splitForWhatsApp } from '../format/split.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import { classifyOutboundFile, VOICE_MIMETYPE } from '../outbound-media.js';
-import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, WhatsAppSender } from '../ports.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, SendOptions, WhatsAppSender } from '../ports.js';
+import { IN_DOUBT, markInDoubt } from './doubtful-sends.js';
 import type { SlackFileRef, SlackMessageEvent } from '../slack-events.js';
 import { explainSendFailure, type Notices } from './notices.js';
 
@@ -37,9 +38,14 @@ export interface OutboundDeps {
  * markup, signed, split at WhatsApp's limit) and then each file as the right media type. Each
  * send is recorded under the Slack event, so a retry never sends twice what already went out.
  */
-export type AgentMessageOutcome = 'sent' | 'note' | 'not-sent';
+export type AgentMessageOutcome = 'sent' | 'note' | 'not-sent' | 'in-doubt';
 
-export async function relayAgentMessage(event: SlackMessageEvent, chatId: string, deps: OutboundDeps): Promise<AgentMessageOutcome> {
+export async function relayAgentMessage(
+  event: SlackMessageEvent,
+  chatId: string,
+  deps: OutboundDeps,
+  opts: { resend?: boolean } = {},
+): Promise<AgentMessageOutcome> {
   const m = messages(deps.locale);
   const contact = await deps.contacts.get(chatId);
   if (!contact?.cardTs) throw new BridgeError('no contact card for this conversation', { code: 'unknown_contact', retryable: false });
@@ -56,10 +62,10 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
   }
 
   const text = await composeText(event, deps);
-  const sends: Array<{ key: string; send: () => Promise<{ id: string }> }> = [];
+  const sends: Array<{ key: string; send: (o: SendOptions) => Promise<{ id: string }> }> = [];
   if (text) {
     for (const [i, part] of splitForWhatsApp(text).entries()) {
-      sends.push({ key: `send:${event.eventId}:text:${i}`, send: () => deps.sender.sendText(contact.chatId, part) });
+      sends.push({ key: `send:${event.eventId}:text:${i}`, send: (o) => deps.sender.sendText(contact.chatId, part, o) });
     }
   }
   const files = event.files ?? [];
@@ -69,11 +75,18 @@ export async function relayAgentMessage(event: SlackMessageEvent, chatId: string
   }
 
   for (const { key, send } of sends) {
-    if (await deps.effects.get(key)) continue;
+    const done = await deps.effects.get(key);
+    // A send in doubt is repeated only when an agent asked for it (Send again).
+    if (done && !(opts.resend && done === IN_DOUBT)) continue;
     let sent: { id: string };
     try {
-      sent = await send();
+      sent = await send({ ref: key });
     } catch (err) {
+      if (isOutcomeUnknown(err)) {
+        // The later parts wait with it: sent after it, they could arrive before it.
+        await markInDoubt(event, chatId, key, deps, { channel: where.channel, threadTs: where.threadTs });
+        return 'in-doubt';
+      }
       if (isBridgeError(err) && err.retryable) throw err;
       await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);
       await deps.chat.addReaction(event.channel, event.ts, 'x');
@@ -121,7 +134,13 @@ async function composeText(event: SlackMessageEvent, deps: OutboundDeps): Promis
 type Where = { channel: string; threadTs: string; agentTs: string };
 
 /** Downloads (and converts) one file, or explains in the thread why it cannot be sent. */
-async function prepareFile(file: SlackFileRef, to: string, deps: OutboundDeps, where: Where, eventId: string): Promise<(() => Promise<{ id: string }>) | undefined> {
+async function prepareFile(
+  file: SlackFileRef,
+  to: string,
+  deps: OutboundDeps,
+  where: Where,
+  eventId: string,
+): Promise<((o: SendOptions) => Promise<{ id: string }>) | undefined> {
   const m = messages(deps.locale);
   const plan = classifyOutboundFile(file, { ffmpegAvailable: deps.voice !== undefined });
   const name = escapeMrkdwn(file.name);
@@ -139,7 +158,7 @@ async function prepareFile(file: SlackFileRef, to: string, deps: OutboundDeps, w
       throw err;
     }
   };
-  return async () => {
+  return async (o) => {
     if (plan.convertToVoice && deps.voice) {
       let ogg: Uint8Array | undefined;
       try {
@@ -148,10 +167,10 @@ async function prepareFile(file: SlackFileRef, to: string, deps: OutboundDeps, w
         // A clip ffmpeg cannot read from a pipe still goes out, as a file the contact can open.
         if (!(isBridgeError(err) && err.code === 'voice_conversion_failed')) throw err;
       }
-      if (ogg) return deps.sender.sendMedia(to, { kind: 'audio', mimeType: VOICE_MIMETYPE, fileName: file.name.replace(/\.[^.]+$/, '') + '.ogg', data: ogg });
-      return deps.sender.sendMedia(to, { kind: 'document', mimeType: file.mimetype, fileName: file.name, data: (await download()).data });
+      if (ogg) return deps.sender.sendMedia(to, { kind: 'audio', mimeType: VOICE_MIMETYPE, fileName: file.name.replace(/\.[^.]+$/, '') + '.ogg', data: ogg }, o);
+      return deps.sender.sendMedia(to, { kind: 'document', mimeType: file.mimetype, fileName: file.name, data: (await download()).data }, o);
     }
-    return deps.sender.sendMedia(to, { kind: plan.kind, mimeType: file.mimetype, fileName: file.name, data: (await download()).data });
+    return deps.sender.sendMedia(to, { kind: plan.kind, mimeType: file.mimetype, fileName: file.name, data: (await download()).data }, o);
   };
 }
 

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ReadableStream } from 'node:stream/web';
-import { BridgeError, MediaTooLargeError } from '../../core/errors.js';
+import { BridgeError, MediaTooLargeError, OUTCOME_UNKNOWN } from '../../core/errors.js';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.facebook.com/v23.0 */
@@ -30,7 +30,7 @@ export interface MediaInfo { url: string; mime_type: string; sha256: string; fil
 /** `stream` is a web stream (Node's `Readable.fromWeb` converts it); it errors with `media_too_large` past maxBytes. */
 export interface DownloadedMedia { mimeType: string; size: number | undefined; fileName?: string; stream: ReadableStream<Uint8Array> }
 /** Exactly one of `bytes` or `stream` (any async iterable of bytes, e.g. a Node Readable or a web stream). */
-export interface UploadMediaInput { bytes?: Uint8Array; stream?: AsyncIterable<Uint8Array>; mimeType: string; fileName: string }
+export interface UploadMediaInput { bytes?: Uint8Array; stream?: AsyncIterable<Uint8Array>; mimeType: string; fileName: string; /** Bytes in `stream`, when known. */ size?: number }
 export interface PhoneNumberInfo { id: string; display_phone_number: string; verified_name: string; quality_rating?: string }
 
 /** A Messages API body without `messaging_product` (added here), e.g. `{ to, type: 'text', text: { body } }`. */
@@ -66,6 +66,9 @@ const META_MEDIA_HOST_SUFFIXES = ['.fbsbx.com', '.facebook.com', '.whatsapp.net'
 /** lookaside.fbsbx.com has been reported to refuse downloads without a User-Agent
  * (github.com/gabrieldwight/Whatsapp-Business-Cloud-Api-Net/issues/45): always send one. */
 const USER_AGENT = 'switchboard/0.1 (WhatsApp-Slack bridge)';
+/** Uploads get time for their size at no less than this rate; a stream of unknown size is assumed this large. */
+const MIN_UPLOAD_BYTES_PER_SECOND = 64 * 1024;
+const UNKNOWN_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null || value.trim() === '') return undefined;
@@ -108,12 +111,28 @@ export function mapGraphError(op: string, status: number, body: unknown, headers
   return new BridgeError(message, { code: `graph_${err.code}`, retryable, ...wait(retryable) });
 }
 
-function transportError(op: string, cause: unknown): BridgeError {
+/**
+ * Network failures that prove the request never reached Graph: no connection was made (refused,
+ * no such host, unreachable, TLS refused). Anything else — a timeout, a reset, a socket closed
+ * after the request was written — leaves the outcome unknown.
+ */
+const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_.*|CERT_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/;
+
+function transportError(op: string, cause: unknown, opts: { sideEffect?: boolean } = {}): BridgeError {
   const name = (cause as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new BridgeError(`WhatsApp Graph ${op} timed out`, { code: 'timeout', retryable: true, cause });
+  const code = (cause as { cause?: { code?: string } } | null)?.cause?.code;
+  const timedOut = name === 'TimeoutError' || name === 'AbortError';
+  // A message send that may have gone out is never repeated on its own: sending twice is worse than asking.
+  if (opts.sideEffect && !(code && NEVER_SENT.test(code))) {
+    const what = timedOut ? 'timed out' : `lost its connection (${code ?? 'unknown'})`;
+    return new BridgeError(`WhatsApp Graph ${op} ${what} after the request was sent; WhatsApp may or may not have accepted it`, {
+      code: OUTCOME_UNKNOWN,
+      retryable: false,
+      cause,
+    });
   }
-  const detail = (cause as { cause?: { code?: string } } | null)?.cause?.code ?? (cause instanceof Error ? cause.message : 'unknown');
+  if (timedOut) return new BridgeError(`WhatsApp Graph ${op} timed out`, { code: 'timeout', retryable: true, cause });
+  const detail = code ?? (cause instanceof Error ? cause.message : 'unknown');
   return new BridgeError(`WhatsApp Graph ${op} network error: ${detail}`, { code: 'network_error', retryable: true, cause });
 }
 
@@ -152,7 +171,13 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const pnid = encodeURIComponent(opts.phoneNumberId);
   const redact = (s: string): string => (opts.token ? s.split(opts.token).join('[redacted]') : s);
 
-  async function call<T>(op: string, method: string, path: string, body?: { json?: unknown; raw?: RequestBody; contentType?: string }): Promise<T> {
+  async function call<T>(
+    op: string,
+    method: string,
+    path: string,
+    body?: { json?: unknown; raw?: RequestBody; contentType?: string },
+    opts: { sideEffect?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { authorization: auth, accept: 'application/json', 'user-agent': USER_AGENT };
     let payload: RequestBody | undefined;
     if (body?.json !== undefined) {
@@ -162,7 +187,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       headers['content-type'] = body.contentType ?? 'application/octet-stream';
       payload = body.raw;
     }
-    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
+    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs) };
     if (payload !== undefined) Object.assign(init, { body: payload, duplex: 'half' });
     let res: Response;
     let text: string;
@@ -170,7 +195,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       res = await fetchImpl(`${base}${path}`, init);
       text = await res.text();
     } catch (cause) {
-      throw transportError(op, cause);
+      throw transportError(op, cause, opts);
     }
     const parsed = safeJson(text);
     if (!res.ok) throw mapGraphError(op, res.status, parsed, res.headers, redact);
@@ -293,7 +318,9 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
           for await (const chunk of stream as AsyncIterable<Uint8Array>) yield chunk;
           yield tail;
         })();
-    const res = await call<{ id?: string }>('upload', 'POST', `/${pnid}/media`, { raw, contentType: `multipart/form-data; boundary=${boundary}` });
+    // Time for the bytes too: a large file over a slow link is not a stalled call.
+    const uploadTimeoutMs = timeoutMs + Math.ceil(((bytes?.byteLength ?? input.size ?? UNKNOWN_UPLOAD_BYTES) / MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
+    const res = await call<{ id?: string }>('upload', 'POST', `/${pnid}/media`, { raw, contentType: `multipart/form-data; boundary=${boundary}` }, { timeoutMs: uploadTimeoutMs });
     if (typeof res.id !== 'string') throw new BridgeError('WhatsApp Graph upload: no media id in response', { code: 'graph_bad_response', retryable: false });
     return res.id;
   }
@@ -304,6 +331,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       'POST',
       `/${pnid}/messages`,
       { json: { ...body, messaging_product: 'whatsapp' } },
+      { sideEffect: true },
     );
     const wamid = res.messages?.[0]?.id;
     // Not retryable: Graph accepted the request, so retrying could send the message twice.

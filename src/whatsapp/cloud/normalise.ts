@@ -125,5 +125,6 @@ function toStatus(s: CloudStatus): StatusUpdate | undefined {
     timestamp: Number(s.timestamp) * 1000,
     recipient: s.recipient_id,
     errors: s.errors?.map((e) => ({ code: e.code, title: e.title ?? String(e.code), message: e.message, details: e.error_data?.details })),
+    ...(typeof s.biz_opaque_callback_data === 'string' ? { ref: s.biz_opaque_callback_data } : {}),
   };
 }

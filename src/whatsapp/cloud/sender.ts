@@ -1,4 +1,4 @@
-import type { OutboundMedia, WhatsAppSender } from '../../core/ports.js';
+import type { OutboundMedia, SendOptions, WhatsAppSender } from '../../core/ports.js';
 import { createPacer, type Pacer } from '../../pacer.js';
 import type { GraphClient } from './graph-client.js';
 
@@ -11,6 +11,8 @@ export const CLOUD_MESSAGES_PER_SECOND = 80;
  */
 export const PAIR_MESSAGES_PER_SECOND = 1 / 6;
 export const PAIR_BURST = 45;
+/** Graph's limit on `biz_opaque_callback_data`. */
+const MAX_CALLBACK_DATA = 512;
 
 /**
  * Replies over the Cloud API. Sends are paced per business number; rate-limit answers (130429,
@@ -25,13 +27,17 @@ export function createCloudSender(graph: GraphClient, opts: { phoneNumberId: str
     (await pacer.acquire(opts.phoneNumberId))();
     return fn();
   };
-  const send = (body: Parameters<GraphClient['sendMessage']>[0]) => paced(body.to, () => graph.sendMessage(body)).then((r) => ({ id: r.wamid }));
+  const send = (body: Parameters<GraphClient['sendMessage']>[0], opts?: SendOptions) => {
+    // Echoed in the message's status webhooks: a status can then settle a send whose answer was lost.
+    const withRef = opts?.ref ? { ...body, biz_opaque_callback_data: opts.ref.slice(0, MAX_CALLBACK_DATA) } : body;
+    return paced(body.to, () => graph.sendMessage(withRef)).then((r) => ({ id: r.wamid }));
+  };
 
   return {
     hasServiceWindow: true,
     canEditAndDelete: false,
-    sendText: (to, body) => send({ to, type: 'text', text: { body, preview_url: true } }),
-    async sendMedia(to, media: OutboundMedia) {
+    sendText: (to, body, opts) => send({ to, type: 'text', text: { body, preview_url: true } }, opts),
+    async sendMedia(to, media: OutboundMedia, opts) {
       const input =
         media.data instanceof Uint8Array
           ? { bytes: media.data, mimeType: media.mimeType, fileName: media.fileName }
@@ -40,10 +46,10 @@ export function createCloudSender(graph: GraphClient, opts: { phoneNumberId: str
       const object: Record<string, string> = { id };
       if (media.caption && media.kind !== 'audio' && media.kind !== 'sticker') object.caption = media.caption;
       if (media.kind === 'document') object.filename = media.fileName;
-      return send({ to, type: media.kind, [media.kind]: object });
+      return send({ to, type: media.kind, [media.kind]: object }, opts);
     },
     sendReaction: (to, messageId, emoji) => send({ to, type: 'reaction', reaction: { message_id: messageId, emoji } }),
-    sendTemplate: (to, name, language) => send({ to, type: 'template', template: { name, language: { code: language } } }),
+    sendTemplate: (to, name, language, opts) => send({ to, type: 'template', template: { name, language: { code: language } } }, opts),
     markRead: (messageId) => graph.markRead(messageId),
   };
 }

@@ -1,0 +1,98 @@
+import { messages } from '../format/i18n.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { StatusUpdate } from '../model.js';
+import type { SlackActionEvent, SlackMessageEvent } from '../slack-events.js';
+import type { SlackBlock } from '../ports.js';
+import { settleAll } from '../settle.js';
+import type { ThreadPlace } from './notices.js';
+import type { AgentMessageOutcome, OutboundDeps } from './outbound.js';
+
+/**
+ * Sends whose outcome is unknown (the request left, no answer came back). They are never
+ * repeated on their own: the agent's message gets a mark, the thread says what happened and offers
+ * **Send again**; a status webhook that arrives later for the send (matched by the reference it
+ * carried) settles the doubt.
+ */
+
+/** Recorded as a send's result while it is in doubt: a retry of the job does not send it again. */
+export const IN_DOUBT = '?in-doubt';
+export const SEND_AGAIN_ACTION = 'switchboard_send_again';
+export const IN_DOUBT_REACTION = 'grey_question';
+
+interface DoubtRecord {
+  eventId: string;
+  chatId: string;
+  channel: string;
+  ts: string;
+  threadTs?: string;
+}
+
+const doubtKey = (sendKey: string) => `doubt:${sendKey}`;
+const messageKey = (eventId: string) => `agent-message:${eventId}`;
+
+export async function markInDoubt(event: SlackMessageEvent, chatId: string, sendKey: string, deps: OutboundDeps, where: ThreadPlace): Promise<void> {
+  const m = messages(deps.locale);
+  await deps.effects.put(sendKey, IN_DOUBT);
+  const record: DoubtRecord = { eventId: event.eventId, chatId, channel: event.channel, ts: event.ts, threadTs: where.threadTs };
+  await deps.effects.put(doubtKey(sendKey), JSON.stringify(record));
+  // What Send again needs: the agent's message as it was.
+  await deps.effects.put(messageKey(event.eventId), JSON.stringify(event));
+  const text = `:grey_question: ${m.sendInDoubt}`;
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    {
+      type: 'actions',
+      block_id: 'in-doubt',
+      elements: [{ type: 'button', action_id: SEND_AGAIN_ACTION, text: { type: 'plain_text', text: m.sendAgain }, value: event.eventId }],
+    },
+  ];
+  await settleAll([
+    deps.chat.addReaction(event.channel, event.ts, IN_DOUBT_REACTION),
+    deps.notices.say(where, text, `in-doubt:${event.eventId}`, blocks),
+  ]);
+}
+
+/** The agent pressed Send again: what is still in doubt goes out (what is known to have gone, does not). */
+export async function relaySendAgain(
+  event: SlackActionEvent,
+  chatId: string,
+  deps: OutboundDeps,
+  relay: (message: SlackMessageEvent, chatId: string, deps: OutboundDeps, opts: { resend: boolean }) => Promise<AgentMessageOutcome>,
+): Promise<void> {
+  const m = messages(deps.locale);
+  const saved = await deps.effects.get(messageKey(event.value));
+  if (!saved) return;
+  const original = JSON.parse(saved) as SlackMessageEvent;
+  const outcome = await relay(original, chatId, deps, { resend: true });
+  if (outcome === 'in-doubt') return;
+  const user = await deps.chat.userName(event.user).catch(() => event.user);
+  const done = `:repeat: ${m.sentAgain({ user: escapeMrkdwn(user) })}`;
+  // The button goes, so nobody sends it a third time.
+  await settleAll([
+    deps.chat.updateMessage({ channel: event.channel, ts: event.messageTs, text: done, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: done } }] }),
+    deps.chat.removeReaction(original.channel, original.ts, IN_DOUBT_REACTION),
+  ]);
+}
+
+/**
+ * A status for a message the bridge has no record of: if it carries the reference of a send in
+ * doubt, that send reached WhatsApp after all. Returns whether a doubt was settled.
+ */
+export async function settleDoubt(status: StatusUpdate, deps: OutboundDeps): Promise<boolean> {
+  if (!status.ref || (await deps.effects.get(status.ref)) !== IN_DOUBT) return false;
+  const saved = await deps.effects.get(doubtKey(status.ref));
+  if (!saved) return false;
+  const record = JSON.parse(saved) as DoubtRecord;
+  await deps.effects.put(status.ref, status.messageId);
+  await deps.messages.link({ waMessageId: status.messageId, chatId: record.chatId, direction: 'out', slackChannel: record.channel, slackTs: record.ts });
+  const text = `:information_source: ${messages(deps.locale).sendDoubtSettled}`;
+  const notice = await deps.effects.get(`notice:in-doubt:${record.eventId}`);
+  await settleAll([
+    deps.chat.removeReaction(record.channel, record.ts, IN_DOUBT_REACTION),
+    // The explanation and its button give way to what is now known.
+    notice
+      ? deps.chat.updateMessage({ channel: record.channel, ts: notice, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })
+      : deps.notices.say({ channel: record.channel, threadTs: record.threadTs }, text, `doubt-settled:${status.ref}`),
+  ]);
+  return true;
+}

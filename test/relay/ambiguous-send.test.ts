@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEND_AGAIN_ACTION } from '../../src/core/relay/doubtful-sends.js';
+import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
+import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack-events.js';
+import { cloudWebhook, textWebhook, WA_ID } from '../support/webhooks.js';
+import { until } from '../support/until.js';
+
+/** A contact who just wrote, and an agent's reply in their thread that WhatsApp takes but never answers. */
+async function replyWithLostAnswer(h: Harness) {
+  await h.webhook(textWebhook('wamid.in-1', 'Hello', { timestamp: Math.floor(Date.now() / 1000) - 60 }));
+  await h.drain();
+  const card = h.slack.topLevel(CHANNEL)[0]!.ts;
+  // Graph takes the message but answers after the client has stopped waiting.
+  h.graph.failNext('send', { delayMs: 1_500 });
+  const posted = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'Your order ships today', thread_ts: card });
+  await h.slackEvent(eventCallback(threadReply(CHANNEL, card, 'Your order ships today', { ts: posted.ts })));
+  await h.drain();
+  await until(() => h.graph.sent.length === 1, 'WhatsApp to have taken the message');
+  return { card, agentTs: posted.ts };
+}
+
+const reactionsOn = (h: Harness, ts: string) => h.slack.state.messages.find((m) => m.ts === ts)?.reactions.map((r) => r.name) ?? [];
+
+describe('a reply whose outcome is unknown', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('is not sent again on its own: the agent’s message is marked and the thread explains, with Send again', async () => {
+    h = await startHarness({ env: { WHATSAPP_TIMEOUT_MS: '300' } });
+    const { card, agentTs } = await replyWithLostAnswer(h);
+    await h.drain();
+    expect(h.graph.sent).toHaveLength(1);
+    expect(h.graph.sent[0]!.biz_opaque_callback_data).toEqual(expect.stringMatching(/^send:/));
+    expect(reactionsOn(h, agentTs)).toContain('grey_question');
+    const notice = h.slack.threadReplies(CHANNEL, card).find((m) => m.text?.includes('may not have been delivered'));
+    expect(JSON.stringify(notice?.blocks)).toContain(SEND_AGAIN_ACTION);
+    expect(await h.app.outbox.depth()).toMatchObject({ dead: 0, pending: 0, running: 0 });
+  });
+
+  it('is settled by a later status carrying its reference: marked as delivered, the button gone', async () => {
+    h = await startHarness({ env: { WHATSAPP_TIMEOUT_MS: '300' } });
+    const { card, agentTs } = await replyWithLostAnswer(h);
+    const taken = h.graph.sent[0]!;
+    const wamid = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA';
+    await h.webhook(
+      cloudWebhook({
+        statuses: [{ id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: WA_ID, biz_opaque_callback_data: taken.biz_opaque_callback_data }],
+      }),
+    );
+    await h.drain();
+    expect(reactionsOn(h, agentTs)).toEqual(['white_check_mark']);
+    const notice = h.slack.threadReplies(CHANNEL, card).find((m) => m.text?.includes('confirmed the reply after all'));
+    expect(notice).toBeDefined();
+    expect(JSON.stringify(notice!.blocks)).not.toContain(SEND_AGAIN_ACTION);
+    expect(h.graph.sent).toHaveLength(1);
+  });
+
+  it('goes out again when the agent presses Send again, once however often it is pressed', async () => {
+    h = await startHarness({ env: { WHATSAPP_TIMEOUT_MS: '300' }, slack: { users: [{ id: AGENT, name: 'ana', realName: 'Ana Souza', displayName: 'Ana Souza' }] } });
+    const { card, agentTs } = await replyWithLostAnswer(h);
+    const notice = h.slack.threadReplies(CHANNEL, card).find((m) => m.text?.includes('may not have been delivered'))!;
+    const click = (user: string) =>
+      h.slackEvent(null, { form: buttonClick({ channel: CHANNEL, messageTs: notice.ts, threadTs: card, actionId: SEND_AGAIN_ACTION, value: notice.blocks ? valueOf(notice.blocks) : '', user }) });
+    expect((await click(AGENT)).status).toBe(200);
+    expect((await click(AGENT)).status).toBe(200);
+    await h.drain();
+    expect(h.graph.sent).toHaveLength(2);
+    expect(h.graph.sent[1]!.text).toEqual(h.graph.sent[0]!.text);
+    const updated = h.slack.state.messages.find((m) => m.ts === notice.ts)!;
+    expect(updated.text).toContain('Sent again by Ana Souza');
+    expect(reactionsOn(h, agentTs)).not.toContain('grey_question');
+  });
+});
+
+function valueOf(blocks: unknown): string {
+  const found = JSON.stringify(blocks).match(/"value":"([^"]+)"/);
+  return found?.[1] ?? '';
+}

@@ -532,3 +532,119 @@ describe('scopes', () => {
     await expect(granted.conversations.info({ channel: SUPPORT })).resolves.toMatchObject({ ok: true });
   });
 });
+
+/** Polls until `cond` holds (a condition, not a sleep standing in for one). */
+async function until(cond: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('faults: hung calls, slow calls, refused connections, 5xx on files', () => {
+  it('hang leaves a call unanswered until released, then answers it as if it had just arrived', async () => {
+    const { fake, client } = await setup();
+    const hold = fake.hang('chat.postMessage', { count: 1 });
+    const held = client.chat.postMessage({ channel: SUPPORT, text: 'held' });
+    await until(() => hold.waiting === 1, 'the post to be held');
+    // Other methods, and the next post, are answered meanwhile.
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    await client.chat.postMessage({ channel: SUPPORT, text: 'after' });
+    expect(fake.topLevel(SUPPORT).map((m) => m.text)).toEqual(['after']);
+    expect(fake.calls('chat.postMessage')).toHaveLength(1);
+
+    hold.release();
+    await expect(held).resolves.toMatchObject({ ok: true, channel: SUPPORT });
+    expect(fake.topLevel(SUPPORT).map((m) => m.text)).toEqual(['after', 'held']);
+    expect(hold).toMatchObject({ caught: 1, waiting: 0 });
+  });
+
+  it('without a count, hangs every call until released; a client timeout is the only way out', async () => {
+    const { fake } = await setup();
+    const bounded = new WebClient(fake.token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, timeout: 100, logger: quiet });
+    const hold = fake.hang('*');
+    const err = await caught(bounded.auth.test());
+    expect(err.code).toBe(ErrorCode.RequestError);
+    const again = bounded.conversations.info({ channel: SUPPORT });
+    expect((await caught(again)).code).toBe(ErrorCode.RequestError);
+    expect(hold.caught).toBe(2);
+    hold.release();
+    await expect(bounded.auth.test()).resolves.toMatchObject({ ok: true });
+  });
+
+  it('close() ends promptly with hung requests open, cutting them off', async () => {
+    const { fake, client } = await setup();
+    const hold = fake.hang('*');
+    const held = caught(client.chat.postMessage({ channel: SUPPORT, text: 'never' }));
+    await until(() => hold.waiting === 1, 'the post to be held');
+    await fake.close();
+    expect((await held).code).toBe(ErrorCode.RequestError);
+    expect(fake.messages()).toEqual([]);
+  });
+
+  it('hangs the upload URL and url_private downloads too', async () => {
+    const { fake, client } = await setup();
+    const ticket = await client.files.getUploadURLExternal({ filename: 'a.txt', length: 2 });
+    const uploadHold = fake.hang('upload');
+    const put = fetch(ticket.upload_url!, { method: 'POST', body: 'ok' });
+    await until(() => uploadHold.waiting === 1, 'the upload to be held');
+    expect(fake.calls('upload')).toEqual([]);
+    uploadHold.release();
+    expect((await put).status).toBe(200);
+
+    const file = fake.addPrivateFile(Buffer.from('voice'), { name: 'v.ogg', mimetype: 'audio/ogg' });
+    const fileHold = fake.hang('file', { count: 1 });
+    const get = fetch(file.url_private, { headers: { authorization: `Bearer ${fake.token}` } });
+    await until(() => fileHold.waiting === 1, 'the download to be held');
+    fileHold.release();
+    expect(await (await get).text()).toBe('voice');
+  });
+
+  it('delay makes a call slow but answered', async () => {
+    const { fake, client } = await setup();
+    fake.delay('chat.postMessage', 800);
+    const bounded = new WebClient(fake.token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, timeout: 100, logger: quiet });
+    expect((await caught(bounded.chat.postMessage({ channel: SUPPORT, text: 'slow' }))).code).toBe(ErrorCode.RequestError);
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true }); // other methods are not slowed
+    fake.delay('chat.postMessage', 50);
+    await expect(client.chat.postMessage({ channel: SUPPORT, text: 'slow but there' })).resolves.toMatchObject({ ok: true });
+    fake.delay('chat.postMessage', 0);
+    await expect(bounded.chat.postMessage({ channel: SUPPORT, text: 'fast' })).resolves.toMatchObject({ ok: true });
+    // The first post landed too, once its delay was over, although its client had given up.
+    await until(() => fake.topLevel(SUPPORT).length === 3, 'the slow post to land');
+  });
+
+  it('refuseConnections gives ECONNREFUSED on the same port until acceptConnections', async () => {
+    const { fake, client } = await setup();
+    await client.auth.test(); // a kept-alive connection exists: it is cut too
+    await fake.refuseConnections();
+    const refused = await fetch(`${fake.url}auth.test`).then(
+      () => undefined,
+      (err: unknown) => (err as { cause?: { code?: string } }).cause?.code,
+    );
+    expect(refused).toBe('ECONNREFUSED');
+    expect((await caught(client.chat.postMessage({ channel: SUPPORT, text: 'x' }))).code).toBe(ErrorCode.RequestError);
+    expect(fake.calls('chat.postMessage')).toEqual([]);
+    await fake.acceptConnections();
+    await expect(client.chat.postMessage({ channel: SUPPORT, text: 'back' })).resolves.toMatchObject({ ok: true });
+    expect(fake.topLevel(SUPPORT).map((m) => m.text)).toEqual(['back']);
+  });
+
+  it('failNext answers 5xx on the upload URL and on url_private downloads', async () => {
+    const { fake, client } = await setup();
+    fake.failNext('upload', { status: 503 });
+    const err = await caught(client.filesUploadV2({ channel_id: SUPPORT, content: 'x', filename: 'x.txt' }));
+    expect(err).toMatchObject({ code: ErrorCode.HTTPError });
+    expect(fake.calls('upload')[0]).toMatchObject({ httpStatus: 503, injected: true });
+
+    const file = fake.addPrivateFile(Buffer.from('pdf'), { name: 'a.pdf', mimetype: 'application/pdf' });
+    fake.failNext('file', { status: 503, count: 2 });
+    const auth = { headers: { authorization: `Bearer ${fake.token}` } };
+    expect((await fetch(file.url_private, auth)).status).toBe(503);
+    expect((await fetch(file.url_private, auth)).status).toBe(503);
+    const ok = await fetch(file.url_private, auth);
+    expect([ok.status, await ok.text()]).toEqual([200, 'pdf']);
+    expect(fake.calls('file').map((c) => c.httpStatus)).toEqual([503, 503, 200]);
+  });
+});

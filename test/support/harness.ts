@@ -41,6 +41,31 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * What Meta knows once it delivered a webhook: these users wrote (at their messages' timestamps),
+ * so the fake Graph's 24-hour window is open for them, as it is in the app's view.
+ */
+function tellGraphWhoWrote(graph: FakeGraph, raw: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return; // a malformed body is the test's point: nobody wrote
+  }
+  const entries = (parsed as { entry?: unknown } | null)?.entry;
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    const changes = (entry as { changes?: unknown } | null)?.changes;
+    for (const change of Array.isArray(changes) ? changes : []) {
+      const messages = (change as { value?: { messages?: unknown } } | null)?.value?.messages;
+      for (const m of Array.isArray(messages) ? messages : []) {
+        const { from, timestamp } = (m ?? {}) as { from?: unknown; timestamp?: unknown };
+        const seconds = Number(timestamp);
+        if (typeof from === 'string' && from !== '') graph.userWrote(from, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined);
+      }
+    }
+  }
+}
+
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/whatsapp-cloud/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
@@ -93,6 +118,7 @@ export async function startHarness(
     base,
     async webhook(body, o = {}) {
       const raw = o.raw ?? JSON.stringify(body);
+      tellGraphWhoWrote(graph, raw);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       const signature = o.signature === undefined ? signMetaBody(raw, APP_SECRET) : o.signature;
       if (signature !== null) headers['x-hub-signature-256'] = signature;

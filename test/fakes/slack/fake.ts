@@ -1,6 +1,7 @@
 /**
  * createFakeSlack: the server plus the helpers tests assert with.
  */
+import type { Hold } from '../faults.js';
 import { startServer } from './server.js';
 import { addChannel, addUser, createState, newFile, newMessage, nextTs, placeInThread } from './store.js';
 import type {
@@ -37,10 +38,24 @@ export interface FakeSlack {
   /**
    * The next `count` (default 1) calls of `method` fail as specified: `{status: 429, retryAfter}`
    * answers ratelimited with Retry-After (and opens a Retry-After window), another status gives
-   * an HTTP error, no status gives HTTP 200 `{ok:false, error}`. `*` matches any method,
-   * `upload` the upload URL.
+   * an HTTP error, no status gives HTTP 200 `{ok:false, error}`. `*` matches any call, `upload`
+   * the upload URL and `file` a url_private download; those two answer a status (e.g. 503) with a
+   * plain-text body, as Slack's file hosts do, and 429 with Retry-After.
    */
   failNext(method: string, spec?: FailSpec): void;
+  /**
+   * The next `count` (default: every one until released) calls of `method` (or `*`, `upload`,
+   * `file`) get no answer: the request is read and left open. `release()` lets the held ones
+   * continue, answered as if they had just arrived, and stops holding new ones. A held call is
+   * logged in `calls()` only once released; `waiting` counts the held ones.
+   */
+  hang(method: string, opts?: { count?: number }): Hold;
+  /** Calls of `method` (or `*`, `upload`, `file`) are answered `ms` later, until `delay(method, 0)`. */
+  delay(method: string, ms: number): void;
+  /** Closes the port: connections are refused (ECONNREFUSED) and open ones cut, until acceptConnections(). */
+  refuseConnections(): Promise<void>;
+  /** Listens again on the same port, so `url` stays valid. */
+  acceptConnections(): Promise<void>;
   /** Requests that arrived while a Retry-After the fake had sent was still running. */
   requestsDuringRetryAfter(method?: string): number;
   /** Calls of methods whose scope the token lacks (answered unless `enforceScopes`). */
@@ -59,7 +74,7 @@ export interface FakeSlack {
   addChannel(channel: FakeChannelConfig): void;
   addUser(user: FakeUserConfig): void;
   setScopes(scopes: readonly string[]): void;
-  /** Forgets messages, files, calls, Retry-After windows and pending failures. */
+  /** Forgets messages, files, calls, Retry-After windows, pending failures and delays; releases hung calls. */
   reset(): void;
 }
 
@@ -88,6 +103,10 @@ export async function createFakeSlack(opts: FakeSlackOptions = {}): Promise<Fake
     topLevel: (channel) => state.messages.filter((m) => m.channel === channel && m.thread_ts === undefined),
     calls: (method) => state.calls.filter((c) => method === undefined || c.method === method),
     failNext: (method, spec = {}) => server.failures.add(method, spec),
+    hang: (method, o) => server.faults.hang(method, o),
+    delay: (method, ms) => server.faults.delay(method, ms),
+    refuseConnections: server.refuseConnections,
+    acceptConnections: server.acceptConnections,
     requestsDuringRetryAfter: (method) =>
       state.retryWindows.filter((w) => method === undefined || w.method === method).reduce((n, w) => n + w.hits, 0),
     scopeViolations: () => state.calls.filter((c) => c.missingScope !== undefined),
@@ -125,6 +144,7 @@ export async function createFakeSlack(opts: FakeSlackOptions = {}): Promise<Fake
       state.calls.length = 0;
       state.retryWindows.length = 0;
       server.failures.clear();
+      server.faults.clear();
     },
   };
 }

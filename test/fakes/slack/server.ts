@@ -8,8 +8,8 @@
  *   POST     /upload/v1/<key>     upload URLs handed out by files.getUploadURLExternal
  *   GET      /files-pri/<T>-<F>/… url_private of files (Bearer token required, else 401)
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaults, listenFaulty, type Faults } from '../faults.js';
 import { activeWindow, ChannelBuckets, FailureQueue, openWindow, type Refusal } from './limits.js';
 import { appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
@@ -36,6 +36,9 @@ const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ..
 export interface Server {
   baseUrl: string;
   failures: FailureQueue;
+  faults: Faults;
+  refuseConnections(): Promise<void>;
+  acceptConnections(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
   };
   const buckets = opts.rateLimit ? new ChannelBuckets(opts.rateLimit) : undefined;
   const failures = new FailureQueue();
+  const faults = createFaults();
   const enforceRetryAfter = opts.enforceRetryAfter ?? true;
   let baseUrl = '';
 
@@ -68,9 +72,11 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    const raw = await readBody(req);
+    if (!(await faults.gate([method, '*']))) return;
     let body: ParsedBody;
     try {
-      body = await parseBody(req.headers['content-type'] ?? '', await readBody(req));
+      body = await parseBody(req.headers['content-type'] ?? '', raw);
     } catch (err) {
       const code = err instanceof SlackApiError ? err.code : 'invalid_form_data';
       record({ method, params: {}, httpStatus: 200, error: code });
@@ -147,18 +153,14 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
   async function upload(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const file = [...state.files.values()].find((f) => f.uploadUrl === `${baseUrl}${path}`);
     const raw = await readBody(req);
+    if (!(await faults.gate(['upload', '*']))) return;
     const call = record({ method: 'upload', params: { file_id: file?.id }, httpStatus: 200, error: undefined });
     if (req.method !== 'POST' || !file) {
       call.httpStatus = 404;
       return sendText(res, 404, 'upload url not found');
     }
     const injected = failures.take('upload');
-    if (injected) {
-      call.httpStatus = injected.status;
-      call.error = injected.error;
-      call.injected = true;
-      return sendText(res, injected.status, injected.error);
-    }
+    if (injected) return refuseText(res, call, injected);
     const contentType = req.headers['content-type'] ?? '';
     const bytes = /^multipart\/form-data/i.test(contentType) ? (await parseBody(contentType, raw)).file?.bytes : raw;
     call.params = { file_id: file.id, bytes: bytes?.length ?? 0 };
@@ -172,8 +174,18 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
     sendText(res, 200, `OK - ${bytes.length}`);
   }
 
+  /** An injected failure on the upload URL or a file download: plain text, as those hosts answer. */
+  function refuseText(res: ServerResponse, call: FakeCall, r: Refusal): void {
+    call.httpStatus = r.status;
+    call.error = r.error;
+    call.injected = true;
+    sendText(res, r.status, r.error, r.retryAfter === undefined ? {} : { 'retry-after': String(r.retryAfter) });
+  }
+
   /** url_private / url_private_download: the bot token as Bearer, else 401. */
-  function privateFile(req: IncomingMessage, res: ServerResponse, path: string): void {
+  async function privateFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    await readBody(req);
+    if (!(await faults.gate(['file', '*']))) return;
     const id = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path)?.[1];
     const file = id === undefined ? undefined : state.files.get(id);
     const authed = req.headers.authorization === `Bearer ${state.token}`;
@@ -182,6 +194,8 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
       call.httpStatus = 401;
       return sendText(res, 401, 'unauthorized');
     }
+    const injected = failures.take('file');
+    if (injected) return refuseText(res, call, injected);
     if (!file?.bytes) {
       call.httpStatus = 404;
       return sendText(res, 404, 'file not found');
@@ -190,31 +204,27 @@ export async function startServer(state: FakeSlackState, opts: FakeSlackOptions)
     res.end(file.bytes);
   }
 
-  const server = createServer((req, res) => {
+  const server = await listenFaulty(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
-    const work = apiMatch?.[1]
-      ? api(req, res, apiMatch[1], url.searchParams)
-      : url.pathname.startsWith('/upload/v1/')
-        ? upload(req, res, url.pathname)
-        : url.pathname.startsWith('/files-pri/') && req.method === 'GET'
-          ? Promise.resolve(privateFile(req, res, url.pathname))
-          : Promise.resolve(sendText(res, 404, 'not found'));
-    work.catch((err: unknown) => {
-      if (!res.headersSent) sendText(res, 500, `fake slack crashed: ${String(err)}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      if (apiMatch?.[1]) return await api(req, res, apiMatch[1], url.searchParams);
+      if (url.pathname.startsWith('/upload/v1/')) return await upload(req, res, url.pathname);
+      if (url.pathname.startsWith('/files-pri/') && req.method === 'GET') return await privateFile(req, res, url.pathname);
+      sendText(res, 404, 'not found');
+    } catch (err) {
+      if (!res.headersSent && !res.destroyed) sendText(res, 500, `fake slack crashed: ${String(err)}`);
+    }
+  }, faults);
+  baseUrl = server.origin;
 
   return {
     baseUrl,
     failures,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    faults,
+    refuseConnections: server.refuseConnections,
+    acceptConnections: server.acceptConnections,
+    close: server.close,
   };
 }
 

@@ -12,6 +12,7 @@ let client: GraphClient;
 
 beforeEach(async () => {
   graph = await createFakeGraph({ token: TOKEN, phoneNumberId: PNID, displayPhoneNumber: '15550783881' });
+  graph.userWrote('16505551234'); // the user wrote: the 24-hour window is open
   client = createGraphClient({ baseUrl: graph.url, token: TOKEN, phoneNumberId: PNID, timeoutMs: 2_000 });
 });
 afterEach(async () => {

@@ -63,6 +63,25 @@ describe('graph client over HTTP against the fake Graph', () => {
     expect(graph.sent).toHaveLength(0);
   });
 
+  it('tells a send that never left (connection refused) from one whose outcome is unknown', async () => {
+    const text = { to: '16505551234', type: 'text', text: { body: 'hello' } };
+    await graph.refuseConnections();
+    const refused = await failure(client.sendMessage(text));
+    expect(refused).toMatchObject({ code: 'network_error', retryable: true });
+    await graph.acceptConnections();
+    graph.failNext('send', { acceptThenDrop: true });
+    const dropped = await failure(client.sendMessage(text));
+    expect(dropped).toMatchObject({ code: 'send_outcome_unknown', retryable: false });
+    // The dropped one did reach WhatsApp: exactly why it must not be sent again on its own.
+    expect(graph.sent).toHaveLength(1);
+    const quick = createGraphClient({ baseUrl: graph.url, token: TOKEN, phoneNumberId: PNID, timeoutMs: 200 });
+    graph.failNext('send', { delayMs: 1_000 });
+    expect(await failure(quick.sendMessage(text))).toMatchObject({ code: 'send_outcome_unknown', retryable: false });
+    // Reads have no side effect: a timeout there is only worth another try.
+    graph.failNext('phoneNumber', { delayMs: 1_000 });
+    expect(await failure(quick.getPhoneNumber())).toMatchObject({ code: 'timeout', retryable: true });
+  });
+
   it('marks a message as read', async () => {
     await client.markRead('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=');
     expect(graph.readReceipts).toEqual(['wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=']);

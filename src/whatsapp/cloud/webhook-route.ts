@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { secretsEqual, sendUnauthorized } from '../../http/auth.js';
 import type { Logger } from '../../logger.js';
 import type { Intake } from '../../intake.js';
 import { normaliseCloudWebhook } from './normalise.js';
@@ -21,7 +22,9 @@ export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOpt
 
   app.get('/webhooks/whatsapp', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === opts.verifyToken && q['hub.challenge'] !== undefined) {
+    const token = q['hub.verify_token'];
+    // Constant time: the verify token is a secret, and the handshake URL can be probed by anyone.
+    if (q['hub.mode'] === 'subscribe' && typeof token === 'string' && secretsEqual(token, opts.verifyToken) && typeof q['hub.challenge'] === 'string') {
       log.info('webhook verified by Meta');
       return reply.type('text/plain').send(q['hub.challenge']);
     }
@@ -33,7 +36,7 @@ export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOpt
     const raw = req.rawBody ?? Buffer.alloc(0);
     if (!verifyMetaSignature(raw, req.headers['x-hub-signature-256'] as string | undefined, opts.appSecret)) {
       log.warn('webhook refused: X-Hub-Signature-256 missing or does not match WHATSAPP_APP_SECRET');
-      return reply.status(401).send({ error: 'invalid signature' });
+      return sendUnauthorized(reply);
     }
     if (typeof req.body !== 'object' || req.body === null || Buffer.isBuffer(req.body)) {
       return reply.status(400).send({ error: req.bodyError ?? 'body must be a JSON object' });

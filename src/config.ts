@@ -56,6 +56,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default('info'),
   LOCALE: z.enum(['en', 'pt-BR'], { error: 'expected en or pt-BR' }).default('en'),
   ADMIN_TOKEN: z.string().min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
+  METRICS_TOKEN: z.string().min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
 
   SLACK_BOT_TOKEN: z
     .string({ error: 'is required: a Slack bot token starting with "xoxb-"' })
@@ -98,6 +99,7 @@ const schema = z.object({
   QUEUE_MAX_ATTEMPTS: positiveInt(10, 'a positive whole number of attempts before a job is dead-lettered'),
   QUEUE_LEASE_MS: positiveInt(60_000, 'a lease length in milliseconds'),
   HTTP_BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a request body limit in bytes'),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000, 'a time in milliseconds a client has to send a whole request'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to finish in-flight work on SIGTERM'),
   MEDIA_MAX_BYTES: positiveInt(100 * 1024 * 1024, 'the largest media file relayed, in bytes'),
   SLACK_POSTS_PER_SECOND: z.coerce

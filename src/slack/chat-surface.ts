@@ -1,8 +1,9 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { BridgeError, MediaTooLargeError } from '../core/errors.js';
+import { BridgeError } from '../core/errors.js';
 import type { ChatSurface, FileUpload, PostMessage } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import { toSlackBridgeError } from './errors.js';
+import { downloadSlackFile, fileHostCheck } from './file-download.js';
 import type { Pacer } from '../pacer.js';
 
 export interface SlackIdentity {
@@ -26,6 +27,8 @@ export interface SlackChatSurfaceOptions {
   pacer: Pacer;
   logger: Logger;
   fetch?: typeof fetch;
+  /** File downloads: the longest wait for the response headers and for each chunk (default 30 s). */
+  timeoutMs?: number;
 }
 
 export function createWebClient(token: string, apiUrl: string): WebClient {
@@ -41,6 +44,7 @@ export function createWebClient(token: string, apiUrl: string): WebClient {
 export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChatSurface {
   const client = createWebClient(opts.token, opts.apiUrl);
   const doFetch = opts.fetch ?? fetch;
+  const download = { token: opts.token, fetch: doFetch, trusted: fileHostCheck(opts.apiUrl), timeoutMs: opts.timeoutMs ?? 30_000 };
   const log = opts.logger.child({ component: 'slack' });
   let identity: Promise<SlackIdentity> | undefined;
   let scopes: Set<string> | undefined;
@@ -210,36 +214,8 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
     },
 
     async downloadFile(urlPrivate, maxBytes) {
-      let res: Response;
-      try {
-        res = await doFetch(urlPrivate, { headers: { authorization: `Bearer ${opts.token}` }, redirect: 'follow' });
-      } catch (err) {
-        throw new BridgeError(`downloading a file from Slack failed: ${(err as Error).message}`, { code: 'slack_download_failed', retryable: true, cause: err });
-      }
-      if (!res.ok || !res.body) {
-        throw new BridgeError(`Slack answered HTTP ${res.status} for a file download`, {
-          code: `slack_download_http_${res.status}`,
-          retryable: res.status >= 500 || res.status === 429,
-        });
-      }
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        await res.body.cancel();
-        throw new MediaTooLargeError(maxBytes, declared);
-      }
-      const body = res.body as unknown as AsyncIterable<Uint8Array>;
-      if (Number.isFinite(declared)) {
-        return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size: declared, data: body };
-      }
-      // Unknown length: hold it in memory (never on disk), bounded by the limit.
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of body) {
-        size += chunk.byteLength;
-        if (size > maxBytes) throw new MediaTooLargeError(maxBytes);
-        chunks.push(chunk);
-      }
-      return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size, data: Buffer.concat(chunks) };
+      // Only to Slack's file hosts, redirects checked hop by hop, bounded by the timeout.
+      return downloadSlackFile(urlPrivate, maxBytes, download);
     },
 
     async uploadFile(upload: FileUpload) {

@@ -12,7 +12,7 @@ const API_URL = 'http://127.0.0.1:9/api/';
 interface Seen {
   url: string;
   authorization: string | undefined;
-  redirect: RequestRedirect | undefined;
+  redirect: RequestInit['redirect'];
 }
 
 /** An in-process fetch answering from a table (URL → Response factory), so hosts can be Slack's. */

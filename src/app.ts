@@ -213,7 +213,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     supportChannel: () => slack.resolveChannel(config.SLACK_CHANNEL),
     self: () => slack.identity(),
   });
-  whatsapp.register(server, intake);
+  whatsapp.register(server, intake, metrics);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
     logger,

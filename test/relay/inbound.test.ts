@@ -121,9 +121,10 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     const page = await h.webhook({ object: 'page', entry: [] });
     expect(page.status).toBe(400);
     expect(((await page.json()) as { error: string }).error).toMatch(/^not a WhatsApp Business Account webhook: object/);
+    // One malformed message is no longer a malformed delivery (see webhook-batch.test.ts): it is left out.
     const noId = await h.webhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: WA_ID, timestamp: '1', type: 'text' }] } }] }] });
-    expect(noId.status).toBe(400);
-    expect(((await noId.json()) as { error: string }).error).toContain('entry.0.changes.0.value.messages.0.id');
+    expect(noId.status).toBe(200);
+    expect((await h.app.outbox.depth()).pending).toBe(0);
     const array = await h.webhook([1, 2]);
     expect(array.status).toBe(400);
   });

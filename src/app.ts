@@ -208,14 +208,21 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       },
     },
   ];
-  const server = createHttpServer({ logger, metrics, bodyLimit: config.HTTP_BODY_LIMIT_BYTES, readiness });
+  const server = createHttpServer({
+    logger,
+    metrics,
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    readiness,
+    metricsToken: config.METRICS_TOKEN,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  });
   const intake = createIntake(store.db, outbox, () => worker.notify(), {
     contacts,
     messages: messageMap,
     supportChannel: () => slack.resolveChannel(config.SLACK_CHANNEL),
     self: () => slack.identity(),
   });
-  whatsapp.register(server, intake);
+  whatsapp.register(server, intake, metrics);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
     logger,

@@ -34,7 +34,9 @@ describe('loadConfig', () => {
       WHATSAPP_GRAPH_URL: 'https://graph.facebook.com/v23.0',
       jiraEnabled: false,
       QUEUE_CONCURRENCY: 8,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
     });
+    expect(config.METRICS_TOKEN).toBeUndefined();
     expect(warnings).toEqual([]);
   });
 
@@ -87,6 +89,8 @@ describe('loadConfig', () => {
     ['SLACK_API_URL', 'not a url', 'SLACK_API_URL: expected an http(s) URL'],
     ['QUEUE_CONCURRENCY', '0', 'QUEUE_CONCURRENCY: expected a positive whole number'],
     ['SLACK_CHANNEL', 'Support Team!', 'SLACK_CHANNEL: expected a channel ID'],
+    ['METRICS_TOKEN', 'short', 'METRICS_TOKEN: expected a secret of at least 16 characters'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '-5', 'HTTP_REQUEST_TIMEOUT_MS: expected a time in milliseconds'],
   ])('rejects %s=%s clearly', (key, value, expected) => {
     const message = problemsOf({ ...cloud, [key]: value });
     expect(message).toContain(expected);

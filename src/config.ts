@@ -56,6 +56,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default('info'),
   LOCALE: z.enum(['en', 'pt-BR'], { error: 'expected en or pt-BR' }).default('en'),
   ADMIN_TOKEN: z.string().min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
+  METRICS_TOKEN: z.string().min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
 
   SLACK_BOT_TOKEN: z
     .string({ error: 'is required: a Slack bot token starting with "xoxb-"' })
@@ -102,6 +103,7 @@ const schema = z.object({
   SLACK_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to wait for a Slack Web API call'),
   WHATSAPP_TIMEOUT_MS: positiveInt(30_000, 'a time in milliseconds to wait for a WhatsApp Graph API call'),
   HTTP_BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a request body limit in bytes'),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000, 'a time in milliseconds a client has to send a whole request'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000, 'a time in milliseconds to finish in-flight work on SIGTERM'),
   MEDIA_MAX_BYTES: positiveInt(100 * 1024 * 1024, 'the largest media file relayed, in bytes'),
   SLACK_POSTS_PER_SECOND: z.coerce

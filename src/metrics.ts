@@ -6,6 +6,8 @@ export interface Metrics {
   jobs: Counter<'kind' | 'outcome'>;
   jobDuration: Histogram<'kind'>;
   jobLatency: Histogram<'kind'>;
+  /** Malformed items left out of an otherwise accepted webhook delivery (message, status, contact, metadata). */
+  webhookItemsRejected: Counter<'kind'>;
   /** Set by the composition root: the store answers how deep the queue is at scrape time. */
   setQueueDepthSource(source: () => Promise<Record<JobStatus, number>>): void;
 }
@@ -48,6 +50,12 @@ export function createMetrics(): Metrics {
       help: 'Time from enqueue to successful completion of a job',
       labelNames: ['kind'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    webhookItemsRejected: new Counter({
+      name: 'switchboard_webhook_items_rejected_total',
+      help: 'Malformed items of a WhatsApp webhook delivery left out while the rest was recorded, by kind',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     setQueueDepthSource(source) {

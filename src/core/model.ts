@@ -79,6 +79,11 @@ export interface UnsupportedContent {
   kind: 'unsupported';
   /** The transport's type name or error title, for the notice and the logs. */
   reason?: string;
+  /**
+   * The transport delivered the message malformed (it could not be read at all, as opposed to a
+   * type the bridge does not show): `field` is the first wrong field, e.g. `image.id`.
+   */
+  malformed?: { field?: string };
 }
 
 export interface SystemContent {

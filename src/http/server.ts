@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { createTokenCheck, sendUnauthorized } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +26,26 @@ export interface HttpServerOptions {
   metrics: Metrics;
   bodyLimit: number;
   readiness: ReadinessCheck[];
+  /** METRICS_TOKEN: when set, /metrics wants it as a Bearer token (or Basic password). */
+  metricsToken?: string;
+  /** HTTP_REQUEST_TIMEOUT_MS (default 30 s): the time a client has to send one whole request. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Node enforces the request timeout by sweeping its connections every `connectionsCheckingInterval`
+ * (30 s by default, which could let a slow client hold a socket for twice the timeout): sweep at
+ * least four times per timeout, and never more often than every 10 ms.
+ */
+function timeouts(requestTimeout: number) {
+  return {
+    requestTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(requestTimeout / 4))),
+    },
+  };
 }
 
 /** A 400 whose message is safe to show the caller. */
@@ -40,6 +61,11 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A client that sends its headers and then trickles (or never finishes) the body gets a 408 and
+    // its connection closed once the timeout is up. Idle keep-alive connections are closed by
+    // fastify's keepAliveTimeout (72 s, longer than load balancers' 60 s idle timeouts on purpose);
+    // no socket-idle connectionTimeout is set, as it would cut those keep-alive connections first.
+    ...timeouts(opts.requestTimeoutMs ?? 30_000),
   });
 
   app.removeAllContentTypeParsers();
@@ -96,7 +122,15 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ ok, checks: results });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  const metricsCheck = opts.metricsToken ? createTokenCheck(opts.metricsToken) : undefined;
+  app.get('/metrics', async (req, reply) => {
+    const verdict = metricsCheck?.(req.headers.authorization) ?? 'ok';
+    if (verdict !== 'ok') {
+      // A scraper without credentials is a configuration to fix, a wrong token may be a probe.
+      if (verdict === 'wrong') req.log.warn({ ip: req.ip }, 'metrics scrape refused: wrong METRICS_TOKEN');
+      else req.log.info({ ip: req.ip }, 'metrics scrape refused: no METRICS_TOKEN sent');
+      return sendUnauthorized(reply);
+    }
     const text = await opts.metrics.registry.metrics();
     return reply.type(opts.metrics.registry.contentType).send(text);
   });

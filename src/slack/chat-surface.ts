@@ -1,8 +1,9 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { BridgeError, MediaTooLargeError } from '../core/errors.js';
+import { BridgeError } from '../core/errors.js';
 import type { ChatSurface, FileUpload, PostMessage } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import { toSlackBridgeError } from './errors.js';
+import { downloadSlackFile, fileHostCheck } from './file-download.js';
 import type { Pacer } from '../pacer.js';
 
 export interface SlackIdentity {
@@ -26,7 +27,10 @@ export interface SlackChatSurfaceOptions {
   pacer: Pacer;
   logger: Logger;
   fetch?: typeof fetch;
-  /** Longest wait for one Web API call (default 15 s); file transfers get this plus time for their size. */
+  /**
+   * Longest wait for one Web API call (default 15 s); uploads get this plus time for their size,
+   * downloads this for the headers and for each chunk.
+   */
   timeoutMs?: number;
 }
 
@@ -55,6 +59,7 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = createWebClient(opts.token, opts.apiUrl, timeoutMs);
   const doFetch = opts.fetch ?? fetch;
+  const download = { token: opts.token, fetch: doFetch, trusted: fileHostCheck(opts.apiUrl), timeoutMs };
   const log = opts.logger.child({ component: 'slack' });
   let identity: Promise<SlackIdentity> | undefined;
   let scopes: Set<string> | undefined;
@@ -224,36 +229,8 @@ export function createSlackChatSurface(opts: SlackChatSurfaceOptions): SlackChat
     },
 
     async downloadFile(urlPrivate, maxBytes) {
-      let res: Response;
-      try {
-        res = await doFetch(urlPrivate, { headers: { authorization: `Bearer ${opts.token}` }, redirect: 'follow' });
-      } catch (err) {
-        throw new BridgeError(`downloading a file from Slack failed: ${(err as Error).message}`, { code: 'slack_download_failed', retryable: true, cause: err });
-      }
-      if (!res.ok || !res.body) {
-        throw new BridgeError(`Slack answered HTTP ${res.status} for a file download`, {
-          code: `slack_download_http_${res.status}`,
-          retryable: res.status >= 500 || res.status === 429,
-        });
-      }
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        await res.body.cancel();
-        throw new MediaTooLargeError(maxBytes, declared);
-      }
-      const body = res.body as unknown as AsyncIterable<Uint8Array>;
-      if (Number.isFinite(declared)) {
-        return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size: declared, data: body };
-      }
-      // Unknown length: hold it in memory (never on disk), bounded by the limit.
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of body) {
-        size += chunk.byteLength;
-        if (size > maxBytes) throw new MediaTooLargeError(maxBytes);
-        chunks.push(chunk);
-      }
-      return { mimeType: res.headers.get('content-type') ?? 'application/octet-stream', size, data: Buffer.concat(chunks) };
+      // Only to Slack's file hosts, redirects checked hop by hop, bounded by the timeout.
+      return downloadSlackFile(urlPrivate, maxBytes, download);
     },
 
     async uploadFile(upload: FileUpload) {

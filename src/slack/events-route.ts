@@ -3,6 +3,7 @@ import type { SlackEvent } from '../core/slack-events.js';
 import type { Intake } from '../intake.js';
 import type { Logger } from '../logger.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
+import { sendUnauthorized } from '../http/auth.js';
 import { verifySlackSignature } from './signature.js';
 
 export interface SlackEventsOptions {
@@ -62,7 +63,7 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
     });
     if (!verified.ok) {
       log.warn({ reason: verified.reason }, 'Slack request refused: signature check failed (is SLACK_SIGNING_SECRET right?)');
-      return reply.status(401).send({ error: verified.reason });
+      return sendUnauthorized(reply);
     }
     const retryNum = header(req, 'x-slack-retry-num');
     if (retryNum !== undefined) log.debug({ retryNum, retryReason: header(req, 'x-slack-retry-reason') }, 'Slack is retrying a delivery');

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
 import type { Intake } from '../intake.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
 import { createCloudSender } from './cloud/sender.js';
@@ -16,7 +17,7 @@ import { registerCloudWebhook } from './cloud/webhook-route.js';
 export interface WhatsAppSide {
   media: InboundMedia;
   sender: WhatsAppSender;
-  register(server: FastifyInstance, intake: Intake): void;
+  register(server: FastifyInstance, intake: Intake, metrics?: Metrics): void;
   /** WhatsApp Web only: the pairing state for /admin and /readyz. */
   connection?: {
     state(): 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out';
@@ -42,8 +43,8 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
     return {
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! }),
-      register(server, intake) {
-        registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger });
+      register(server, intake, metrics) {
+        registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger, metrics });
       },
     };
   }

@@ -1,14 +1,17 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../src/http/server.js';
+import { createHttpServer, type HttpServerOptions } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 
-function build(readyOk = true) {
+function build(readyOk = true, extra: Partial<HttpServerOptions> = {}) {
   const app = createHttpServer({
     logger: createLogger('silent'),
     metrics: createMetrics(),
     bodyLimit: 1024,
     readiness: [{ name: 'store', check: async () => ({ ok: readyOk, detail: readyOk ? undefined : 'migrations not applied' }) }],
+    ...extra,
   });
   app.post('/echo', async (req) => ({ raw: req.rawBody?.toString('utf8'), parsed: req.body }));
   return app;
@@ -50,5 +53,54 @@ describe('http server', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('# TYPE switchboard_jobs_total counter');
+  });
+
+  describe('with METRICS_TOKEN', () => {
+    const TOKEN = 'metrics-token-0123456789';
+
+    it('wants the token, compared whole, and answers the neutral 401 otherwise', async () => {
+      app = build(true, { metricsToken: TOKEN });
+      for (const authorization of [undefined, 'Bearer nope', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN]) {
+        const res = await app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+        expect(res.statusCode, String(authorization)).toBe(401);
+        expect(res.json()).toEqual({ error: 'unauthorized' });
+        expect(res.body).not.toContain('switchboard_');
+      }
+      // Never from the query string (it ends up in logs).
+      expect((await app.inject({ method: 'GET', url: `/metrics?token=${TOKEN}` })).statusCode).toBe(401);
+      const ok = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('# TYPE switchboard_jobs_total counter');
+    });
+
+    it('leaves the health checks open', async () => {
+      app = build(true, { metricsToken: TOKEN });
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    });
+  });
+
+  it('closes the connection of a client that sends its headers and then trickles the body forever', async () => {
+    app = build(true, { requestTimeoutMs: 300 });
+    const { port } = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    let closed = false;
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write('POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+    // One byte now and then: the socket is never idle, the body is never complete.
+    const trickle = setInterval(() => socket.writable && socket.write(' '), 20);
+    try {
+      for (const deadline = Date.now() + 20_000; !closed && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    expect(closed).toBe(true);
+    // Node answers 408 when it still can; a reset is just as good.
+    if (answer) expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

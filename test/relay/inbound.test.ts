@@ -15,8 +15,11 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     const ok = await fetch(`${h.base}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const bad = await fetch(`${h.base}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
-    expect(bad.status).toBe(403);
+    for (const token of ['nope', 'test-verify-toke', 'test-verify-tokenx', '']) {
+      const bad = await fetch(`${h.base}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1`);
+      expect(bad.status, token).toBe(403);
+    }
+    expect((await fetch(`${h.base}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1`)).status).toBe(403);
   });
 
   it('posts a contact card once and every message in its thread, in order', async () => {
@@ -92,8 +95,12 @@ describe('WhatsApp → Slack (Cloud API)', () => {
   it('refuses a bad or missing signature with 401 and records nothing', async () => {
     h = await startHarness();
     const body = fixture('inbound-text');
-    expect((await h.webhook(body, { signature: 'sha256=' + '0'.repeat(64) })).status).toBe(401);
-    expect((await h.webhook(body, { signature: null })).status).toBe(401);
+    const wrong = await h.webhook(body, { signature: 'sha256=' + '0'.repeat(64) });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: 'unauthorized' });
+    const missing = await h.webhook(body, { signature: null });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ error: 'unauthorized' });
     // Signed over different bytes than those sent (re-serialised JSON does not match).
     const { signMetaBody } = await import('../support/meta-signature.js');
     expect((await h.webhook(body, { raw: JSON.stringify(body, null, 1), signature: signMetaBody(JSON.stringify(body), 'test-app-secret') })).status).toBe(401);
@@ -114,9 +121,10 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     const page = await h.webhook({ object: 'page', entry: [] });
     expect(page.status).toBe(400);
     expect(((await page.json()) as { error: string }).error).toMatch(/^not a WhatsApp Business Account webhook: object/);
+    // One malformed message is no longer a malformed delivery (see webhook-batch.test.ts): it is left out.
     const noId = await h.webhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: WA_ID, timestamp: '1', type: 'text' }] } }] }] });
-    expect(noId.status).toBe(400);
-    expect(((await noId.json()) as { error: string }).error).toContain('entry.0.changes.0.value.messages.0.id');
+    expect(noId.status).toBe(200);
+    expect((await h.app.outbox.depth()).pending).toBe(0);
     const array = await h.webhook([1, 2]);
     expect(array.status).toBe(400);
   });

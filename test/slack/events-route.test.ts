@@ -84,7 +84,9 @@ describe('POST /slack/events', () => {
     const s = await start(intake);
     const res = await post(s, fixtureText('message.json'), { secret: 'someone-else' });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'X-Slack-Signature does not match the signing secret' });
+    // Neutral: the caller is not told which check failed (the log says it).
+    expect(await res.json()).toEqual({ error: 'unauthorized' });
+    expect(s.logs.join('')).toContain('X-Slack-Signature does not match the signing secret');
     expect(recorded).toEqual([]);
   });
 
@@ -92,7 +94,8 @@ describe('POST /slack/events', () => {
     const s = await start(recordingIntake().intake);
     const res = await fetch(`${s.base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixtureText('message.json') });
     expect(res.status).toBe(401);
-    expect(await errorOf(res)).toBe('X-Slack-Request-Timestamp header missing');
+    expect(await errorOf(res)).toBe('unauthorized');
+    expect(s.logs.join('')).toContain('X-Slack-Request-Timestamp header missing');
   });
 
   it('refuses a replay: correctly signed, but signed more than 5 minutes ago', async () => {
@@ -100,7 +103,8 @@ describe('POST /slack/events', () => {
     const s = await start(intake);
     const res = await post(s, fixtureText('message.json'), { timestamp: NOW - 6 * 60 });
     expect(res.status).toBe(401);
-    expect(await errorOf(res)).toMatch(/more than 5 minutes from now/);
+    expect(await errorOf(res)).toBe('unauthorized');
+    expect(s.logs.join('')).toMatch(/more than 5 minutes from now/);
     expect(recorded).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ function allTexts(locale: Locale): Record<string, string> {
     mediaTooLarge: () => `${m.mediaTooLarge({ size: 13_000_000, limit: 10 * 1024 * 1024 })}|${m.mediaTooLarge({ limit: 1024 })}`,
     mediaFetchFailed: () => m.mediaFetchFailed,
     unsupportedMessage: () => `${m.unsupportedMessage({})}|${m.unsupportedMessage({ type: 'order' })}`,
+    unreadableMessage: () => `${m.unreadableMessage({})}|${m.unreadableMessage({ type: 'image', field: 'image.id' })}`,
     systemMessage: () => m.systemMessage,
     numberChanged: () => m.numberChanged({ newNumber: '+55 11 91234-5678' }),
     location: () => m.location,

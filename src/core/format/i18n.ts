@@ -37,6 +37,8 @@ export interface Messages {
   mediaTooLarge(p: { size?: number; limit: number }): string;
   mediaFetchFailed: string;
   unsupportedMessage(p: { type?: string }): string;
+  /** A message WhatsApp delivered malformed: `field` is the first wrong one (e.g. `image.id`). */
+  unreadableMessage(p: { type?: string; field?: string }): string;
   systemMessage: string;
   numberChanged(p: { newNumber: string }): string;
   location: string;
@@ -112,6 +114,8 @@ const en: Messages = {
   mediaFetchFailed: 'The media could not be downloaded from WhatsApp. Ask the contact to send it again.',
   unsupportedMessage: ({ type }) =>
     `Unsupported message type${type ? ` (${type})` : ''}. Ask the contact to send it another way.`,
+  unreadableMessage: ({ type, field }) =>
+    `A message${type ? ` (${type})` : ''} from this contact could not be read: WhatsApp delivered it with ${field ? `the field ${field}` : 'its data'} missing or malformed. Ask the contact to send it again.`,
   systemMessage: 'WhatsApp notice',
   numberChanged: ({ newNumber }) => `The contact changed their number to ${newNumber}.`,
   location: 'Location',
@@ -203,6 +207,8 @@ const ptBR: Messages = {
   mediaFetchFailed: 'Não foi possível baixar a mídia do WhatsApp. Peça ao contato para enviar de novo.',
   unsupportedMessage: ({ type }) =>
     `Tipo de mensagem não suportado${type ? ` (${type})` : ''}. Peça ao contato para enviar de outra forma.`,
+  unreadableMessage: ({ type, field }) =>
+    `Não foi possível ler uma mensagem${type ? ` (${type})` : ''} deste contato: o WhatsApp a entregou com ${field ? `o campo ${field} ausente ou inválido` : 'dados ausentes ou inválidos'}. Peça ao contato para enviar de novo.`,
   systemMessage: 'Aviso do WhatsApp',
   numberChanged: ({ newNumber }) => `O contato mudou o número para ${newNumber}.`,
   location: 'Localização',

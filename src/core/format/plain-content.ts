@@ -23,6 +23,7 @@ export function plainContent(content: Content, locale: Locale): string {
     case 'reaction':
       return content.emoji ? m.reacted({ emoji: content.emoji }) : m.reactionRemoved;
     case 'unsupported':
+      if (content.malformed) return `[${m.unreadableMessage({ type: content.reason, field: content.malformed.field })}]`;
       return `[${m.unsupportedMessage(content.reason ? { type: content.reason } : {})}]`;
     case 'system':
       return `[${m.systemMessage}] ${content.description}`;

@@ -44,6 +44,7 @@ const everyKindWithNastyText: Content[] = [
   { kind: 'interactive', replyKind: 'list', id: 'row-1', title: NASTY, description: NASTY },
   { kind: 'reaction', targetId: 'wamid.x', emoji: NASTY },
   { kind: 'unsupported', reason: NASTY },
+  { kind: 'unsupported', reason: NASTY, malformed: { field: NASTY } },
   { kind: 'system', description: NASTY },
 ];
 
@@ -143,6 +144,12 @@ describe('describeContent: per kind', () => {
     );
     expect(describeContent({ kind: 'unsupported', reason: 'order' }, 'pt-BR')).toBe(
       ':warning: Tipo de mensagem não suportado (order). Peça ao contato para enviar de outra forma.',
+    );
+    expect(describeContent({ kind: 'unsupported', reason: 'image', malformed: { field: 'image.id' } }, 'en')).toBe(
+      ':warning: A message (image) from this contact could not be read: WhatsApp delivered it with the field `image.id` missing or malformed. Ask the contact to send it again.',
+    );
+    expect(describeContent({ kind: 'unsupported', malformed: {} }, 'pt-BR')).toBe(
+      ':warning: Não foi possível ler uma mensagem deste contato: o WhatsApp a entregou com dados ausentes ou inválidos. Peça ao contato para enviar de novo.',
     );
     expect(describeContent({ kind: 'system', description: 'User A changed from +1 555 to +1 556' }, 'en')).toBe(
       ':information_source: *WhatsApp notice:* User A changed from +1 555 to +1 556',

@@ -31,6 +31,10 @@ export function describeContent(content: Content, locale: Locale): string {
       return content.emoji === '' ? `_${m.reactionRemoved}_` : `_${m.reacted({ emoji: escapeMrkdwn(content.emoji) })}_`;
     case 'unsupported': {
       const reason = content.reason?.trim();
+      if (content.malformed) {
+        const field = content.malformed.field?.trim();
+        return `:warning: ${m.unreadableMessage({ ...(reason ? { type: escapeMrkdwn(reason) } : {}), ...(field ? { field: `\`${escapeMrkdwn(field)}\`` } : {}) })}`;
+      }
       return `:warning: ${m.unsupportedMessage(reason ? { type: escapeMrkdwn(reason) } : {})}`;
     }
     case 'system':

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger.js';
-import { createTokenCheck } from './auth.js';
+import { createTokenCheck, sendUnauthorized } from '../auth.js';
 import { renderAdminPage, type PageOptions } from './page.js';
 import { normalisePhone } from './phone.js';
 import type { AdminStatus, PairingProvider } from './types.js';
@@ -77,11 +77,8 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
     if (verdict === 'ok') return;
     // A browser's first visit carries no credentials: only a wrong token is worth a line.
     if (verdict === 'wrong') log.warn({ ip: req.ip }, 'admin sign-in refused: wrong token');
-    return reply
-      .code(401)
-      .header('www-authenticate', ADMIN_REALM)
-      .type('text/plain; charset=utf-8')
-      .send('Sign in with the admin token as the password (any user name), or send Authorization: Bearer <token>.\n');
+    // The realm makes a browser ask for the token (as the password, any user name).
+    return sendUnauthorized(reply.header('www-authenticate', ADMIN_REALM));
   };
 
   const page = async (reply: FastifyReply, code: number, pairing?: PageOptions['pairing']) => {

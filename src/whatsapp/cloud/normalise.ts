@@ -1,41 +1,83 @@
 import type { Content, DeliveryStatus, InboundMessage, MediaKind, StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
-import type { CloudMessage, CloudStatus, CloudWebhook } from './payload.js';
+import type { CloudMessage, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
+
+/** An item of the delivery that could not be read: `shown` when a notice went into the contact's thread. */
+export interface RejectedItem extends ItemIssue {
+  shown: boolean;
+}
 
 export interface NormalisedWebhook {
   messages: InboundEnvelope[];
   statuses: StatusUpdate[];
   /** Changes that are not message notifications (account updates, template reviews…). */
   ignoredFields: string[];
+  /** Malformed items, each left out on its own (the rest of the delivery is recorded). */
+  rejected: RejectedItem[];
 }
 
 const MEDIA_TYPES: Record<string, MediaKind> = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
 const STATUSES = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'failed']);
 
-export function normaliseCloudWebhook(payload: CloudWebhook): NormalisedWebhook {
-  const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [] };
-  for (const entry of payload.entry) {
-    for (const change of entry.changes) {
-      if (change.field !== 'messages') {
-        out.ignoredFields.push(change.field);
+/** `now` stamps a malformed message whose own timestamp cannot be read either. */
+export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): NormalisedWebhook {
+  const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [], rejected: [] };
+  for (const change of payload.changes) {
+    if (change.field !== 'messages') {
+      out.ignoredFields.push(change.field);
+      continue;
+    }
+    const reject = (issue: ItemIssue, shown = false) => out.rejected.push({ ...issue, shown });
+    let businessNumber = '';
+    if (change.metadata?.ok) businessNumber = change.metadata.value.display_phone_number;
+    else if (change.metadata) reject(change.metadata.issue);
+    const names = new Map<string, string | undefined>();
+    for (const c of change.contacts) {
+      if (c.ok) names.set(c.value.wa_id, c.value.profile?.name);
+      else reject(c.issue);
+    }
+    for (const m of change.messages) {
+      if (m.ok) {
+        out.messages.push({ message: toInbound(m.value, businessNumber), contact: { waId: m.value.from, name: names.get(m.value.from), businessNumber } });
         continue;
       }
-      const { value } = change;
-      const businessNumber = value.metadata?.display_phone_number ?? '';
-            const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
-      for (const m of value.messages ?? []) {
-        const message = toInbound(m, businessNumber);
-        out.messages.push({ message, contact: { waId: m.from, name: names.get(m.from), businessNumber } });
+      // Shown where it belongs: a message that still says who sent it (and its id, so Meta's
+      // retries stay one) becomes a notice in that contact's thread.
+      const unreadable = toUnreadable(m.raw, m.issue, businessNumber, now);
+      if (unreadable) out.messages.push({ message: unreadable, contact: { waId: unreadable.chatId, name: names.get(unreadable.chatId), businessNumber } });
+      reject(m.issue, unreadable !== undefined);
+    }
+    for (const s of change.statuses) {
+      if (!s.ok) {
+        reject(s.issue);
+        continue;
       }
-      for (const s of value.statuses ?? []) {
-        const status = toStatus(s);
-        if (status) out.statuses.push(status);
-      }
+      const status = toStatus(s.value);
+      if (status) out.statuses.push(status);
     }
   }
   // Meta does not promise order; within one delivery, show messages in the order they were sent.
   out.messages.sort((a, b) => a.message.timestamp - b.message.timestamp);
   return out;
+}
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+/** A malformed message that still names its sender and id, as an "unreadable" notice. */
+function toUnreadable(raw: unknown, issue: ItemIssue, businessNumber: string, now: number): InboundMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { from, id, timestamp, type } = raw as Record<string, unknown>;
+  if (!nonEmpty(from) || !nonEmpty(id)) return undefined;
+  const seconds = typeof timestamp === 'string' && /^\d+$/.test(timestamp) ? Number(timestamp) : undefined;
+  return {
+    id,
+    transport: 'cloud',
+    chatId: from,
+    businessNumber,
+    sender: { waId: from },
+    timestamp: seconds !== undefined ? seconds * 1000 : now,
+    content: { kind: 'unsupported', ...(nonEmpty(type) ? { reason: type.slice(0, 40) } : {}), malformed: { field: issue.field } },
+  };
 }
 
 function toInbound(m: CloudMessage, businessNumber: string): InboundMessage {

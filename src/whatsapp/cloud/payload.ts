@@ -74,31 +74,98 @@ export const cloudStatus = z.looseObject({
     .optional(),
 });
 
-const change = z.looseObject({
-  field: z.string(),
-  value: z.looseObject({
-    messaging_product: z.string().optional(),
-    metadata: z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() }).optional(),
-    contacts: z.array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
-    messages: z.array(cloudMessage).optional(),
-    statuses: z.array(cloudStatus).optional(),
-  }),
-});
+const metadata = z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() });
+const contact = z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() });
 
-export const cloudWebhook = z.looseObject({
+/**
+ * Only the skeleton of a delivery is checked as a whole: a body without it is not a webhook at all
+ * (400). Each message, status, contact and metadata inside is checked on its own (see
+ * parseCloudWebhook), so one malformed item never refuses the valid ones beside it.
+ */
+const envelope = z.looseObject({
   object: z.literal('whatsapp_business_account', { error: 'expected object "whatsapp_business_account"' }),
-  entry: z.array(z.looseObject({ id: z.string(), changes: z.array(change) })),
+  entry: z.array(z.looseObject({ changes: z.array(z.looseObject({ field: z.string(), value: z.looseObject({}) })) })),
 });
 
-export type CloudWebhook = z.infer<typeof cloudWebhook>;
+/** A `messages` change: its lists must be lists; what is in them is checked item by item. */
+const messagesValue = z.looseObject({
+  metadata: z.unknown().optional(),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+});
+
 export type CloudMessage = z.infer<typeof cloudMessage>;
 export type CloudStatus = z.infer<typeof cloudStatus>;
+export type CloudContact = z.infer<typeof contact>;
+export type CloudMetadata = z.infer<typeof metadata>;
 
-/** Parses a webhook body, or returns a reason fit for a 400 answer. */
-export function parseCloudWebhook(body: unknown): { ok: true; value: CloudWebhook } | { ok: false; reason: string } {
-  const result = cloudWebhook.safeParse(body);
+export type ItemKind = 'message' | 'status' | 'contact' | 'metadata';
+
+/** Why one item of a delivery was refused: the field path and zod's wording, never a value. */
+export interface ItemIssue {
+  kind: ItemKind;
+  /** Where in the body, e.g. `entry.0.changes.0.value.messages.1`. */
+  at: string;
+  /** The first wrong field inside the item, e.g. `image.id` (empty: the item itself). */
+  field: string;
+  reason: string;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; issue: ItemIssue; raw: unknown };
+
+export interface CloudChange {
+  field: string;
+  metadata?: Checked<CloudMetadata>;
+  contacts: Array<Checked<CloudContact>>;
+  messages: Array<Checked<CloudMessage>>;
+  statuses: Array<Checked<CloudStatus>>;
+}
+
+export interface CloudWebhook {
+  changes: CloudChange[];
+}
+
+function check<T>(schema: z.ZodType<T>, raw: unknown, kind: ItemKind, at: string): Checked<T> {
+  const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  return { ok: false, reason: `not a WhatsApp Business Account webhook: ${where}: ${issue.message}` };
+  return { ok: false, raw, issue: { kind, at, field: issue.path.join('.'), reason: issue.message } };
+}
+
+/** Parses a webhook body item by item, or returns a reason fit for a 400 answer when it is not a webhook. */
+export function parseCloudWebhook(body: unknown): { ok: true; value: CloudWebhook } | { ok: false; reason: string } {
+  const result = envelope.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    return { ok: false, reason: `not a WhatsApp Business Account webhook: ${where}: ${issue.message}` };
+  }
+  const changes: CloudChange[] = [];
+  for (const [e, entry] of result.data.entry.entries()) {
+    for (const [c, change] of entry.changes.entries()) {
+      const at = `entry.${e}.changes.${c}.value`;
+      if (change.field !== 'messages') {
+        // Account updates, template reviews…: not the bridge's business, and not checked.
+        changes.push({ field: change.field, contacts: [], messages: [], statuses: [] });
+        continue;
+      }
+      const value = messagesValue.safeParse(change.value);
+      if (!value.success) {
+        const issue = value.error.issues[0]!;
+        return { ok: false, reason: `not a WhatsApp Business Account webhook: ${[at, ...issue.path].join('.')}: ${issue.message}` };
+      }
+      const v = value.data;
+      const each = <T>(items: unknown[] | undefined, schema: z.ZodType<T>, kind: ItemKind, name: string) =>
+        (items ?? []).map((raw, i) => check(schema, raw, kind, `${at}.${name}.${i}`));
+      changes.push({
+        field: change.field,
+        ...(v.metadata === undefined ? {} : { metadata: check(metadata, v.metadata, 'metadata', `${at}.metadata`) }),
+        contacts: each(v.contacts, contact, 'contact', 'contacts'),
+        messages: each(v.messages, cloudMessage, 'message', 'messages'),
+        statuses: each(v.statuses, cloudStatus, 'status', 'statuses'),
+      });
+    }
+  }
+  return { ok: true, value: { changes } };
 }

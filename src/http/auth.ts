@@ -1,9 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 
 export type AuthVerdict = 'ok' | 'missing' | 'wrong';
 
-// Both sides are hashed first so the comparison is constant-time and does not leak the token's length.
+// Both sides are hashed first so the comparison is constant-time and does not leak the secret's length.
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** Compares a secret someone sent with the configured one in constant time (lengths may differ). */
+export function secretsEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * The one 401 answer of every authenticated route (webhooks, /slack/events, /admin, /metrics). It
+ * never says which check failed (signature, timestamp, token, header), so a caller probing the
+ * routes learns nothing; the route's warn log line says it for the operator.
+ */
+export const UNAUTHORIZED = { error: 'unauthorized' } as const;
+
+export function sendUnauthorized(reply: FastifyReply): FastifyReply {
+  return reply.code(401).type('application/json; charset=utf-8').send(UNAUTHORIZED);
+}
 
 /**
  * Accepts `Authorization: Bearer <token>` (scripts) or HTTP Basic with the token as the password and

@@ -8,14 +8,13 @@ import { createOutbox, type Outbox } from './store/outbox.js';
 import { openStore } from './store/open.js';
 import type { SqlStore } from './store/sql-store.js';
 import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
-import { createIntake } from './intake.js';
+import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
 import { createRelayHandlers } from './relay-handlers.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
 import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
 import { detectFfmpeg, toOggOpus } from './media/voice.js';
 import { createWhatsAppSide, type WebHooks } from './whatsapp/transport.js';
-import { messages as catalogue } from './core/format/i18n.js';
 import { webConnectedGauge } from './whatsapp/web/side.js';
 import { registerSlackEvents } from './slack/events-route.js';
 import { createSocketModeReceiver } from './slack/socket-mode.js';
@@ -88,11 +87,14 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     socketFactory: overrides.webSocketFactory,
     onState(state) {
       if (state !== 'logged_out') return;
-      // Say it where people work: the support channel, not only the log and /admin.
-      slack
-        .resolveChannel(config.SLACK_CHANNEL)
-        .then((channel) => slack.postMessage({ channel, text: catalogue(config.LOCALE).webLoggedOut }))
-        .catch((err: unknown) => logger.error({ err }, 'could not post the logged-out notice in Slack'));
+      // Say it where people work: the support channel, not only the log and /admin. Queued, so a
+      // Slack outage delays it rather than losing it, and a retry does not post it twice.
+      const key = `web-logged-out:${Date.now()}`;
+      const payload: BridgeNoticeJob = { notice: 'web_logged_out', key };
+      outbox
+        .enqueue({ kind: JOB_BRIDGE_NOTICE, lane: BRIDGE_LANE, payload, dedupeKey: key })
+        .then(() => worker.notify())
+        .catch((err: unknown) => logger.error({ err }, 'could not queue the logged-out notice for Slack'));
     },
   });
   if (whatsapp.connection) webConnectedGauge(metrics.registry, whatsapp.connection);

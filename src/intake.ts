@@ -9,6 +9,15 @@ import type { SlackEvent } from './core/slack-events.js';
 export const JOB_INBOUND = 'wa.inbound';
 export const JOB_STATUS = 'wa.status';
 export const JOB_SLACK = 'slack.event';
+/** A notice about the bridge itself in the support channel (e.g. WhatsApp Web logged out). */
+export const JOB_BRIDGE_NOTICE = 'bridge.notice';
+export const BRIDGE_LANE = 'bridge';
+
+export interface BridgeNoticeJob {
+  notice: 'web_logged_out';
+  /** One occurrence: the notice is posted once for it, however often the job runs. */
+  key: string;
+}
 
 /** A contact's conversation lane: its inbound messages, statuses and replies run in order. */
 export const chatLane = (chatId: string) => `chat:${chatId}`;

@@ -10,7 +10,7 @@ import { applyRequestChange, ensureTicket, flushComments, refreshSla, type Ticke
 import type { SlackMessageEvent } from './core/slack-events.js';
 import { plainContent } from './core/format/plain-content.js';
 import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
-import { JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
+import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type BridgeNoticeJob, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
 import type { JobFailure } from './store/outbox.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
@@ -53,6 +53,11 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       async giveUp(payload, failure, ctx) {
         await explainInThread((payload as InboundJob).item.message.chatId, failure, deps, ctx);
       },
+    },
+    [JOB_BRIDGE_NOTICE]: async (payload) => {
+      const { key } = payload as BridgeNoticeJob;
+      const channel = await deps.chat.resolveChannel(deps.slackChannel);
+      await deps.outbound.notices.say({ channel }, catalogue(deps.locale).webLoggedOut, key);
     },
     [JOB_STATUS]: async (payload) => {
       const { status } = payload as StatusJob;

@@ -23,6 +23,8 @@ export interface ServiceHandle {
   cpu(): Promise<NodeJS.CpuUsage>;
   /** Graceful stop over IPC; SIGKILL if the process has not exited in time. Safe to call twice. */
   close(): Promise<void>;
+  /** `kill -9`: no clean-up at all, as a crash or an OOM kill. */
+  kill(): Promise<void>;
 }
 
 /** Forks `entry` (the compiled bench/serve.ts, see build.ts) on plain node with `--expose-gc`. */
@@ -105,6 +107,7 @@ export async function startService(entry: string, env: Record<string, string>): 
     peakStop: () => call<PeakReport>('peak-stop'),
     depth: () => call<Record<string, number>>('depth'),
     cpu: () => call<NodeJS.CpuUsage>('cpu'),
+    kill,
     close: () =>
       (closing ??= (async () => {
         if (!alive) return;

@@ -14,6 +14,7 @@ import { createFakeGraph, type FakeGraph } from '../test/fakes/graph.js';
 import { createFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
 import { postgresFixture, sqliteFixture, type StoreFixture } from '../test/support/stores.js';
 import { buildService } from './build.js';
+import { existingSections } from './sections.js';
 import { startService, type ServiceHandle } from './child.js';
 import { measureLatency } from './latency.js';
 import { APP_SECRET, closedLoop, contactNumber, epochMs, noopRequest, PHONE_NUMBER_ID, textWebhook, type LoadResult } from './load.js';
@@ -203,7 +204,10 @@ async function main(): Promise<void> {
   const totalS = (performance.now() - t0) / 1000;
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
   const out = new URL('../docs/BENCHMARKS.md', import.meta.url);
-  writeFileSync(out, renderReport({ machine: machineInfo(started), settings: SETTINGS, runs, totalS, loadGenRss: process.memoryUsage().rss }));
+  // The other benchmarks' sections are kept: each rewrites only its own.
+  const sections = existingSections();
+  const report = renderReport({ machine: machineInfo(started), settings: SETTINGS, runs, totalS, loadGenRss: process.memoryUsage().rss });
+  writeFileSync(out, [report.trimEnd(), ...sections].join('\n\n') + '\n');
   log(`wrote docs/BENCHMARKS.md (${totalS.toFixed(0)} s)`);
 }
 

@@ -26,7 +26,7 @@ import { createTicketStore } from './store/tickets-repo.js';
 import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
-import { createPacer } from './pacer.js';
+import { createPacing } from './pacing.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -53,6 +53,8 @@ export interface App {
 export interface AppOverrides {
   /** A fake WhatsApp Web socket (tests). */
   webSocketFactory?: WebHooks['socketFactory'];
+  /** Pace in memory even on PostgreSQL (the pacing benchmark's baseline). */
+  localPacing?: boolean;
 }
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -71,10 +73,11 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const outbox = createOutbox(store, { leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
   metrics.setQueueDepthSource(() => outbox.depth());
 
+  const pacing = createPacing(store, { perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }, logger, { local: overrides.localPacing });
   const slack = createSlackChatSurface({
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
-    pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
+    pacer: pacing.slack,
     logger,
   });
   const whatsapp = createWhatsAppSide(config, logger, store.db, {
@@ -87,7 +90,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         .then((channel) => slack.postMessage({ channel, text: catalogue(config.LOCALE).webLoggedOut }))
         .catch((err: unknown) => logger.error({ err }, 'could not post the logged-out notice in Slack'));
     },
-  });
+  }, pacing.graph);
   if (whatsapp.connection) webConnectedGauge(metrics.registry, whatsapp.connection);
   const contacts = createContactStore(store.db);
   const messageMap = createMessageMap(store.db);

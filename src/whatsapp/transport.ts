@@ -9,7 +9,7 @@ import type { Intake } from '../intake.js';
 import type { Logger } from '../logger.js';
 import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
-import { createCloudSender } from './cloud/sender.js';
+import { createCloudSender, type CloudPacers } from './cloud/sender.js';
 import { registerCloudWebhook } from './cloud/webhook-route.js';
 
 /** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
@@ -31,12 +31,13 @@ export interface WhatsAppSide {
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
 export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFactory' | 'backoff'>>;
 
-export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}): WhatsAppSide {
+/** `pacers`: the Cloud API sender's (shared across instances on PostgreSQL, see src/pacing.ts). */
+export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({ baseUrl: config.WHATSAPP_GRAPH_URL, token: config.WHATSAPP_TOKEN!, phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! });
     return {
       media: createCloudMedia(graph),
-      sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! }),
+      sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
       register(server, intake) {
         registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger });
       },

@@ -25,6 +25,7 @@ export interface CloudSenderOptions {
   /** Paces sends per business number and recipient (key: `<phone number id>:<recipient>`). */
   pairPacer?: Pacer;
 }
+export type CloudPacers = Pick<CloudSenderOptions, 'pacer' | 'pairPacer'>;
 
 /**
  * Replies over the Cloud API. Sends are paced per business number and per recipient; rate-limit

@@ -14,10 +14,10 @@ import { performance } from 'node:perf_hooks';
 import { createFakeGraph } from '../test/fakes/graph.js';
 import { createFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
 import { postgresFixture } from '../test/support/stores.js';
-import { buildService } from './build.js';
-import { startService, type ServiceHandle } from './child.js';
-import { APP_SECRET, contactNumber, epochMs, keepAliveAgent, PHONE_NUMBER_ID, send, textWebhook } from './load.js';
+import { serviceEnv, startService, type ServiceHandle } from './child.js';
+import { contactNumber, epochMs, keepAliveAgent, PHONE_NUMBER_ID, send, textWebhook } from './load.js';
 import { machineInfo, type Machine } from './report.js';
+import { cleanupAll, log, onCleanup, runBench, withServiceBuild } from './runner.js';
 import { writeSection } from './sections.js';
 
 const CHANNEL = 'C0123456789';
@@ -48,11 +48,6 @@ interface Run {
   threadsInOrder: number;
 }
 
-const cleanups: Array<() => Promise<unknown>> = [];
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length > 0) await cleanups.pop()!().catch((err: unknown) => process.stderr.write(`cleanup: ${String(err)}\n`));
-}
-const log = (msg: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const textOf = (c: number, i: number) => `Hello from contact ${c}, message ${i}`;
 
@@ -97,32 +92,18 @@ async function runOnce(name: string, entry: string, localPacing: boolean): Promi
   const s = SETTINGS;
   log(`${name}: fresh database, fake Slack at ${s.perSecond}/s per channel, two instances`);
   const db = await postgresFixture.create();
-  cleanups.push(() => db.drop());
+  onCleanup(() => db.drop());
   const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], now: epochMs, rateLimit: { perChannelPerSecond: s.perSecond, burst: s.burst + 1 } });
-  cleanups.push(() => slack.close());
+  onCleanup(() => slack.close());
   const graph = await createFakeGraph({ token: 'bench-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
-  cleanups.push(() => graph.close());
-  const env = {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'info',
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
-    SLACK_API_URL: slack.url,
-    SLACK_CHANNEL: CHANNEL,
-    SLACK_POSTS_PER_SECOND: String(s.perSecond),
-    SLACK_POST_BURST: String(s.burst),
-    WHATSAPP_TRANSPORT: 'cloud',
-    WHATSAPP_TOKEN: 'bench-graph-token',
-    WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
-    WHATSAPP_GRAPH_URL: graph.url,
-    SHUTDOWN_TIMEOUT_MS: '2000',
-    ...(localPacing ? { BENCH_LOCAL_PACING: '1' } : {}),
-  };
+  onCleanup(() => graph.close());
+  const env = serviceEnv(
+    { databaseUrl: db.url, slack, graphUrl: graph.url, channel: CHANNEL },
+    { SLACK_POSTS_PER_SECOND: String(s.perSecond), SLACK_POST_BURST: String(s.burst), ...(localPacing ? { BENCH_LOCAL_PACING: '1' } : {}) },
+  );
   // Started together; the migrator's advisory lock lets one of them migrate.
   const services = await Promise.all([startService(entry, env), startService(entry, env)]);
-  for (const svc of services) cleanups.push(() => svc.close());
+  for (const svc of services) onCleanup(() => svc.close());
 
   const expected = s.contacts * (s.perContact + 1);
   const t0 = performance.now();
@@ -199,32 +180,13 @@ function render(machine: Machine, runs: Run[], totalS: number): string {
 async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
-  log('transpiling src/ and bench/serve.ts for plain-node child processes');
-  const build = buildService();
-  process.once('exit', () => build.remove());
-  const runs: Run[] = [];
-  try {
-    runs.push(await runOnce('Each instance alone (in memory; baseline)', build.entry, true));
-    runs.push(await runOnce('Shared through PostgreSQL', build.entry, false));
-  } finally {
-    build.remove();
-  }
+  const runs = await withServiceBuild(async (entry) => [
+    await runOnce('Each instance alone (in memory; baseline)', entry, true),
+    await runOnce('Shared through PostgreSQL', entry, false),
+  ]);
   const totalS = (performance.now() - t0) / 1000;
   writeSection(new URL('../docs/BENCHMARKS.md', import.meta.url), 'pacing', render(machineInfo(started), runs, totalS));
   log(`wrote the shared-pacing section of docs/BENCHMARKS.md (${totalS.toFixed(0)} s)`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .catch(async (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await cleanupAll();
-    process.exitCode = 1;
-  })
-  .finally(() => setTimeout(() => process.exit(), 100).unref());
+runBench(main);

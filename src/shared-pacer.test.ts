@@ -3,20 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import { createSharedPacer, type SharedPacerOptions } from './shared-pacer.js';
 import type { RateBuckets } from './store/rate-buckets.js';
-
-/** A virtual clock: sleeping advances time, so the pacing decisions can be read off exactly. */
-function virtualTime() {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    sleeps,
-  };
-}
+import { virtualTime } from '../test/support/virtual-time.js';
 
 /** Shared buckets that answer from a script (a number, an error, or a promise that never settles) and record calls. */
 function scriptedBuckets(answers: Array<number | Error | 'hang'> = []) {

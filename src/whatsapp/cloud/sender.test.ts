@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../pacer.js';
 import { mapGraphError, PAIR_RATE_DEFAULT_MS, type GraphClient } from './graph-client.js';
 import { createCloudSender, NUMBER_PAUSE_DEFAULT_MS, PAIR_BURST, PAIR_MESSAGES_PER_SECOND } from './sender.js';
+import { virtualTime } from '../../../test/support/virtual-time.js';
 
 const NUMBER = '106540352242922';
 const ALICE = '16505551234';
 const BOB = '16505550123';
-
-/** A virtual clock shared by the pacers: sleeping advances it, so pacing can be read off exactly. */
-function virtualTime() {
-  let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
-}
 
 type Sent = { to: string; at: number };
 

@@ -3,6 +3,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
+import { APP_SECRET, PHONE_NUMBER_ID } from './load.js';
 import type { PeakReport, ServeOp, ServeReady, ServeReply } from './serve.js';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -25,6 +26,29 @@ export interface ServiceHandle {
   close(): Promise<void>;
   /** `kill -9`: no clean-up at all, as a crash or an OOM kill. */
   kill(): Promise<void>;
+}
+
+/** Settings for the service against the fakes: Cloud API transport, one support channel; `extra` adds or overrides. */
+export function serviceEnv(
+  o: { databaseUrl: string; slack: { token: string; url: string }; graphUrl: string; channel: string },
+  extra: Record<string, string>,
+): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    LOG_LEVEL: 'info',
+    SLACK_BOT_TOKEN: o.slack.token,
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_API_URL: o.slack.url,
+    SLACK_CHANNEL: o.channel,
+    WHATSAPP_TRANSPORT: 'cloud',
+    WHATSAPP_TOKEN: 'bench-graph-token',
+    WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+    WHATSAPP_GRAPH_URL: o.graphUrl,
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...extra,
+  };
 }
 
 /** Forks `entry` (the compiled bench/serve.ts, see build.ts) on plain node with `--expose-gc`. */

@@ -1,27 +1,24 @@
 /**
- * docs/BENCHMARKS.md holds the report of bench/webhook.ts and one section per other benchmark.
- * Each of those writes only its own section, between markers, so re-running one keeps the others.
+ * docs/BENCHMARKS.md is shared by several benchmarks: each owns one section between markers and
+ * rewrites only that, leaving the others as they are.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export const BENCHMARKS_FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
-
-const open = (name: string) => `<!-- section:${name} -->`;
-const close = (name: string) => `<!-- /section:${name} -->`;
-
-/** Replaces (or appends) the named section of docs/BENCHMARKS.md. */
-export function writeSection(name: string, markdown: string): void {
-  const current = existsSync(BENCHMARKS_FILE) ? readFileSync(BENCHMARKS_FILE, 'utf8') : '# Benchmarks\n';
-  const block = `${open(name)}\n${markdown.trim()}\n${close(name)}`;
-  const start = current.indexOf(open(name));
-  const end = current.indexOf(close(name));
-  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + close(name).length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(BENCHMARKS_FILE, next);
+/** Replaces the section `id` of `file` (between `<!-- bench:id -->` and `<!-- /bench:id -->`), or appends it. */
+export function writeSection(file: URL, id: string, markdown: string): void {
+  const open = `<!-- bench:${id} -->`;
+  const close = `<!-- /bench:${id} -->`;
+  const block = `${open}\n${markdown.trim()}\n${close}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(open);
+  const end = current.indexOf(close);
+  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + close.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
 }
 
-/** Every section in the file (to carry over when the main report is rewritten). */
-export function existingSections(): string[] {
-  if (!existsSync(BENCHMARKS_FILE)) return [];
-  const text = readFileSync(BENCHMARKS_FILE, 'utf8');
-  return [...text.matchAll(/<!-- section:([\w-]+) -->[\s\S]*?<!-- \/section:\1 -->/g)].map((m) => m[0]);
+/** `markdown` followed by the sections other benchmarks keep in `file`: for a script that rewrites the whole file. */
+export function withSectionsOf(file: URL, markdown: string): string {
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const kept = current.match(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g) ?? [];
+  return kept.length === 0 ? markdown : `${markdown.trimEnd()}\n\n${kept.join('\n\n')}\n`;
 }

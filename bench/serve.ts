@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/serve.ts must be started by bench/webhook.ts (needs an IPC channel)');
   const { config } = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const app: App = await createApp(config, logger);
+  // BENCH_LOCAL_PACING=1: pace in memory even on PostgreSQL (bench/pacing.ts's baseline).
+  const app: App = await createApp(config, logger, { localPacing: process.env.BENCH_LOCAL_PACING === '1' });
 
   // Baseline route: same server, same JSON body parser, no signature check, no store.
   app.server.post('/bench/noop', async () => ({ ok: true }));

@@ -13,11 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { createFakeGraph, type FakeGraph } from '../test/fakes/graph.js';
 import { createFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
 import { postgresFixture, sqliteFixture, type StoreFixture } from '../test/support/stores.js';
-import { buildService } from './build.js';
-import { existingSections } from './sections.js';
-import { startService, type ServiceHandle } from './child.js';
+import { serviceEnv, startService, type ServiceHandle } from './child.js';
 import { measureLatency } from './latency.js';
-import { APP_SECRET, closedLoop, contactNumber, epochMs, noopRequest, PHONE_NUMBER_ID, textWebhook, type LoadResult } from './load.js';
+import { closedLoop, contactNumber, epochMs, noopRequest, PHONE_NUMBER_ID, textWebhook, type LoadResult } from './load.js';
+import { cleanupAll, log, onCleanup, runBench, withServiceBuild } from './runner.js';
+import { withSectionsOf } from './sections.js';
 import { cpuTicks, machineInfo, renderReport, USER_HZ, type Settings, type StoreRun, type ThroughputRun } from './report.js';
 
 const CHANNEL = 'C0123456789';
@@ -47,15 +47,6 @@ const noopReq = () => {
   return noopRequest(n, contact(n), `Hello, does it come in another colour? (${n})`);
 };
 
-const cleanups: Array<() => Promise<unknown>> = [];
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop()!;
-    await fn().catch((err: unknown) => process.stderr.write(`cleanup: ${String(err)}\n`));
-  }
-}
-
-const log = (msg: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function drain(svc: ServiceHandle, timeoutMs: number): Promise<number> {
@@ -122,32 +113,22 @@ async function runStore(fixture: StoreFixture, entry: string): Promise<StoreRun>
   const s = SETTINGS;
   log(`${fixture.name}: creating database and fakes`);
   const db = await fixture.create();
-  cleanups.push(() => db.drop());
+  onCleanup(() => db.drop());
   const database = fixture.name === 'postgres' ? new URL(db.url).pathname.slice(1) : '';
   const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], now: epochMs });
-  cleanups.push(() => slack.close());
+  onCleanup(() => slack.close());
   const graph: FakeGraph = await createFakeGraph({ token: 'bench-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
-  cleanups.push(() => graph.close());
+  onCleanup(() => graph.close());
 
-  const svc = await startService(entry, {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'info',
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
-    SLACK_API_URL: slack.url,
-    SLACK_CHANNEL: CHANNEL,
-    // Pacing must not throttle the fake: it answers at once and has no rate limit here.
-    SLACK_POSTS_PER_SECOND: '100000',
-    SLACK_POST_BURST: '100000',
-    WHATSAPP_TRANSPORT: 'cloud',
-    WHATSAPP_TOKEN: 'bench-graph-token',
-    WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
-    WHATSAPP_GRAPH_URL: graph.url,
-    SHUTDOWN_TIMEOUT_MS: '2000',
-  });
-  cleanups.push(() => svc.close());
+  const svc = await startService(
+    entry,
+    serviceEnv(
+      { databaseUrl: db.url, slack, graphUrl: graph.url, channel: CHANNEL },
+      // Pacing must not throttle the fake: it answers at once and has no rate limit here.
+      { SLACK_POSTS_PER_SECOND: '100000', SLACK_POST_BURST: '100000' },
+    ),
+  );
+  onCleanup(() => svc.close());
   log(`${fixture.name}: service pid ${svc.pid} on port ${svc.port} (${svc.dialect}, QUEUE_CONCURRENCY ${svc.queueConcurrency})`);
 
   await sleep(500);
@@ -192,36 +173,17 @@ async function runStore(fixture: StoreFixture, entry: string): Promise<StoreRun>
 async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
-  log('transpiling src/ and bench/serve.ts for a plain-node child process');
-  const build = buildService();
-  process.once('exit', () => build.remove());
-  const runs: StoreRun[] = [];
-  try {
-    for (const fixture of [sqliteFixture, postgresFixture]) runs.push(await runStore(fixture, build.entry));
-  } finally {
-    build.remove();
-  }
+  const runs: StoreRun[] = await withServiceBuild(async (entry) => {
+    const done: StoreRun[] = [];
+    for (const fixture of [sqliteFixture, postgresFixture]) done.push(await runStore(fixture, entry));
+    return done;
+  });
   const totalS = (performance.now() - t0) / 1000;
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
   const out = new URL('../docs/BENCHMARKS.md', import.meta.url);
-  // The other benchmarks' sections are kept: each rewrites only its own.
-  const sections = existingSections();
-  const report = renderReport({ machine: machineInfo(started), settings: SETTINGS, runs, totalS, loadGenRss: process.memoryUsage().rss });
-  writeFileSync(out, [report.trimEnd(), ...sections].join('\n\n') + '\n');
+  // Sections other benchmarks write (bench/sections.ts) are kept.
+  writeFileSync(out, withSectionsOf(out, renderReport({ machine: machineInfo(started), settings: SETTINGS, runs, totalS, loadGenRss: process.memoryUsage().rss })));
   log(`wrote docs/BENCHMARKS.md (${totalS.toFixed(0)} s)`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .catch(async (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await cleanupAll();
-    process.exitCode = 1;
-  })
-  .finally(() => setTimeout(() => process.exit(), 100).unref());
+runBench(main);

@@ -25,7 +25,7 @@ import { createTicketStore } from './store/tickets-repo.js';
 import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
-import { createPacer } from './pacer.js';
+import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
 
 
@@ -53,6 +53,8 @@ export interface App {
 export interface AppOverrides {
   /** A fake WhatsApp Web socket (tests). */
   webSocketFactory?: WebHooks['socketFactory'];
+  /** Pace in memory even on PostgreSQL (the pacing benchmark's baseline). */
+  localPacing?: boolean;
 }
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -76,11 +78,12 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
   metrics.setQueueDepthSource(() => outbox.depth());
 
+  const pacing = createPacing(store, { perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }, logger, { local: overrides.localPacing });
   const slack = createSlackChatSurface({
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
     timeoutMs: config.SLACK_TIMEOUT_MS,
-    pacer: createPacer({ perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST }),
+    pacer: pacing.slack,
     logger,
   });
   const whatsapp = createWhatsAppSide(config, logger, store.db, {
@@ -96,7 +99,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         .then(() => worker.notify())
         .catch((err: unknown) => logger.error({ err }, 'could not queue the logged-out notice for Slack'));
     },
-  });
+  }, pacing.graph);
   if (whatsapp.connection) webConnectedGauge(metrics.registry, whatsapp.connection);
   const contacts = createContactStore(store.db);
   const messageMap = createMessageMap(store.db);

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPacer } from './pacer.js';
-
-/** A virtual clock: sleeping advances time, so the pacing decisions can be read off exactly. */
-function virtualTime() {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    sleeps,
-    advance: (ms: number) => (t += ms),
-  };
-}
+import { virtualTime } from '../test/support/virtual-time.js';
 
 describe('pacer', () => {
   it('lets a burst through, then one per interval', async () => {

@@ -19,24 +19,48 @@ export interface Pacer {
   pausedUntil(key: string): number;
 }
 
+/** A FIFO lock per key: `hold(key)` resolves, in arrival order, once the previous holder has released. */
+export interface KeyLocks {
+  hold(key: string): Promise<() => void>;
+}
+
+export function createKeyLocks(): KeyLocks {
+  const tails = new Map<string, Promise<void>>();
+  return {
+    async hold(key) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      tails.set(key, mine);
+      await previous;
+      return () => {
+        // The last holder forgets the key, so idle keys (one per recipient) do not pile up.
+        if (tails.get(key) === mine) tails.delete(key);
+        release();
+      };
+    },
+  };
+}
+
+export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 interface Bucket {
   tokens: number;
   at: number;
   pausedUntil: number;
-  /** Settles when the previous holder releases: a FIFO lock per key. */
-  tail: Promise<void>;
 }
 
 /** Token bucket per key: Slack's chat.postMessage allows ~1 message/s per channel with short bursts. */
 export function createPacer(opts: PacerOptions): Pacer {
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? realSleep;
   const buckets = new Map<string, Bucket>();
+  const locks = createKeyLocks();
 
   const bucket = (key: string): Bucket => {
     let b = buckets.get(key);
     if (!b) {
-      b = { tokens: opts.burst, at: now(), pausedUntil: 0, tail: Promise.resolve() };
+      b = { tokens: opts.burst, at: now(), pausedUntil: 0 };
       buckets.set(key, b);
     }
     const t = now();
@@ -47,11 +71,7 @@ export function createPacer(opts: PacerOptions): Pacer {
 
   return {
     async acquire(key) {
-      const held = bucket(key);
-      const previous = held.tail;
-      let release!: () => void;
-      held.tail = new Promise<void>((resolve) => (release = resolve));
-      await previous;
+      const release = await locks.hold(key);
       for (;;) {
         const b = bucket(key);
         const t = now();

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
-import { createCloudSender } from './cloud/sender.js';
+import { createCloudSender, type CloudPacers } from './cloud/sender.js';
 import { registerCloudWebhook } from './cloud/webhook-route.js';
 
 /** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
@@ -32,7 +32,8 @@ export interface WhatsAppSide {
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
 export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFactory' | 'backoff'>>;
 
-export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}): WhatsAppSide {
+/** `pacers`: the Cloud API sender's (shared across instances on PostgreSQL, see src/pacing.ts). */
+export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({
       baseUrl: config.WHATSAPP_GRAPH_URL,
@@ -42,7 +43,7 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
     });
     return {
       media: createCloudMedia(graph),
-      sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID! }),
+      sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
       register(server, intake, metrics) {
         registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger, metrics });
       },

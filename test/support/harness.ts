@@ -8,7 +8,7 @@ import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes
 import { testEnv } from './env.js';
 import { signMetaBody } from './meta-signature.js';
 import { slackHeaders } from './slack-events.js';
-import { sqliteFixture, type StoreFixture } from './stores.js';
+import { sqliteFixture, type CreatedStore, type StoreFixture } from './stores.js';
 
 export const CHANNEL = 'C0123456789';
 export const APP_SECRET = 'test-app-secret';
@@ -32,6 +32,7 @@ export interface Harness {
   slack: FakeSlack;
   graph: FakeGraph;
   base: string;
+  database: CreatedStore;
   /** POSTs a webhook body signed with the app secret (or the given signature). */
   webhook(body: unknown, opts?: { signature?: string | null; raw?: string }): Promise<Response>;
   /** POSTs a signed Slack Events API body (or a form body when `form` is set) to /slack/events. */
@@ -78,12 +79,15 @@ export async function startHarness(
     jira?: FakeJira;
     logs?: NodeJS.WritableStream;
     overrides?: AppOverrides;
+    /** A second instance: this harness's app uses `shareWith`'s fake Slack and database (which its close leaves alone). */
+    shareWith?: Harness;
   } = {},
 ): Promise<Harness> {
+  const shared = opts.shareWith;
   // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
-  const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack });
+  const slack = shared?.slack ?? (await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack }));
   const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
-  const db = await (opts.store ?? sqliteFixture).create();
+  const db = shared?.database ?? (await (opts.store ?? sqliteFixture).create());
   const { config } = loadConfig(
     testEnv({
       SLACK_BOT_TOKEN: slack.token,
@@ -116,6 +120,7 @@ export async function startHarness(
     slack,
     graph,
     base,
+    database: db,
     async webhook(body, o = {}) {
       const raw = o.raw ?? JSON.stringify(body);
       tellGraphWhoWrote(graph, raw);
@@ -141,8 +146,8 @@ export async function startHarness(
     },
     async close() {
       await app.stop();
-      await Promise.all([slack.close(), graph.close()]);
-      await db.drop();
+      await Promise.all([shared ? undefined : slack.close(), graph.close()]);
+      if (!shared) await db.drop();
     },
   };
 }

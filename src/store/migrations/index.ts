@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../sql-store.js';
+import { rateBuckets } from './006-rate-buckets.js';
 
 export interface Migration {
   version: number;
@@ -146,6 +147,7 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  rateBuckets,
   {
     version: 7,
     name: 'job crash count and first run',

@@ -58,7 +58,7 @@ interface GraphErrorBody { message?: string; type?: string; code?: number; error
 const RATE_LIMIT_CODES = new Set([4, 17, 80007, 130429]);
 const PAIR_RATE_LIMIT = 131056;
 /** Business number → same user: about 1 message every 6 s (throughput docs), used when no Retry-After. */
-const PAIR_RATE_DEFAULT_MS = 6_000;
+export const PAIR_RATE_DEFAULT_MS = 6_000;
 /** Transient server-side codes: 1 API Unknown, 2 API Service, 131000 Something went wrong,
  * 131016 Service unavailable, 131057 Account in maintenance mode, 133004 Server temporarily unavailable. */
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016, 131057, 133004]);

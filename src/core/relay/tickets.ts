@@ -2,7 +2,7 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { formatInternational } from '../format/phone.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { ChatSurface, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
+import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
 import { contactCard, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
 
@@ -95,18 +95,37 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
   return ticket;
 }
 
+/**
+ * Jira's clock and ours differ: a comment found again may look this much older than the intent recorded
+ * before it was posted. The exact body (names, times, text of every line) keeps the window from matching another.
+ */
+export const JIRA_CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * Posts a recorded batch once: when an earlier attempt may have posted it (intent without result),
+ * the comment is looked up in Jira first.
+ */
+async function postBatch(batch: CommentBatch, deps: TicketDeps, retry: boolean): Promise<void> {
+  const found = retry ? await deps.ticketing.findComment(batch.ticketKey, { body: batch.body, isPublic: batch.isPublic, since: batch.createdAt - JIRA_CLOCK_SKEW_MS }) : undefined;
+  const comment = found ?? (await deps.ticketing.addComment(batch.ticketKey, batch.body, batch.isPublic));
+  await deps.tickets.finishBatch(batch.id, comment.id);
+}
+
 /** Posts the conversation's pending lines as one comment per visibility: batched, not one call per message. */
 export async function flushComments(chatId: string, deps: TicketDeps): Promise<void> {
+  // First what an earlier attempt started: it may or may not have reached Jira.
+  for (const batch of await deps.tickets.unfinishedBatches(chatId)) await postBatch(batch, deps, true);
   const pending = await deps.tickets.pendingComments(chatId);
   if (pending.length === 0) return;
   // Lines written after a request was resolved (an agent's thanks) belong to that request.
   const ticket = (await deps.tickets.open(chatId)) ?? (await deps.tickets.latest(chatId));
   if (!ticket) return;
   for (const isPublic of [true, false]) {
-    const batch = pending.filter((c) => c.isPublic === isPublic);
-    if (batch.length === 0) continue;
-    await deps.ticketing.addComment(ticket.key, batch.map((c) => c.body).join('\n\n'), isPublic);
-    await deps.tickets.dropComments(batch.map((c) => c.id));
+    const lines = pending.filter((c) => c.isPublic === isPublic);
+    if (lines.length === 0) continue;
+    const body = lines.map((c) => c.body).join('\n\n');
+    const batch = await deps.tickets.startBatch(chatId, { ticketKey: ticket.key, isPublic, body, lineIds: lines.map((c) => c.id) });
+    await postBatch(batch, deps, false);
   }
 }
 

@@ -246,6 +246,8 @@ export interface TicketStore {
   /** Batches whose intent was recorded and whose result was not (the attempt that posted them stopped). */
   unfinishedBatches(chatId: string): Promise<CommentBatch[]>;
   finishBatch(batchId: number, commentId: string): Promise<void>;
+  /** Jira refused the comment outright (nothing was posted): its lines wait again, the batch is forgotten. */
+  abandonBatch(batchId: number): Promise<void>;
   /** Forgets posted lines and batches older than the cut-off: they only serve retries. */
   prune(olderThan: number): Promise<number>;
 }

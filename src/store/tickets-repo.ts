@@ -92,6 +92,12 @@ export function createTicketStore(db: Kysely<Database>, now: () => number = Date
     async finishBatch(batchId, commentId) {
       await db.updateTable('jira_comment_batches').set({ posted_at: now(), comment_id: commentId }).where('id', '=', batchId).execute();
     },
+    async abandonBatch(batchId) {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('jira_pending_comments').set({ batch_id: null }).where('batch_id', '=', batchId).execute();
+        await trx.deleteFrom('jira_comment_batches').where('id', '=', batchId).where('posted_at', 'is', null).execute();
+      });
+    },
     async prune(olderThan) {
       return db.transaction().execute(async (trx) => {
         const old = trx.selectFrom('jira_comment_batches').select('id').where('posted_at', '<', olderThan);

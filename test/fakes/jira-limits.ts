@@ -4,6 +4,7 @@
  * yyyy-MM-ddTHH:mmZ), `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `RateLimit-Reason` (API-token traffic is
  * under the burst limit: `jira-burst-based`), and `X-RateLimit-NearLimit: true` once less than 20% is left.
  * A request sent again inside the Retry-After window "will fail and return the same or longer Retry-After".
+ * When the window is over the limit has reset: the account starts again with a full bucket.
  */
 
 export interface JiraRateLimit {
@@ -11,6 +12,8 @@ export interface JiraRateLimit {
   capacity: number;
   /** Requests per second the bucket refills with. */
   refillPerSecond: number;
+  /** How long an account over the limit is refused; default: until the bucket holds a token again. */
+  retryAfterSeconds?: number;
 }
 
 export interface RateLimitStats {
@@ -60,9 +63,13 @@ export function createAccountLimiter(limit: JiraRateLimit | false, now: () => nu
         stats.insideWindow += 1;
         return refused(limit.capacity, b.blockedUntil, t);
       }
+      if (b.blockedUntil > 0) {
+        b.blockedUntil = 0;
+        b.tokens = limit.capacity;
+      }
       if (b.tokens < 1) {
-        // Whole seconds, as Retry-After is: by then the bucket holds a token again.
-        b.blockedUntil = t + Math.max(1, Math.ceil((1 - b.tokens) / limit.refillPerSecond)) * 1000;
+        // Whole seconds, as Retry-After is.
+        b.blockedUntil = t + (limit.retryAfterSeconds ?? Math.max(1, Math.ceil((1 - b.tokens) / limit.refillPerSecond))) * 1000;
         return refused(limit.capacity, b.blockedUntil, t);
       }
       b.tokens -= 1;

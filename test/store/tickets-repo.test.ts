@@ -30,8 +30,14 @@ describe.each(storeFixtures)('Jira lines and comment batches on $name', (fixture
     await expect(tickets.startBatch('c1', { ticketKey: 'SUP-1', isPublic: true, body: 'one', lineIds: [lines[0]!.id] })).rejects.toThrow();
     expect(await tickets.unfinishedBatches('c1')).toEqual([batch]);
 
+    // Refused outright: the lines wait again, in a batch of their own later.
+    await tickets.abandonBatch(batch.id);
+    expect(await tickets.unfinishedBatches('c1')).toEqual([]);
+    expect(await tickets.pendingComments('c1')).toEqual(lines);
+    const again = await tickets.startBatch('c1', { ticketKey: 'SUP-1', isPublic: true, body: 'one\n\ntwo', lineIds: lines.map((l) => l.id) });
+
     t = 2_000;
-    await tickets.finishBatch(batch.id, '20001');
+    await tickets.finishBatch(again.id, '20001');
     expect(await tickets.unfinishedBatches('c1')).toEqual([]);
     expect(await tickets.addLine('c1', 'wa:wamid.1', { body: 'one', isPublic: true })).toBe(false);
     expect(await tickets.pendingComments('c1')).toEqual([]);

@@ -107,7 +107,14 @@ export const JIRA_CLOCK_SKEW_MS = 10 * 60_000;
  */
 async function postBatch(batch: CommentBatch, deps: TicketDeps, retry: boolean): Promise<void> {
   const found = retry ? await deps.ticketing.findComment(batch.ticketKey, { body: batch.body, isPublic: batch.isPublic, since: batch.createdAt - JIRA_CLOCK_SKEW_MS }) : undefined;
-  const comment = found ?? (await deps.ticketing.addComment(batch.ticketKey, batch.body, batch.isPublic));
+  let comment = found;
+  try {
+    comment ??= await deps.ticketing.addComment(batch.ticketKey, batch.body, batch.isPublic);
+  } catch (err) {
+    // Refused before Jira did anything: the lines wait for the next flush, which needs no look-up.
+    if (isBridgeError(err) && err.code === 'rate_limited') await deps.tickets.abandonBatch(batch.id);
+    throw err;
+  }
   await deps.tickets.finishBatch(batch.id, comment.id);
 }
 

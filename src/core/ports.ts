@@ -201,6 +201,8 @@ export interface Ticketing {
    * what a retry looks for before posting a comment again whose first attempt's outcome is unknown.
    */
   findComment(key: string, query: { body: string; isPublic: boolean; since: number }): Promise<{ id: string } | undefined>;
+  /** Requests of the configured type raised since a time with exactly this summary, most recently active first. */
+  findRequests(query: { summary: string; since: number }): Promise<TicketRef[]>;
 }
 
 export interface TicketRecord extends TicketRef {

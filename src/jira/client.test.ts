@@ -114,6 +114,31 @@ describe('requests', () => {
   });
 });
 
+describe('finding a request again', () => {
+  it('finds requests of the configured type raised since a time with exactly this summary, on behalf of customers too', async () => {
+    const since = Date.now() - 1;
+    const summary = `WhatsApp · Maria (${since})`;
+    const customer = await ticketing.customerFor({ email: `maria-${since}@example.com`, displayName: 'Maria' });
+    const mine = await ticketing.createRequest({ summary, description: 'd' });
+    const onBehalf = await ticketing.createRequest({ summary, description: 'd', onBehalfOf: customer });
+    await ticketing.createRequest({ summary: `${summary} (another)`, description: 'd' });
+    await createJiraTicketing(options({ requestTypeId: '11' })).createRequest({ summary, description: 'd' });
+    const found = await ticketing.findRequests({ summary, since });
+    expect(found.map((r) => r.key).sort()).toEqual([mine.key, onBehalf.key].sort());
+    expect(await ticketing.findRequests({ summary, since: Date.now() + 60_000 })).toEqual([]);
+    expect(jira.calls.findLast((c) => c.op === 'listRequests')!.query).toMatchObject({ serviceDeskId: '1', requestTypeId: '10', requestOwnership: 'ALL_REQUESTS', requestStatus: 'ALL_REQUESTS' });
+  });
+
+  it('answers nothing (and warns) when Jira will not list requests', async () => {
+    const { logger, lines } = captureLogs();
+    jira.failNext('listRequests', { status: 400 });
+    expect(await createJiraTicketing(options({ logger })).findRequests({ summary: 's', since: 0 })).toEqual([]);
+    expect(lines.some((l) => String(l.msg).includes('would not list requests'))).toBe(true);
+    jira.failNext('listRequests', { status: 500 });
+    expect(await failure(ticketing.findRequests({ summary: 's', since: 0 }))).toMatchObject({ retryable: true });
+  });
+});
+
 describe('finding a comment again', () => {
   const other = (body: string, isPublic = true, created = Date.now()) => ({ id: String(Math.random()).slice(2, 8), body, public: isPublic, authorAccountId: 'someone-else', created });
 

@@ -6,7 +6,9 @@
  *   raiseOnBehalfOf (an accountId, not an e-mail: jira.atlassian.com/browse/JSDCLOUD-6061)} → CustomerRequest
  *   {issueId, issueKey, currentStatus {status, statusCategory NEW|INDETERMINATE|DONE|UNDEFINED}, _links.web};
  *   GET /request/{key}; GET /request/{key}/sla (paged SlaInformation: ongoingCycle {breached, paused,
- *   remainingTime {millis, friendly}}, completedCycles [{breached, …}]); POST /request/{key}/comment {body, public};
+ *   remainingTime {millis, friendly}}, completedCycles [{breached, …}]); GET /request?serviceDeskId=&requestTypeId=
+ *   &requestOwnership=&requestStatus= (paged CustomerRequest with createdDate and requestFieldValues, most recently
+ *   active first; served by the search index, so a new request shows up with a delay); POST /request/{key}/comment {body, public};
  *   GET /request/{key}/comment?public=&internal=&start=&limit= (paged Comment {id, body, public, author {accountId},
  *   created {epochMillis, iso8601}}, oldest first).
  * - api-group-customer/: POST /rest/servicedeskapi/customer {email, displayName} (Jira admin only);
@@ -53,6 +55,8 @@ interface JiraDuration { millis?: number; friendly?: string }
 interface WireRequest {
   issueId?: string;
   issueKey?: string;
+  createdDate?: JiraDate;
+  requestFieldValues?: Array<{ fieldId?: string; value?: unknown }>;
   currentStatus?: { status?: string; statusCategory?: string; statusDate?: JiraDate };
   _links?: { web?: string; agent?: string };
 }
@@ -62,6 +66,9 @@ export interface Paged<T> { values?: T[]; isLastPage?: boolean; start?: number; 
 interface WireUser { accountId?: string; emailAddress?: string | null; displayName?: string }
 interface WireComment { id?: string | number; body?: string; public?: boolean; author?: WireUser; created?: JiraDate }
 
+/** Requests are listed most recently active first: one just raised is on the first pages. */
+const MAX_REQUEST_PAGES = 4;
+const epochOf = (d: JiraDate | undefined) => d?.epochMillis ?? Date.parse(d?.iso8601 ?? '');
 /** Comments are read oldest first: a request with more than this many pages is not searched to its end. */
 const MAX_COMMENT_PAGES = 100;
 /** Jira keeps the body as sent; line endings and surrounding blanks are all it may change. */
@@ -310,6 +317,31 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
       return { id: String(c.id ?? '') };
     },
 
+    async findRequests(q) {
+      const out: TicketRef[] = [];
+      try {
+        for (let start = 0, pages = 0; pages < MAX_REQUEST_PAGES; pages++) {
+          const page = await call('getRequests', () =>
+            // jira.js 5 does not know requestOwnership: an agent sees requests raised on behalf of customers only with ALL_REQUESTS.
+            sd.sendRequest<Paged<WireRequest>>(
+              { url: '/rest/servicedeskapi/request', method: 'GET', params: { serviceDeskId, requestTypeId: opts.requestTypeId, requestOwnership: 'ALL_REQUESTS', requestStatus: 'ALL_REQUESTS', start, limit: 50 } },
+              undefined as never,
+            ),
+          );
+          const values = page.values ?? [];
+          const summary = (r: WireRequest) => r.requestFieldValues?.find((f) => f.fieldId === 'summary')?.value;
+          out.push(...values.filter((r) => summary(r) === q.summary && epochOf(r.createdDate) >= q.since).map((r) => toTicketRef(r, opts.baseUrl)));
+          if (page.isLastPage !== false || values.length === 0) break;
+          start += values.length;
+        }
+      } catch (err) {
+        // A listing Jira refuses (a permission, a retired parameter) must not stop requests being raised: as before look-ups.
+        if (!(err instanceof BridgeError) || err.retryable) throw err;
+        log?.warn({ code: err.code }, 'Jira would not list requests; a request whose first creation was not confirmed is raised again');
+      }
+      return out;
+    },
+
     async findComment(key, q) {
       const author = await myAccountId();
       for (let start = 0, pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
@@ -318,7 +350,7 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
         );
         const values = page.values ?? [];
         const hit = values.find(
-          (c) => c.author?.accountId === author && c.public === q.isPublic && sameBody(c.body, q.body) && (c.created?.epochMillis ?? Date.parse(c.created?.iso8601 ?? '')) >= q.since,
+          (c) => c.author?.accountId === author && c.public === q.isPublic && sameBody(c.body, q.body) && epochOf(c.created) >= q.since,
         );
         if (hit?.id !== undefined) return { id: String(hit.id) };
         if (page.isLastPage !== false || values.length === 0) return undefined;

@@ -1,7 +1,9 @@
 /**
  * A fake Jira Service Management Cloud site on 127.0.0.1 for tests: Basic auth (email + API token), Jira-shaped
  * errors, body validation, paging, and the response shapes of developer.atlassian.com/cloud/jira/service-desk/rest/:
- * - api-group-request/: create / get customer request (CustomerRequest), …/sla (PagedSlaInformation), …/comment (Comment;
+ * - api-group-request/: create / get / list customer requests (CustomerRequest; the list most recently active first,
+ *   `requestOwnership` ALL_REQUESTS or else the account's own, `requestStatus`, `serviceDeskId`, `requestTypeId`,
+ *   `searchTerm` on the summary), …/sla (PagedSlaInformation), …/comment (Comment;
  *   GET: PagedComment, oldest first, `public` / `internal` filters, at most 50 a page)
  * - api-group-customer/: create customer (User; `strictConflictStatusCode=true` → 409 on a duplicate e-mail, else 400)
  * - api-group-servicedesk/: service desks, their request types and fields, customers (list is experimental:
@@ -51,7 +53,7 @@ export interface JiraCall {
 }
 export interface JiraFailSpec { status: number; retryAfter?: number | string; count?: number; body?: unknown }
 export type JiraOp =
-  | 'createRequest' | 'getRequest' | 'getSla' | 'addComment' | 'getComments' | 'createCustomer' | 'addCustomers' | 'getCustomers'
+  | 'createRequest' | 'listRequests' | 'getRequest' | 'getSla' | 'addComment' | 'getComments' | 'createCustomer' | 'addCustomers' | 'getCustomers'
   | 'listServiceDesks' | 'getServiceDesk' | 'listRequestTypes' | 'getRequestType' | 'getRequestTypeFields'
   | 'myself' | 'userSearch' | 'unknown';
 
@@ -176,7 +178,7 @@ export async function createFakeJira(opts: {
     if (b === 'api' && c === '3') return d === 'myself' && method === 'GET' ? 'myself' : d === 'user' && e === 'search' && method === 'GET' ? 'userSearch' : 'unknown';
     if (b !== 'servicedeskapi') return 'unknown';
     if (c === 'request') {
-      if (!d) return method === 'POST' ? 'createRequest' : 'unknown';
+      if (!d) return method === 'POST' ? 'createRequest' : method === 'GET' ? 'listRequests' : 'unknown';
       if (!e) return method === 'GET' ? 'getRequest' : 'unknown';
       if (e === 'sla' && !f && method === 'GET') return 'getSla';
       if (e === 'comment' && !f) return method === 'POST' ? 'addComment' : method === 'GET' ? 'getComments' : 'unknown';
@@ -300,6 +302,19 @@ export async function createFakeJira(opts: {
         };
         state.requests.set(r.key, r);
         return send(201, requestJson(r));
+      }
+      case 'listRequests': {
+        const owned = (query.requestOwnership ?? '').split(',').includes('ALL_REQUESTS') ? () => true : (r: FakeCustomerRequest) => r.reporterAccountId === me.accountId;
+        const done = (r: FakeCustomerRequest) => r.statusCategory === 'DONE';
+        const status = query.requestStatus ?? 'ALL_REQUESTS';
+        const term = (query.searchTerm ?? '').toLowerCase();
+        const activity = (r: FakeCustomerRequest) => Math.max(r.created, ...r.comments.map((c) => c.created));
+        const list = [...state.requests.values()]
+          .filter((r) => owned(r) && (!query.serviceDeskId || r.serviceDeskId === query.serviceDeskId) && (!query.requestTypeId || r.requestTypeId === query.requestTypeId))
+          .filter((r) => (status === 'OPEN_REQUESTS' ? !done(r) : status === 'CLOSED_REQUESTS' ? done(r) : true))
+          .filter((r) => !term || String(r.fields.summary ?? '').toLowerCase().includes(term))
+          .sort((x, y) => activity(y) - activity(x));
+        return send(200, paged(list.map(requestJson), query, url.pathname));
       }
       case 'getRequest':
       case 'getSla':

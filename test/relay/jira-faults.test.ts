@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_INBOUND } from '../../src/intake.js';
+import { JOB_JIRA_CHANGE } from '../../src/jira/jobs.js';
 import { createFakeJira, type FakeJira } from '../fakes/jira.js';
-import { CHANNEL, fakeJiraSite, JIRA_EMAIL, JIRA_TOKEN, startHarness, type Harness } from '../support/harness.js';
-import { says, settle, until } from '../support/jira-chat.js';
+import { CHANNEL, fakeJiraSite, JIRA_EMAIL, JIRA_SECRET, JIRA_TOKEN, startHarness, type Harness } from '../support/harness.js';
+import { issueUpdated, jiraWebhook, says, settle, until } from '../support/jira-chat.js';
 
 /** Contacts other than the harness's default one. */
 const contact = (i: number) => ({ from: `1650555${String(1000 + i)}`, name: `Contact ${i}` });
@@ -34,6 +35,63 @@ describe('Jira under faults', () => {
     expect(jira.calls.some((c) => c.op === 'getComments')).toBe(true);
     expect(commentsWith(jira, 'error 41')).toHaveLength(1);
     expect(await h.app.outbox.recentDead(5)).toEqual([]);
+  });
+
+  it('raises a request once when Jira raised it but the answer was lost', async () => {
+    jira = await fakeJiraSite();
+    h = await startHarness({ jira, env: { JIRA_CUSTOMER_EMAIL_DOMAIN: 'whatsapp.example.com' } });
+    jira.failAfter('createRequest');
+    await h.webhook(says('my pump shows error 41'));
+    await settle(h);
+    expect(jira.requests.size).toBe(1);
+    expect(jira.calls.filter((c) => c.op === 'createRequest' && c.dropped)).toHaveLength(1);
+    const [request] = [...jira.requests.values()];
+    expect(request!.raiseOnBehalfOf).toBeDefined();
+    const card = h.slack.topLevel(CHANNEL)[0]!;
+    expect(JSON.stringify(card.blocks)).toContain(request!.key);
+    expect(h.slack.threadReplies(CHANNEL, card.ts).filter((m) => m.text?.includes(`Request ${request!.key} opened`))).toHaveLength(1);
+    expect(commentsWith(jira, 'error 41')).toHaveLength(1);
+    expect(await h.app.outbox.recentDead(5)).toEqual([]);
+  });
+
+  describe('a resolution whose job stops half-way and runs again', () => {
+    const RESOLVED = 'Your request was resolved. Write again any time.';
+    const resolvedMessages = () => h.graph.sent.filter((s) => (s.text as { body?: string } | undefined)?.body === RESOLVED);
+
+    async function resolveWith(fault: () => Promise<void> | void) {
+      jira = await fakeJiraSite();
+      h = await startHarness({ jira, env: { JIRA_RESOLVED_MESSAGE: RESOLVED } });
+      await h.webhook(says('first problem'));
+      await settle(h);
+      const key = [...jira.requests.keys()][0]!;
+      await fault();
+      expect((await jiraWebhook(h, issueUpdated(key, 'Resolved', 'done'), { 'x-switchboard-secret': JIRA_SECRET })).status).toBe(200);
+      await settle(h);
+      // The change job did stop once and ran again.
+      expect(await h.app.store.db.selectFrom('jobs').select('attempts').where('kind', '=', JOB_JIRA_CHANGE).execute()).toEqual([{ attempts: 2 }]);
+      const card = h.slack.topLevel(CHANNEL)[0]!;
+      return h.slack.threadReplies(CHANNEL, card.ts).filter((m) => m.text?.includes(`Request ${key} is resolved`));
+    }
+
+    it('finishes what it began: the resolved notice and message once each', async () => {
+      // The card update fails once, after the request was recorded as closed.
+      const notices = await resolveWith(() => h.slack.failNext('chat.update', { error: 'internal_error' }));
+      expect(notices).toHaveLength(1);
+      expect(resolvedMessages()).toHaveLength(1);
+      expect(await h.app.outbox.recentDead(5)).toEqual([]);
+    });
+
+    it('does not send the resolved message again when its result was not recorded', async () => {
+      // WhatsApp took the message; recording its id fails once.
+      await resolveWith(async () => {
+        await sql`CREATE TABLE fail_once (n integer)`.execute(h.app.store.db);
+        await sql`INSERT INTO fail_once VALUES (1)`.execute(h.app.store.db);
+        await sql`CREATE TRIGGER fail_result BEFORE UPDATE ON effects WHEN NEW.key LIKE 'resolved-message:%' AND (SELECT n FROM fail_once) > 0
+          BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(h.app.store.db);
+      });
+      expect(resolvedMessages()).toHaveLength(1);
+      expect(await h.app.outbox.recentDead(5)).toEqual([]);
+    });
   });
 
   it('adds a line once when its relay job stops after keeping it and runs again', async () => {

@@ -2,22 +2,8 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, JIRA_SECRET, startHarness, type Harness } from '../support/harness.js';
-import { says, settle } from '../support/jira-chat.js';
+import { issueUpdated, jiraWebhook, says, settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
-
-function jiraWebhook(h: Harness, body: unknown, headers: Record<string, string>) {
-  return fetch(`${h.base}/webhooks/jira`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-}
-
-function issueUpdated(key: string, status: string, category: 'new' | 'indeterminate' | 'done') {
-  return {
-    timestamp: Date.now(),
-    webhookEvent: 'jira:issue_updated',
-    issue_event_type_name: 'issue_generic',
-    issue: { id: '10001', key, fields: { status: { name: status, statusCategory: { key: category } } } },
-    changelog: { id: '1', items: [{ field: 'status', fieldtype: 'jira', fromString: 'Waiting for support', toString: status }] },
-  };
-}
 
 const sign = (raw: string) => `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`;
 

@@ -22,3 +22,18 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export function jiraWebhook(h: Harness, body: unknown, headers: Record<string, string>) {
+  return fetch(`${h.base}/webhooks/jira`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** A jira:issue_updated webhook body for a status change. */
+export function issueUpdated(key: string, status: string, category: 'new' | 'indeterminate' | 'done') {
+  return {
+    timestamp: Date.now(),
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: 'issue_generic',
+    issue: { id: '10001', key, fields: { status: { name: status, statusCategory: { key: category } } } },
+    changelog: { id: '1', items: [{ field: 'status', fieldtype: 'jira', fromString: 'Waiting for support', toString: status }] },
+  };
+}

@@ -110,6 +110,8 @@ export async function createFakeJira(opts: {
   customersPermitted?: boolean;
   /** A token bucket per account; false turns it off. */
   rateLimit?: JiraRateLimit | false;
+  /** The request listing is served by a search index: a new request shows up in it this much later. */
+  indexLagMs?: number;
 }): Promise<FakeJira> {
   const failures: Array<{ target: string; spec: JiraFailSpec; left: number }> = [];
   const drops: Array<{ target: string; left: number }> = [];
@@ -310,6 +312,7 @@ export async function createFakeJira(opts: {
         const term = (query.searchTerm ?? '').toLowerCase();
         const activity = (r: FakeCustomerRequest) => Math.max(r.created, ...r.comments.map((c) => c.created));
         const list = [...state.requests.values()]
+          .filter((r) => r.created <= Date.now() - (opts.indexLagMs ?? 0))
           .filter((r) => owned(r) && (!query.serviceDeskId || r.serviceDeskId === query.serviceDeskId) && (!query.requestTypeId || r.requestTypeId === query.requestTypeId))
           .filter((r) => (status === 'OPEN_REQUESTS' ? !done(r) : status === 'CLOSED_REQUESTS' ? done(r) : true))
           .filter((r) => !term || String(r.fields.summary ?? '').toLowerCase().includes(term))

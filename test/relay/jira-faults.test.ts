@@ -9,6 +9,15 @@ import { issueUpdated, jiraWebhook, says, settle, until } from '../support/jira-
 /** Contacts other than the harness's default one. */
 const contact = (i: number) => ({ from: `1650555${String(1000 + i)}`, name: `Contact ${i}` });
 
+/** fakeJiraSite's desk and credentials, with the fake's fault options. */
+const siteWith = (o: Partial<Parameters<typeof createFakeJira>[0]>) =>
+  createFakeJira({
+    email: JIRA_EMAIL,
+    apiToken: JIRA_TOKEN,
+    serviceDesks: [{ id: '1', projectKey: 'SUP', name: 'Clinic support', requestTypes: [{ id: '10', name: 'WhatsApp conversation' }] }],
+    ...o,
+  });
+
 const commentsWith = (jira: FakeJira, text: string) => [...jira.requests.values()].flatMap((r) => r.comments).filter((c) => c.body.includes(text));
 
 describe('Jira under faults', () => {
@@ -86,12 +95,27 @@ describe('Jira under faults', () => {
       await resolveWith(async () => {
         await sql`CREATE TABLE fail_once (n integer)`.execute(h.app.store.db);
         await sql`INSERT INTO fail_once VALUES (1)`.execute(h.app.store.db);
-        await sql`CREATE TRIGGER fail_result BEFORE UPDATE ON effects WHEN NEW.key LIKE 'resolved-message:%' AND (SELECT n FROM fail_once) > 0
-          BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(h.app.store.db);
+        for (const op of ['INSERT', 'UPDATE']) {
+          await sql`CREATE TRIGGER ${sql.raw(`fail_result_${op}`)} BEFORE ${sql.raw(op)} ON effects
+            WHEN NEW.key LIKE 'resolved-message:%' AND NEW.value <> 'sending' AND (SELECT n FROM fail_once) > 0
+            BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(h.app.store.db);
+        }
       });
       expect(resolvedMessages()).toHaveLength(1);
       expect(await h.app.outbox.recentDead(5)).toEqual([]);
     });
+  });
+
+  it('keeps looking for a request whose answer was lost while Jira’s listing lags, and raises it once', async () => {
+    jira = await siteWith({ indexLagMs: 2_500 });
+    h = await startHarness({ jira });
+    jira.failAfter('createRequest');
+    await h.webhook(says('my pump shows error 41'));
+    await settle(h, 200, 30_000);
+    expect(jira.requests.size).toBe(1);
+    expect(jira.calls.filter((c) => c.op === 'listRequests').length).toBeGreaterThan(1);
+    expect(commentsWith(jira, 'error 41')).toHaveLength(1);
+    expect(await h.app.outbox.recentDead(5)).toEqual([]);
   });
 
   it('adds a line once when its relay job stops after keeping it and runs again', async () => {
@@ -131,13 +155,8 @@ describe('Jira under faults', () => {
   });
 
   it('waits out Retry-After: nothing reaches Jira inside a window it was told, from any conversation', async () => {
-    jira = await createFakeJira({
-      email: JIRA_EMAIL,
-      apiToken: JIRA_TOKEN,
-      serviceDesks: [{ id: '1', projectKey: 'SUP', name: 'Clinic support', requestTypes: [{ id: '10', name: 'WhatsApp conversation' }] }],
-      // A slow refill keeps the bucket empty once drained; after its 2 s window the account starts full again.
-      rateLimit: { capacity: 8, refillPerSecond: 0.5, retryAfterSeconds: 2 },
-    });
+    // A slow refill keeps the bucket empty once drained; after its 2 s window the account starts full again.
+    jira = await siteWith({ rateLimit: { capacity: 8, refillPerSecond: 0.5, retryAfterSeconds: 2 } });
     h = await startHarness({ jira });
     // Someone else using the account has spent its budget.
     const auth = `Basic ${Buffer.from(`${JIRA_EMAIL}:${JIRA_TOKEN}`).toString('base64')}`;

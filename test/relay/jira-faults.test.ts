@@ -145,7 +145,9 @@ describe('Jira under faults', () => {
 
     await h.webhook(says('I am here too', contact(5)));
     await until('the fifth contact’s message in Slack', () => h.slack.state.messages.some((m) => m.text === 'I am here too'));
-    await settle(h);
+    // The abandoned calls' outcome is unknown: their requests are looked for (a while, as Jira's listing lags) before being raised again.
+    await settle(h, 200, 30_000);
+    expect(jira.calls.filter((c) => c.op === 'listRequests').length).toBeGreaterThanOrEqual(4);
     // Every request raised once: the hung calls were never carried out, their jobs retried after the timeout.
     expect(jira.requests.size).toBe(5);
     expect(jira.calls.filter((c) => c.op === 'createRequest')).toHaveLength(9);

@@ -200,8 +200,9 @@ export async function refreshSla(chatId: string, deps: TicketDeps): Promise<void
 export async function applyRequestChange(key: string, change: { status: string; done: boolean }, deps: TicketDeps): Promise<void> {
   const ticket = await deps.tickets.byKey(key);
   if (!ticket) return;
-  // A closed request takes no more changes, except a re-run of the one that closed it: it finishes what it began.
-  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status;
+  // A closed request takes no more changes, except a re-run of the one that closed it (while no newer request
+  // has taken its place on the card): it finishes what it began.
+  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status && (await deps.tickets.latest(ticket.chatId))?.key === key;
   if (ticket.closedAt !== undefined && !resuming) return;
   const m = messages(deps.locale);
   const contact = await contactOf(ticket.chatId, deps);

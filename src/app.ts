@@ -112,7 +112,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const jiraQueue = createJiraQueue({
     outbox,
     tickets,
-    effects,
     batchMs: config.JIRA_COMMENT_BATCH_MS,
     slaRefreshMs: config.JIRA_SLA_REFRESH_MS,
     notify: () => wake(),
@@ -128,6 +127,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             apiToken: config.JIRA_API_TOKEN!,
             serviceDeskId: config.JIRA_SERVICE_DESK_ID!,
             requestTypeId: config.JIRA_REQUEST_TYPE_ID!,
+            fetchTimeoutMs: config.JIRA_TIMEOUT_MS,
             logger,
           }),
           tickets,
@@ -270,8 +270,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
       slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
       pruneTimer = setInterval(() => {
-        Promise.all([outbox.pruneDone(Date.now() - DONE_RETENTION_MS), effects.prune(Date.now() - EFFECT_RETENTION_MS)])
-          .then(([jobs, results]) => logger.debug({ jobs, results }, 'pruned finished jobs and old side-effect results'))
+        Promise.all([outbox.pruneDone(Date.now() - DONE_RETENTION_MS), effects.prune(Date.now() - EFFECT_RETENTION_MS), tickets.prune(Date.now() - EFFECT_RETENTION_MS)])
+          .then(([jobs, results, jiraLines]) => logger.debug({ jobs, results, jiraLines }, 'pruned finished jobs and old side-effect results'))
           .catch((err: unknown) => logger.warn({ err }, 'could not prune finished jobs'));
       }, PRUNE_EVERY_MS);
       pruneTimer.unref();

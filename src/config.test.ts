@@ -132,6 +132,12 @@ describe('loadConfig', () => {
     expect(warnings).toEqual(['JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call']);
   });
 
+  it('bounds every Jira call: JIRA_TIMEOUT_MS, 30 s unless set', () => {
+    expect(loadConfig(cloud).config.JIRA_TIMEOUT_MS).toBe(30_000);
+    expect(loadConfig({ ...cloud, JIRA_TIMEOUT_MS: '5000' }).config.JIRA_TIMEOUT_MS).toBe(5_000);
+    expect(problemsOf({ ...cloud, JIRA_TIMEOUT_MS: '0' })).toMatch(/JIRA_TIMEOUT_MS: expected how long one Jira call may take/);
+  });
+
   it('accepts every store URL scheme of the contract', () => {
     for (const url of ['sqlite:./x.db', 'postgres://u@h/db', 'postgresql://u@h/db', 'mongodb://h/db', 'mongodb+srv://c.example.net/db']) {
       expect(loadConfig({ ...cloud, DATABASE_URL: url }).config.DATABASE_URL).toBe(url);

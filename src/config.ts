@@ -132,6 +132,7 @@ const schema = z.object({
   JIRA_SLA_REFRESH_MS: positiveInt(5 * 60_000, 'how often SLAs are re-read, in milliseconds'),
   JIRA_SLA_WARN_MINUTES: positiveInt(30, 'minutes before a breach to warn in the thread'),
   JIRA_COMMENT_BATCH_MS: positiveInt(10_000, 'how long messages are gathered into one Jira comment, in milliseconds'),
+  JIRA_TIMEOUT_MS: positiveInt(30_000, 'how long one Jira call may take before it is given up and retried, in milliseconds'),
   JIRA_RESOLVED_MESSAGE: optionalText,
   JIRA_WEBHOOK_SECRET_HEADER: z.string().trim().toLowerCase().default('x-switchboard-secret'),
 });

@@ -204,7 +204,14 @@ export interface Ticketing {
   createRequest(input: { summary: string; description: string; onBehalfOf?: string }): Promise<TicketRef>;
   getRequest(key: string): Promise<TicketRef>;
   getSla(key: string): Promise<SlaState[]>;
-  addComment(key: string, body: string, isPublic: boolean): Promise<void>;
+  addComment(key: string, body: string, isPublic: boolean): Promise<{ id: string }>;
+  /**
+   * A comment the integration account wrote on the request since a time with exactly this body and visibility:
+   * what a retry looks for before posting a comment again whose first attempt's outcome is unknown.
+   */
+  findComment(key: string, query: { body: string; isPublic: boolean; since: number }): Promise<{ id: string } | undefined>;
+  /** Requests of the configured type raised since a time with exactly this summary, most recently active first. */
+  findRequests(query: { summary: string; since: number }): Promise<TicketRef[]>;
 }
 
 export interface TicketRecord extends TicketRef {
@@ -221,6 +228,16 @@ export interface PendingComment {
   createdAt: number;
 }
 
+/** Lines on their way into one Jira comment: recorded before the comment is posted. */
+export interface CommentBatch {
+  id: number;
+  ticketKey: string;
+  isPublic: boolean;
+  body: string;
+  /** When the intent was recorded: the comment cannot be older. */
+  createdAt: number;
+}
+
 /** The bridge's memory of Jira requests: one open request per conversation at most. */
 export interface TicketStore {
   open(chatId: string): Promise<TicketRecord | undefined>;
@@ -231,7 +248,17 @@ export interface TicketStore {
   save(ticket: TicketRecord): Promise<void>;
   /** How many requests this conversation has had (to key a new one's creation). */
   count(chatId: string): Promise<number>;
-  addComment(chatId: string, body: string, isPublic: boolean): Promise<void>;
+  /** Keeps a line for the request's comments, once per source (`wa:<wamid>`, `slack:<event id>`); false when already kept. */
+  addLine(chatId: string, sourceKey: string, line: { body: string; isPublic: boolean }): Promise<boolean>;
+  /** Lines not yet in a comment batch, oldest first. */
   pendingComments(chatId: string): Promise<PendingComment[]>;
-  dropComments(ids: number[]): Promise<void>;
+  /** Records the intent to post these lines as one comment with this body; fails if another batch took a line. */
+  startBatch(chatId: string, batch: { ticketKey: string; isPublic: boolean; body: string; lineIds: number[] }): Promise<CommentBatch>;
+  /** Batches whose intent was recorded and whose result was not (the attempt that posted them stopped). */
+  unfinishedBatches(chatId: string): Promise<CommentBatch[]>;
+  finishBatch(batchId: number, commentId: string): Promise<void>;
+  /** Jira refused the comment outright (nothing was posted): its lines wait again, the batch is forgotten. */
+  abandonBatch(batchId: number): Promise<void>;
+  /** Forgets posted lines and batches older than the cut-off: they only serve retries. */
+  prune(olderThan: number): Promise<number>;
 }

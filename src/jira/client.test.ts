@@ -106,6 +106,66 @@ describe('requests', () => {
     ]);
     expect(jira.calls.findLast((c) => c.op === 'addComment')!.body).toEqual({ body: 'agent-only note', public: false });
   });
+
+  it('answers the new comment’s id', async () => {
+    const { key } = await ticketing.createRequest({ summary: 's', description: 'd' });
+    const { id } = await ticketing.addComment(key, 'hello', true);
+    expect(jira.requests.get(key)!.comments.map((c) => c.id)).toEqual([id]);
+  });
+});
+
+describe('finding a request again', () => {
+  it('finds requests of the configured type raised since a time with exactly this summary, on behalf of customers too', async () => {
+    const since = Date.now() - 1;
+    const summary = `WhatsApp · Maria (${since})`;
+    const customer = await ticketing.customerFor({ email: `maria-${since}@example.com`, displayName: 'Maria' });
+    const mine = await ticketing.createRequest({ summary, description: 'd' });
+    const onBehalf = await ticketing.createRequest({ summary, description: 'd', onBehalfOf: customer });
+    await ticketing.createRequest({ summary: `${summary} (another)`, description: 'd' });
+    await createJiraTicketing(options({ requestTypeId: '11' })).createRequest({ summary, description: 'd' });
+    const found = await ticketing.findRequests({ summary, since });
+    expect(found.map((r) => r.key).sort()).toEqual([mine.key, onBehalf.key].sort());
+    expect(await ticketing.findRequests({ summary, since: Date.now() + 60_000 })).toEqual([]);
+    expect(jira.calls.findLast((c) => c.op === 'listRequests')!.query).toMatchObject({ serviceDeskId: '1', requestTypeId: '10', requestOwnership: 'ALL_REQUESTS', requestStatus: 'ALL_REQUESTS' });
+  });
+
+  it('answers nothing (and warns) when Jira will not list requests', async () => {
+    const { logger, lines } = captureLogs();
+    jira.failNext('listRequests', { status: 400 });
+    expect(await createJiraTicketing(options({ logger })).findRequests({ summary: 's', since: 0 })).toEqual([]);
+    expect(lines.some((l) => String(l.msg).includes('would not list requests'))).toBe(true);
+    jira.failNext('listRequests', { status: 500 });
+    expect(await failure(ticketing.findRequests({ summary: 's', since: 0 }))).toMatchObject({ retryable: true });
+  });
+});
+
+describe('finding a comment again', () => {
+  const other = (body: string, isPublic = true, created = Date.now()) => ({ id: String(Math.random()).slice(2, 8), body, public: isPublic, authorAccountId: 'someone-else', created });
+
+  it('finds the integration account’s comment by exact body and visibility, created since the time given', async () => {
+    const since = Date.now() - 1;
+    const { key } = await ticketing.createRequest({ summary: 's', description: 'd' });
+    const pub = await ticketing.addComment(key, 'Ana from Slack (…):\nWe are on it', true);
+    const internal = await ticketing.addComment(key, 'pump serial 123', false);
+    jira.requests.get(key)!.comments.push(other('someone else said this'));
+    expect(await ticketing.findComment(key, { body: 'Ana from Slack (…):\nWe are on it', isPublic: true, since })).toEqual(pub);
+    expect(await ticketing.findComment(key, { body: 'pump serial 123', isPublic: false, since })).toEqual(internal);
+    // Visibility, body, time and author must all match.
+    expect(await ticketing.findComment(key, { body: 'pump serial 123', isPublic: true, since })).toBeUndefined();
+    expect(await ticketing.findComment(key, { body: 'Ana from Slack (…):\nWe are on', isPublic: true, since })).toBeUndefined();
+    expect(await ticketing.findComment(key, { body: 'Ana from Slack (…):\nWe are on it', isPublic: true, since: Date.now() + 60_000 })).toBeUndefined();
+    expect(await ticketing.findComment(key, { body: 'someone else said this', isPublic: true, since })).toBeUndefined();
+    // Only the visibility asked for is read.
+    expect(jira.calls.filter((c) => c.op === 'getComments' && c.path.includes(key)).map((c) => [c.query.public, c.query.internal])[1]).toEqual(['false', 'true']);
+  });
+
+  it('follows the pages of a long request', async () => {
+    const { key } = await ticketing.createRequest({ summary: 's', description: 'd' });
+    jira.requests.get(key)!.comments.push(...Array.from({ length: 120 }, (_, i) => other(`line ${i}`)));
+    const { id } = await ticketing.addComment(key, 'the last one', true);
+    expect(await ticketing.findComment(key, { body: 'the last one', isPublic: true, since: 0 })).toEqual({ id });
+    expect(jira.calls.filter((c) => c.op === 'getComments' && c.path.includes(key)).map((c) => c.query.start)).toEqual(['0', '50', '100']);
+  });
 });
 
 describe('SLAs', () => {
@@ -226,9 +286,9 @@ describe('errors', () => {
 
   it('429 → rate_limited with Retry-After in seconds or as an HTTP date', async () => {
     jira.failNext('getSla', { status: 429, retryAfter: 7 });
-    expect(await failure(ticketing.getSla('SUP-1'))).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 7000 });
+    expect(await failure(createJiraTicketing(options()).getSla('SUP-1'))).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 7000 });
     jira.failNext('/rest/servicedeskapi/request', { status: 429, retryAfter: new Date(Date.now() + 30_000).toUTCString() });
-    const e = await failure(ticketing.getRequest('SUP-1'));
+    const e = await failure(createJiraTicketing(options()).getRequest('SUP-1'));
     expect(e.retryAfterMs).toBeGreaterThan(25_000);
     expect(e.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
@@ -242,9 +302,21 @@ describe('errors', () => {
     expect(e).toMatchObject({ code: 'jira_http_500', retryable: true, retryAfterMs: undefined });
   });
 
+  it('sends nothing inside a Retry-After window: every call waits for its end', async () => {
+    const t = createJiraTicketing(options());
+    jira.failNext('getSla', { status: 429, retryAfter: 30 });
+    await failure(t.getSla('SUP-1'));
+    const before = jira.calls.length;
+    const held = await failure(t.addComment('SUP-1', 'x', true));
+    expect(held).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(held.retryAfterMs).toBeGreaterThan(25_000);
+    expect(held.retryAfterMs).toBeLessThanOrEqual(30_000);
+    expect(jira.calls.length).toBe(before);
+  });
+
   it('every call answers 429 in 429 mode', async () => {
     jira.mode = '429';
-    expect(await failure(ticketing.customerFor({ email: 'z@example.com', displayName: 'Z' }))).toMatchObject({ code: 'rate_limited', retryAfterMs: 2000 });
+    expect(await failure(createJiraTicketing(options()).customerFor({ email: 'z@example.com', displayName: 'Z' }))).toMatchObject({ code: 'rate_limited', retryAfterMs: 2000 });
   });
 
   it('network errors and timeouts are retryable', async () => {

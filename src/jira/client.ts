@@ -6,14 +6,19 @@
  *   raiseOnBehalfOf (an accountId, not an e-mail: jira.atlassian.com/browse/JSDCLOUD-6061)} → CustomerRequest
  *   {issueId, issueKey, currentStatus {status, statusCategory NEW|INDETERMINATE|DONE|UNDEFINED}, _links.web};
  *   GET /request/{key}; GET /request/{key}/sla (paged SlaInformation: ongoingCycle {breached, paused,
- *   remainingTime {millis, friendly}}, completedCycles [{breached, …}]); POST /request/{key}/comment {body, public}.
+ *   remainingTime {millis, friendly}}, completedCycles [{breached, …}]); GET /request?serviceDeskId=&requestTypeId=
+ *   &requestOwnership=&requestStatus= (paged CustomerRequest with createdDate and requestFieldValues, most recently
+ *   active first; served by the search index, so a new request shows up with a delay); POST /request/{key}/comment {body, public};
+ *   GET /request/{key}/comment?public=&internal=&start=&limit= (paged Comment {id, body, public, author {accountId},
+ *   created {epochMillis, iso8601}}, oldest first).
  * - api-group-customer/: POST /rest/servicedeskapi/customer {email, displayName} (Jira admin only);
  *   `strictConflictStatusCode=true` turns the duplicate-e-mail 400 into a 409.
  * - api-group-servicedesk/: GET /servicedesk/{id}/customer?query= (experimental: jira.js sends
  *   X-ExperimentalApi: opt-in), POST /servicedesk/{id}/customer {accountIds} (204, also when already a customer).
  * - Platform: /rest/api/3/user/search?query= finds an account that exists on the site but not on this desk.
  * - Errors: servicedeskapi answers {errorMessage, i18nErrorMessage}; the platform API {errorMessages, errors}.
- * - developer.atlassian.com/cloud/jira/platform/rate-limiting/: 429 (and some 503s) carry Retry-After in seconds.
+ * - developer.atlassian.com/cloud/jira/platform/rate-limiting/: 429 (and some 503s) carry Retry-After in seconds;
+ *   a request sent again inside that window fails again with the same or a longer Retry-After.
  */
 import { ServiceDeskClient, Version3Client } from 'jira.js';
 import { BridgeError } from '../core/errors.js';
@@ -50,6 +55,8 @@ interface JiraDuration { millis?: number; friendly?: string }
 interface WireRequest {
   issueId?: string;
   issueKey?: string;
+  createdDate?: JiraDate;
+  requestFieldValues?: Array<{ fieldId?: string; value?: unknown }>;
   currentStatus?: { status?: string; statusCategory?: string; statusDate?: JiraDate };
   _links?: { web?: string; agent?: string };
 }
@@ -57,6 +64,15 @@ interface WireCycle { breached?: boolean; paused?: boolean; remainingTime?: Jira
 interface WireSla { name?: string; ongoingCycle?: WireCycle; completedCycles?: WireCycle[] }
 export interface Paged<T> { values?: T[]; isLastPage?: boolean; start?: number; size?: number }
 interface WireUser { accountId?: string; emailAddress?: string | null; displayName?: string }
+interface WireComment { id?: string | number; body?: string; public?: boolean; author?: WireUser; created?: JiraDate }
+
+/** Requests are listed most recently active first: one just raised is on the first pages. */
+const MAX_REQUEST_PAGES = 4;
+const epochOf = (d: JiraDate | undefined) => d?.epochMillis ?? Date.parse(d?.iso8601 ?? '');
+/** Comments are read oldest first: a request with more than this many pages is not searched to its end. */
+const MAX_COMMENT_PAGES = 100;
+/** Jira keeps the body as sent; line endings and surrounding blanks are all it may change. */
+const sameBody = (a: string | undefined, b: string) => typeof a === 'string' && a.replace(/\r\n?/g, '\n').trim() === b.replace(/\r\n?/g, '\n').trim();
 
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
@@ -173,12 +189,30 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
   const known = new Map<string, string>(); // e-mail → accountId, so a busy contact costs one lookup
   let customersRefused = false;
 
+  // The limit is the account's: after a 429 nothing is sent until its Retry-After has passed (Jira would refuse
+  // it again, with a longer wait); each job waiting on it is retried when the window ends.
+  let pausedUntil = 0;
   async function call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    const wait = pausedUntil - Date.now();
+    if (wait > 0) throw new BridgeError(`Jira ${op} held back: Jira asked to wait (Retry-After)`, { code: 'rate_limited', retryable: true, retryAfterMs: wait });
     try {
       return await fn();
     } catch (err) {
-      throw toJiraBridgeError(err, op, secrets);
+      const e = toJiraBridgeError(err, op, secrets);
+      if (e.code === 'rate_limited' && e.retryAfterMs) pausedUntil = Math.max(pausedUntil, Date.now() + e.retryAfterMs);
+      throw e;
     }
+  }
+
+  let me: Promise<string> | undefined;
+  /** The integration account's id (GET /rest/api/3/myself), to recognise its own comments. */
+  function myAccountId(): Promise<string> {
+    me ??= call('myself', () => platform.myself.getCurrentUser<WireUser>()).then((u) => {
+      if (!u.accountId) throw new BridgeError('Jira myself: no accountId in the answer', { code: 'jira_bad_response', retryable: true });
+      return u.accountId;
+    });
+    me.catch(() => (me = undefined));
+    return me;
   }
 
   function refused(why: string): undefined {
@@ -279,7 +313,51 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
     },
 
     async addComment(key, body, isPublic) {
-      await call('addComment', () => sd.request.createRequestComment({ issueIdOrKey: keyPath(key), body, public: isPublic }));
+      const c = await call('addComment', () => sd.request.createRequestComment<WireComment>({ issueIdOrKey: keyPath(key), body, public: isPublic }));
+      return { id: String(c.id ?? '') };
+    },
+
+    async findRequests(q) {
+      const out: TicketRef[] = [];
+      try {
+        for (let start = 0, pages = 0; pages < MAX_REQUEST_PAGES; pages++) {
+          const page = await call('getRequests', () =>
+            // jira.js 5 does not know requestOwnership: an agent sees requests raised on behalf of customers only with ALL_REQUESTS.
+            sd.sendRequest<Paged<WireRequest>>(
+              { url: '/rest/servicedeskapi/request', method: 'GET', params: { serviceDeskId, requestTypeId: opts.requestTypeId, requestOwnership: 'ALL_REQUESTS', requestStatus: 'ALL_REQUESTS', start, limit: 50 } },
+              undefined as never,
+            ),
+          );
+          const values = page.values ?? [];
+          const summary = (r: WireRequest) => r.requestFieldValues?.find((f) => f.fieldId === 'summary')?.value;
+          out.push(...values.filter((r) => summary(r) === q.summary && epochOf(r.createdDate) >= q.since).map((r) => toTicketRef(r, opts.baseUrl)));
+          if (page.isLastPage !== false || values.length === 0) break;
+          start += values.length;
+        }
+      } catch (err) {
+        // A listing Jira refuses (a permission, a retired parameter) must not stop requests being raised: as before look-ups.
+        if (!(err instanceof BridgeError) || err.retryable) throw err;
+        log?.warn({ code: err.code }, 'Jira would not list requests; a request whose first creation was not confirmed is raised again');
+      }
+      return out;
+    },
+
+    async findComment(key, q) {
+      const author = await myAccountId();
+      for (let start = 0, pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
+        const page = await call('getComments', () =>
+          sd.request.getRequestComments<Paged<WireComment>>({ issueIdOrKey: keyPath(key), public: q.isPublic, internal: !q.isPublic, start, limit: 100 }),
+        );
+        const values = page.values ?? [];
+        const hit = values.find(
+          (c) => c.author?.accountId === author && c.public === q.isPublic && sameBody(c.body, q.body) && epochOf(c.created) >= q.since,
+        );
+        if (hit?.id !== undefined) return { id: String(hit.id) };
+        if (page.isLastPage !== false || values.length === 0) return undefined;
+        start += values.length;
+      }
+      log?.warn({ pages: MAX_COMMENT_PAGES }, 'Jira request has more comments than are searched; a comment whose first post was not confirmed is posted again');
+      return undefined;
     },
   };
 }

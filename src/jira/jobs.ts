@@ -1,4 +1,4 @@
-import type { EffectLog, TicketStore } from '../core/ports.js';
+import type { TicketStore } from '../core/ports.js';
 import type { Outbox } from '../store/outbox.js';
 
 export const JOB_JIRA_ENSURE = 'jira.ensure';
@@ -32,14 +32,13 @@ export interface JiraQueue {
   change(chatId: string, change: JiraChangeJob, deliveryId: string): Promise<boolean>;
 }
 
-export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; effects: EffectLog; batchMs: number; slaRefreshMs: number; now?: () => number; notify(): void }): JiraQueue {
+export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; batchMs: number; slaRefreshMs: number; now?: () => number; notify(): void }): JiraQueue {
   const now = deps.now ?? Date.now;
   return {
     async conversationLine(chatId, sourceKey, line) {
-      const effect = `jira:line:${sourceKey}`;
-      if (await deps.effects.get(effect)) return;
-      await deps.tickets.addComment(chatId, line.body, line.isPublic);
-      await deps.effects.put(effect, '1');
+      // One idempotent insert keyed by the source: a re-run relay job adds nothing.
+      await deps.tickets.addLine(chatId, sourceKey, { body: line.body, isPublic: line.isPublic });
+      // Queued whether or not the line was new: the first attempt may have stopped before queueing (both are deduplicated).
       // Only the contact opens a request; agents' replies and notes go to the latest one.
       if (line.fromContact) {
         await deps.outbox.enqueue({ kind: JOB_JIRA_ENSURE, lane: jiraLane(chatId), payload: { chatId, firstLine: line.body } satisfies JiraChatJob, dedupeKey: `jira:ensure:${sourceKey}` });

@@ -97,6 +97,23 @@ export interface JiraPendingCommentsTable {
   body: string;
   is_public: number;
   created_at: number;
+  /** What the line came from (`wa:<wamid>`, `slack:<event id>`), unique; null for lines kept before migration 5. */
+  source_key: string | null;
+  /** The comment batch the line went into; null while it waits. */
+  batch_id: number | null;
+}
+
+/** One Jira comment made of lines: recorded (intent) before it is posted, marked posted afterwards. */
+export interface JiraCommentBatchesTable {
+  id: Generated<number>;
+  chat_id: string;
+  ticket_key: string;
+  is_public: number;
+  /** The exact body posted, to find the comment again in Jira. */
+  body: string;
+  created_at: number;
+  posted_at: number | null;
+  comment_id: string | null;
 }
 
 /** The WhatsApp Web session (Baileys credentials and Signal keys), JSON with Buffers as base64. */
@@ -110,6 +127,7 @@ export interface WaAuthTable {
 export interface Database {
   tickets: TicketsTable;
   jira_pending_comments: JiraPendingCommentsTable;
+  jira_comment_batches: JiraCommentBatchesTable;
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
   contacts: ContactsTable;

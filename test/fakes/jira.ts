@@ -1,16 +1,22 @@
 /**
  * A fake Jira Service Management Cloud site on 127.0.0.1 for tests: Basic auth (email + API token), Jira-shaped
  * errors, body validation, paging, and the response shapes of developer.atlassian.com/cloud/jira/service-desk/rest/:
- * - api-group-request/: create / get customer request (CustomerRequest), …/sla (PagedSlaInformation), …/comment (Comment)
+ * - api-group-request/: create / get / list customer requests (CustomerRequest; the list most recently active first,
+ *   `requestOwnership` ALL_REQUESTS or else the account's own, `requestStatus`, `serviceDeskId`, `requestTypeId`,
+ *   `searchTerm` on the summary), …/sla (PagedSlaInformation), …/comment (Comment;
+ *   GET: PagedComment, oldest first, `public` / `internal` filters, at most 50 a page)
  * - api-group-customer/: create customer (User; `strictConflictStatusCode=true` → 409 on a duplicate e-mail, else 400)
  * - api-group-servicedesk/: service desks, their request types and fields, customers (list is experimental:
  *   needs `X-ExperimentalApi: opt-in`), add customers (204, also for an existing customer)
  * - platform (developer.atlassian.com/cloud/jira/platform/rest/v3/): api-group-myself/, api-group-user-search/
  * Error bodies: servicedeskapi `{errorMessage, i18nErrorMessage: {i18nKey, parameters}}`; /rest/api
  * `{errorMessages: [], errors: {}}`. Documented examples are in test/fixtures/jira/ (see its README).
+ * Faults like the real site's: its own rate limit (jira-limits.ts), calls that hang until released, and calls
+ * that are carried out but whose answer is lost (the connection drops).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAccountLimiter, DEFAULT_RATE_LIMIT, type JiraRateLimit, type RateLimitStats } from './jira-limits.js';
 import { listenLocal } from './listen.js';
 
 export interface FakeRequestType { id: string; name: string; requiredFields?: string[] }
@@ -38,10 +44,16 @@ export interface FakeCustomerRequest {
   slas: Array<SlaSpec | Record<string, unknown>>;
 }
 export interface FakeCustomer { accountId: string; email: string; displayName: string; serviceDeskIds: Set<string> }
-export interface JiraCall { method: string; path: string; op: JiraOp; status: number; body: unknown; authorized: boolean; query: Record<string, string> }
+export interface JiraCall {
+  method: string; path: string; op: JiraOp; status: number; body: unknown; authorized: boolean; query: Record<string, string>;
+  /** When it arrived (epoch ms). */
+  at: number;
+  /** Carried out, but the connection was dropped instead of answering (failAfter). */
+  dropped?: boolean;
+}
 export interface JiraFailSpec { status: number; retryAfter?: number | string; count?: number; body?: unknown }
 export type JiraOp =
-  | 'createRequest' | 'getRequest' | 'getSla' | 'addComment' | 'createCustomer' | 'addCustomers' | 'getCustomers'
+  | 'createRequest' | 'listRequests' | 'getRequest' | 'getSla' | 'addComment' | 'getComments' | 'createCustomer' | 'addCustomers' | 'getCustomers'
   | 'listServiceDesks' | 'getServiceDesk' | 'listRequestTypes' | 'getRequestType' | 'getRequestTypeFields'
   | 'myself' | 'userSearch' | 'unknown';
 
@@ -54,6 +66,16 @@ export interface FakeJira {
   /** The integration account (what GET /rest/api/3/myself answers). */
   accountId: string;
   failNext(pathPrefixOrOp: JiraOp | string, spec: JiraFailSpec): void;
+  /** The next `count` matching calls are carried out, then the connection drops without an answer. */
+  failAfter(pathPrefixOrOp: JiraOp | string, count?: number): void;
+  /** The next `count` matching calls get no answer (and do nothing) until release(). */
+  hang(pathPrefixOrOp: JiraOp | string, count?: number): void;
+  /** Lets the hung calls go on: they are carried out and answered (if their client still listens). */
+  release(): void;
+  /** Calls hanging now. */
+  readonly hanging: number;
+  /** What the fake's own rate limit did. */
+  rateLimit: RateLimitStats;
   setStatus(key: string, status: string, category: StatusCategory): void;
   setSla(key: string, slas: Array<SlaSpec | Record<string, unknown>>): void;
   addCustomer(email: string, displayName: string, serviceDeskIds?: string[]): string;
@@ -86,8 +108,16 @@ export async function createFakeJira(opts: {
   apiToken: string;
   serviceDesks: FakeServiceDesk[];
   customersPermitted?: boolean;
+  /** A token bucket per account; false turns it off. */
+  rateLimit?: JiraRateLimit | false;
+  /** The request listing is served by a search index: a new request shows up in it this much later. */
+  indexLagMs?: number;
 }): Promise<FakeJira> {
   const failures: Array<{ target: string; spec: JiraFailSpec; left: number }> = [];
+  const drops: Array<{ target: string; left: number }> = [];
+  const hangs: Array<{ target: string; left: number }> = [];
+  const held: Array<() => void> = [];
+  const limiter = createAccountLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const state = { requests: new Map<string, FakeCustomerRequest>(), customers: new Map<string, FakeCustomer>(), calls: [] as JiraCall[] };
   const me = { accountId: randomBytes(12).toString('hex'), displayName: 'Switchboard Integration' };
   const counters = new Map<string, number>();
@@ -140,16 +170,20 @@ export async function createFakeJira(opts: {
     };
   }
 
+  function commentJson(r: FakeCustomerRequest, c: FakeComment) {
+    return { _expands: ['attachment', 'renderedBody'], id: c.id, body: c.body, public: c.public, author: userJson(c.authorAccountId), created: date(c.created), _links: { self: self(`/rest/servicedeskapi/request/${r.issueId}/comment/${c.id}`) } };
+  }
+
   function classify(method: string, p: string[]): JiraOp {
     const [a, b, c, d, e, f, g] = p;
     if (a !== 'rest') return 'unknown';
     if (b === 'api' && c === '3') return d === 'myself' && method === 'GET' ? 'myself' : d === 'user' && e === 'search' && method === 'GET' ? 'userSearch' : 'unknown';
     if (b !== 'servicedeskapi') return 'unknown';
     if (c === 'request') {
-      if (!d) return method === 'POST' ? 'createRequest' : 'unknown';
+      if (!d) return method === 'POST' ? 'createRequest' : method === 'GET' ? 'listRequests' : 'unknown';
       if (!e) return method === 'GET' ? 'getRequest' : 'unknown';
       if (e === 'sla' && !f && method === 'GET') return 'getSla';
-      if (e === 'comment' && !f && method === 'POST') return 'addComment';
+      if (e === 'comment' && !f) return method === 'POST' ? 'addComment' : method === 'GET' ? 'getComments' : 'unknown';
       return 'unknown';
     }
     if (c === 'customer' && !d) return method === 'POST' ? 'createCustomer' : 'unknown';
@@ -178,27 +212,45 @@ export async function createFakeJira(opts: {
     }
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const authorized = basic === Buffer.from(`${opts.email}:${opts.apiToken}`).toString('base64');
-    const call: JiraCall = { method, path: url.pathname, op, status: 0, body, authorized, query };
+    const call: JiraCall = { method, path: url.pathname, op, status: 0, body, authorized, query, at: Date.now() };
     state.calls.push(call);
     const platform = parts[1] === 'api';
+    const matches = (target: string) => target === op || url.pathname.startsWith(target);
+    const take = (list: Array<{ target: string; left: number }>) => {
+      const i = list.findIndex((x) => matches(x.target));
+      if (i < 0) return false;
+      if (--list[i]!.left <= 0) list.splice(i, 1);
+      return true;
+    };
+    let limitHeaders: Record<string, string> = {};
+    let dropAnswer = false;
 
     const send = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
-      res.writeHead(status, { ...(json === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }), ...headers });
+      if (dropAnswer) {
+        call.dropped = true;
+        return void req.socket.destroy();
+      }
+      res.writeHead(status, { ...limitHeaders, ...(json === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }), ...headers });
       res.end(json === undefined ? undefined : JSON.stringify(json));
     };
     const fail = (status: number, message = SD_ERRORS[status] ?? `HTTP ${status}`, headers: Record<string, string> = {}) =>
       send(status, platform ? { errorMessages: [message], errors: {} } : { errorMessage: message, i18nErrorMessage: { i18nKey: `sd.fake.error.${status}`, parameters: [] } }, headers);
 
     if (!authorized) return fail(401, SD_ERRORS[401], { 'x-seraph-loginreason': 'AUTHENTICATED_FAILED', 'www-authenticate': 'Basic realm="protected-area"' });
+    const admission = limiter.admit(opts.email);
+    if (admission.limited) return fail(429, undefined, admission.headers);
+    limitHeaders = admission.headers;
     if (mode) return fail(Number(mode), undefined, { 'retry-after': '2' });
-    const fi = failures.findIndex((f) => f.target === op || url.pathname.startsWith(f.target));
+    const fi = failures.findIndex((f) => matches(f.target));
     const failure = failures[fi];
     if (failure) {
       if (--failure.left <= 0) failures.splice(fi, 1);
       const headers: Record<string, string> = failure.spec.retryAfter !== undefined ? { 'retry-after': String(failure.spec.retryAfter) } : {};
       return failure.spec.body !== undefined ? send(failure.spec.status, failure.spec.body, headers) : fail(failure.spec.status, undefined, headers);
     }
+    if (take(hangs)) await new Promise<void>((resolve) => held.push(resolve));
+    dropAnswer = take(drops);
 
     const [, , , id, , subId] = parts;
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -253,18 +305,37 @@ export async function createFakeJira(opts: {
         state.requests.set(r.key, r);
         return send(201, requestJson(r));
       }
+      case 'listRequests': {
+        const owned = (query.requestOwnership ?? '').split(',').includes('ALL_REQUESTS') ? () => true : (r: FakeCustomerRequest) => r.reporterAccountId === me.accountId;
+        const done = (r: FakeCustomerRequest) => r.statusCategory === 'DONE';
+        const status = query.requestStatus ?? 'ALL_REQUESTS';
+        const term = (query.searchTerm ?? '').toLowerCase();
+        const activity = (r: FakeCustomerRequest) => Math.max(r.created, ...r.comments.map((c) => c.created));
+        const list = [...state.requests.values()]
+          .filter((r) => r.created <= Date.now() - (opts.indexLagMs ?? 0))
+          .filter((r) => owned(r) && (!query.serviceDeskId || r.serviceDeskId === query.serviceDeskId) && (!query.requestTypeId || r.requestTypeId === query.requestTypeId))
+          .filter((r) => (status === 'OPEN_REQUESTS' ? !done(r) : status === 'CLOSED_REQUESTS' ? done(r) : true))
+          .filter((r) => !term || String(r.fields.summary ?? '').toLowerCase().includes(term))
+          .sort((x, y) => activity(y) - activity(x));
+        return send(200, paged(list.map(requestJson), query, url.pathname));
+      }
       case 'getRequest':
       case 'getSla':
+      case 'getComments':
       case 'addComment': {
         const r = findRequest(id);
         if (!r) return fail(404, 'Request does not exist or you do not have permission to see it.');
         if (op === 'getRequest') return send(200, requestJson(r));
         if (op === 'getSla') return send(200, paged(r.slas.map((s, i) => slaJson(s, i, r.created)), query, url.pathname));
+        if (op === 'getComments') {
+          const visible = r.comments.filter((c) => (c.public ? query.public !== 'false' : query.internal !== 'false'));
+          return send(200, paged(visible.map((c) => commentJson(r, c)), query, url.pathname));
+        }
         if (typeof b.body !== 'string' || !b.body.trim()) return fail(400, 'The comment body is required.');
         if (b.public !== undefined && typeof b.public !== 'boolean') return fail(400, 'public must be true or false.');
         const c: FakeComment = { id: String(++commentSeq), body: b.body, public: b.public !== false, authorAccountId: me.accountId, created: Date.now() };
         r.comments.push(c);
-        return send(201, { id: c.id, body: c.body, public: c.public, author: userJson(c.authorAccountId), created: date(c.created), _links: { self: self(`/rest/servicedeskapi/request/${r.issueId}/comment/${c.id}`) } });
+        return send(201, commentJson(r, c));
       }
       case 'createCustomer': {
         if (opts.customersPermitted === false) return fail(403, 'You do not have the permission to create customers.');
@@ -316,6 +387,19 @@ export async function createFakeJira(opts: {
     failNext(target, spec) {
       failures.push({ target, spec, left: spec.count ?? 1 });
     },
+    failAfter(target, count = 1) {
+      drops.push({ target, left: count });
+    },
+    hang(target, count = 1) {
+      hangs.push({ target, left: count });
+    },
+    release() {
+      for (const go of held.splice(0)) go();
+    },
+    get hanging() {
+      return held.length;
+    },
+    rateLimit: limiter.stats,
     setStatus(key, status, category) {
       const r = state.requests.get(key);
       if (!r) throw new Error(`no request ${key}`);

@@ -2,33 +2,8 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, JIRA_SECRET, startHarness, type Harness } from '../support/harness.js';
+import { issueUpdated, jiraWebhook, says, settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
-import { textWebhook } from '../support/webhooks.js';
-
-let seq = 0;
-const recent = () => Math.floor((Date.now() - 60_000) / 1000);
-const says = (body: string) => textWebhook(`wamid.j-${++seq}`, body, { timestamp: recent() });
-
-async function settle(h: Harness, batchMs = 200) {
-  // Jira comments are gathered for JIRA_COMMENT_BATCH_MS (200 ms by default here) before their flush job runs.
-  await h.drain();
-  await new Promise((r) => setTimeout(r, batchMs + 100));
-  await h.drain();
-}
-
-function jiraWebhook(h: Harness, body: unknown, headers: Record<string, string>) {
-  return fetch(`${h.base}/webhooks/jira`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-}
-
-function issueUpdated(key: string, status: string, category: 'new' | 'indeterminate' | 'done') {
-  return {
-    timestamp: Date.now(),
-    webhookEvent: 'jira:issue_updated',
-    issue_event_type_name: 'issue_generic',
-    issue: { id: '10001', key, fields: { status: { name: status, statusCategory: { key: category } } } },
-    changelog: { id: '1', items: [{ field: 'status', fieldtype: 'jira', fromString: 'Waiting for support', toString: status }] },
-  };
-}
 
 const sign = (raw: string) => `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`;
 

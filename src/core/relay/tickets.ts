@@ -2,7 +2,7 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { formatInternational } from '../format/phone.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { ChatSurface, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
+import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
 import { contactCard, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
 
@@ -51,6 +51,50 @@ async function refreshCard(contact: ContactRecord & { cardTs: string; slackChann
 }
 
 /**
+ * Jira's clock and ours differ: a comment or request found again may look this much older than the intent
+ * recorded before it was made. What is matched (the exact body of a comment, with the names, times and text of
+ * every line; a request's exact summary, not one of ours already) keeps the window from matching another.
+ */
+export const JIRA_CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Jira's request listing is served by its search index, which lags: an unconfirmed request is looked for this long. */
+const CREATE_SETTLE_MS = 10_000;
+
+/** Jira refused the call (or it was held back for a Retry-After): nothing was done, so nothing needs finding later. */
+function refused(err: unknown): boolean {
+  return isBridgeError(err) && (!err.retryable || err.code === 'rate_limited' || err.retryAfterMs !== undefined);
+}
+
+/**
+ * Raises the request once: the intent is recorded before the call, and a retry that finds it without a result
+ * looks for the request in Jira (for a while, as the listing lags) before raising another.
+ */
+async function raiseOnce(intentKey: string, input: { summary: string; description: string }, onBehalfOf: string | undefined, deps: TicketDeps): Promise<TicketRef> {
+  const intent = Number(await deps.effects.get(intentKey)) || 0;
+  if (intent > 0) {
+    for (const ref of await deps.ticketing.findRequests({ summary: input.summary, since: intent - JIRA_CLOCK_SKEW_MS })) {
+      if (!(await deps.tickets.byKey(ref.key))) return ref;
+    }
+    if (deps.now() - intent < CREATE_SETTLE_MS) {
+      throw new BridgeError('an earlier attempt may have raised this request; looking for it again before raising another', { code: 'jira_create_unconfirmed', retryable: true, retryAfterMs: 3_000 });
+    }
+  }
+  await deps.effects.put(intentKey, String(deps.now()));
+  try {
+    try {
+      return await deps.ticketing.createRequest({ ...input, onBehalfOf });
+    } catch (err) {
+      // The account may not raise on behalf of customers (or the customer left): raise it as the integration account.
+      if (!onBehalfOf || !isBridgeError(err) || err.retryable) throw err;
+      return await deps.ticketing.createRequest(input);
+    }
+  } catch (err) {
+    if (refused(err)) await deps.effects.put(intentKey, '0');
+    throw err;
+  }
+}
+
+/**
  * A contact wrote: make sure there is an open request for the conversation. The creation is
  * keyed by the conversation's request count, so a retried job does not raise a second one.
  */
@@ -77,13 +121,7 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
       summary: deps.summaryTemplate.replaceAll('{name}', name).replaceAll('{phone}', phone).slice(0, 255),
       description: [m.jiraDescription({ name, phone, link }), firstLine].filter(Boolean).join('\n\n'),
     };
-    try {
-      ref = await deps.ticketing.createRequest({ ...request, onBehalfOf });
-    } catch (err) {
-      // The account may not raise on behalf of customers (or the customer left): raise it as the integration account.
-      if (!onBehalfOf || !isBridgeError(err) || err.retryable) throw err;
-      ref = await deps.ticketing.createRequest(request);
-    }
+    ref = await raiseOnce(`${effectKey}:intent`, request, onBehalfOf, deps);
     key = ref.key;
     await deps.effects.put(effectKey, key);
   }
@@ -95,18 +133,38 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
   return ticket;
 }
 
+/**
+ * Posts a recorded batch once: when an earlier attempt may have posted it (intent without result),
+ * the comment is looked up in Jira first.
+ */
+async function postBatch(batch: CommentBatch, deps: TicketDeps, retry: boolean): Promise<void> {
+  const found = retry ? await deps.ticketing.findComment(batch.ticketKey, { body: batch.body, isPublic: batch.isPublic, since: batch.createdAt - JIRA_CLOCK_SKEW_MS }) : undefined;
+  let comment = found;
+  try {
+    comment ??= await deps.ticketing.addComment(batch.ticketKey, batch.body, batch.isPublic);
+  } catch (err) {
+    // Refused before Jira did anything: the lines wait for the next flush, which needs no look-up.
+    if (refused(err)) await deps.tickets.abandonBatch(batch.id);
+    throw err;
+  }
+  await deps.tickets.finishBatch(batch.id, comment.id);
+}
+
 /** Posts the conversation's pending lines as one comment per visibility: batched, not one call per message. */
 export async function flushComments(chatId: string, deps: TicketDeps): Promise<void> {
+  // First what an earlier attempt started: it may or may not have reached Jira.
+  for (const batch of await deps.tickets.unfinishedBatches(chatId)) await postBatch(batch, deps, true);
   const pending = await deps.tickets.pendingComments(chatId);
   if (pending.length === 0) return;
   // Lines written after a request was resolved (an agent's thanks) belong to that request.
   const ticket = (await deps.tickets.open(chatId)) ?? (await deps.tickets.latest(chatId));
   if (!ticket) return;
   for (const isPublic of [true, false]) {
-    const batch = pending.filter((c) => c.isPublic === isPublic);
-    if (batch.length === 0) continue;
-    await deps.ticketing.addComment(ticket.key, batch.map((c) => c.body).join('\n\n'), isPublic);
-    await deps.tickets.dropComments(batch.map((c) => c.id));
+    const lines = pending.filter((c) => c.isPublic === isPublic);
+    if (lines.length === 0) continue;
+    const body = lines.map((c) => c.body).join('\n\n');
+    const batch = await deps.tickets.startBatch(chatId, { ticketKey: ticket.key, isPublic, body, lineIds: lines.map((c) => c.id) });
+    await postBatch(batch, deps, false);
   }
 }
 
@@ -141,7 +199,11 @@ export async function refreshSla(chatId: string, deps: TicketDeps): Promise<void
  */
 export async function applyRequestChange(key: string, change: { status: string; done: boolean }, deps: TicketDeps): Promise<void> {
   const ticket = await deps.tickets.byKey(key);
-  if (!ticket || ticket.closedAt !== undefined) return;
+  if (!ticket) return;
+  // A closed request takes no more changes, except a re-run of the one that closed it (while no newer request
+  // has taken its place on the card): it finishes what it began.
+  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status && (await deps.tickets.latest(ticket.chatId))?.key === key;
+  if (ticket.closedAt !== undefined && !resuming) return;
   const m = messages(deps.locale);
   const contact = await contactOf(ticket.chatId, deps);
   const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
@@ -149,7 +211,7 @@ export async function applyRequestChange(key: string, change: { status: string; 
     await deps.notices.say(where, m.ticketStatusChanged({ key, from: escapeMrkdwn(ticket.status), to: escapeMrkdwn(change.status) }), `ticket-status:${key}:${change.status}:${ticket.status}`);
   }
   const sla = await deps.ticketing.getSla(key).catch(() => ticket.sla);
-  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt: change.done ? deps.now() : undefined };
+  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt: change.done ? (ticket.closedAt ?? deps.now()) : undefined };
   await deps.tickets.save(updated);
   await refreshCard(contact, updated, deps);
   if (!change.done) return;
@@ -158,10 +220,24 @@ export async function applyRequestChange(key: string, change: { status: string; 
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
   if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    const effect = `resolved-message:${key}`;
-    if (!(await deps.effects.get(effect))) {
-      const sent = await deps.sender.sendText(contact.chatId, text);
-      await deps.effects.put(effect, sent.id);
-    }
+    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(contact.chatId, text), deps);
+  }
+}
+
+const SENDING = 'sending';
+
+/**
+ * At most once: the intent is recorded before the send. WhatsApp has nothing to look a message up by, so a retry
+ * that finds the intent without a result does not send again; a send WhatsApp refused clears the intent.
+ */
+async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: TicketDeps): Promise<void> {
+  if (await deps.effects.get(effect)) return;
+  await deps.effects.put(effect, SENDING);
+  try {
+    const sent = await send();
+    await deps.effects.put(effect, sent.id);
+  } catch (err) {
+    if (refused(err)) await deps.effects.put(effect, '');
+    throw err;
   }
 }

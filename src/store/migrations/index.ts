@@ -147,6 +147,34 @@ export const migrations: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 5,
+    name: 'Jira lines keyed by their source, comment batches recorded before they are posted',
+    async up(db, dialect) {
+      // A line is added by one idempotent insert: its source (`wa:<wamid>`, `slack:<event id>`) is unique.
+      // NULLs (lines kept before this migration) do not collide in a unique index, on either dialect.
+      await db.schema.alterTable('jira_pending_comments').addColumn('source_key', 'text').execute();
+      await db.schema.alterTable('jira_pending_comments').addColumn('batch_id', 'bigint').execute();
+      await db.schema.createIndex('jira_pending_comments_source').unique().on('jira_pending_comments').column('source_key').execute();
+      await sql`CREATE INDEX jira_pending_comments_unbatched ON jira_pending_comments (chat_id, id) WHERE batch_id IS NULL`.execute(db);
+
+      // The intent (which lines, the exact body, when) is written before the comment is posted and the
+      // result after it, so a retry that finds an intent without a result looks the comment up in Jira first.
+      await db.schema
+        .createTable('jira_comment_batches')
+        .addColumn('id', idColumnType(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('chat_id', 'text', (c) => c.notNull())
+        .addColumn('ticket_key', 'text', (c) => c.notNull())
+        .addColumn('is_public', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('posted_at', 'bigint')
+        .addColumn('comment_id', 'text')
+        .execute();
+      await sql`CREATE INDEX jira_comment_batches_unfinished ON jira_comment_batches (chat_id, id) WHERE posted_at IS NULL`.execute(db);
+      await sql`CREATE INDEX jira_comment_batches_posted ON jira_comment_batches (posted_at) WHERE posted_at IS NOT NULL`.execute(db);
+    },
+  },
   rateBuckets,
   {
     version: 7,

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
 import { createOutbox, type Outbox } from './store/outbox.js';
+import { describeStoreError } from './store/errors.js';
 import { openStore } from './store/open.js';
 import type { SqlStore } from './store/sql-store.js';
 import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
@@ -57,7 +58,12 @@ export interface AppOverrides {
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const metrics = createMetrics();
-  const store = openStore(config.DATABASE_URL);
+  const store = openStore(config.DATABASE_URL, {
+    // The embedded store serves this process alone; a second Switchboard on the file is refused.
+    exclusive: true,
+    onConnectionError: (err) =>
+      logger.warn({ cause: describeStoreError(err)?.cause ?? err.message }, 'store connection lost; the pool reconnects when needed'),
+  });
   let migrated = false;
   try {
     const report = await store.migrate();

@@ -1,42 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createFakeSlack } from '../fakes/slack.js';
 import { testEnv } from '../support/env.js';
-
-// Resolved here, not in the child: the child runs in a scratch directory with no node_modules.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/** The service as an operator runs it: a separate process, configured by its environment only. */
-function startService(env: Record<string, string | undefined>, cwd: string): ChildProcessWithoutNullStreams {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|LOG_LEVEL)/.test(k)));
-  return spawn(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/main.ts')], {
-    cwd,
-    env: { ...clean, ...env } as NodeJS.ProcessEnv,
-  });
-}
-
-function collect(child: ChildProcessWithoutNullStreams) {
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { out, exited };
-}
-
-async function waitFor(check: () => string | undefined, what: string, ms = 20_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { startService } from '../support/service-process.js';
 
 describe('the service process', () => {
   const dirs: string[] = [];
@@ -48,8 +16,7 @@ describe('the service process', () => {
   };
 
   it('stops on bad configuration with one line naming the variable', async () => {
-    const child = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc' }), workdir());
-    const { out, exited } = collect(child);
+    const { out, exited } = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc' }), workdir());
     expect(await exited).toBe(1);
     const lines = out.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -69,14 +36,11 @@ describe('the service process', () => {
         .map(([k, v]) => `${k}=${v}`)
         .join('\n'),
     );
-    const child = startService({}, cwd);
+    const { child, out, exited, listening } = startService({}, cwd);
     onTestFinished(() => {
       child.kill('SIGKILL');
     });
-    const { out, exited } = collect(child);
-    const line = await waitFor(() => out.stdout.split('\n').find((l) => l.includes('switchboard listening')), 'the listening line');
-    const { address } = JSON.parse(line) as { address: string };
-    const base = address.replace('0.0.0.0', '127.0.0.1');
+    const base = await listening();
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);

@@ -13,6 +13,8 @@ import { createTcpProxy } from '../support/tcp-proxy.js';
 import { textWebhook } from '../support/webhooks.js';
 
 const CHANNEL = 'C0123456789';
+/** Several service processes start (each a few seconds on a busy machine). */
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 /** The service as a process on a fresh PostgreSQL database (reached at `url`), against fake Slack and Graph. */
 async function serviceOn(url: (db: CreatedStore) => string) {
@@ -111,7 +113,7 @@ describe('the service on PostgreSQL when connections are lost', () => {
     await waitFor(() => texts.every((t) => relayedTexts(slack).includes(t)), 'every message to reach Slack', 60_000);
     const relayed = relayedTexts(slack);
     expect(relayed.filter((t) => texts.includes(t)).sort()).toEqual([...texts].sort());
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('answers 503 and says in /readyz why while the database refuses connections, and carries on by itself when it is back', async () => {
     const proxy = await createTcpProxy({ host: '127.0.0.1', port: Number(new URL(PG_ADMIN_URL).port || 5432) });
@@ -138,5 +140,5 @@ describe('the service on PostgreSQL when connections are lost', () => {
     await waitFor(async () => (await readyz(base)).status === 200, '/readyz to recover');
     expect(await postWebhook(base, textWebhook('wamid.down.1', 'while down'))).toBe(200);
     await waitFor(() => relayedTexts(slack).includes('while down'), 'the message to reach Slack');
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -77,7 +77,7 @@ describe('the service on the embedded store', () => {
     expect(await second.exited).toBe(1);
     const lines = second.out.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(file);
+    expect(lines[0]).toContain(realpathSync(file));
     expect(lines[0]).toContain('in use by another Switchboard process');
     expect(first.child.exitCode).toBeNull();
 

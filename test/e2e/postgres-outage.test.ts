@@ -3,66 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { createFakeGraph } from '../fakes/graph.js';
-import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
-import { testEnv } from '../support/env.js';
-import { signMetaBody } from '../support/meta-signature.js';
-import { startService, waitFor, type ServiceProcess } from '../support/service-process.js';
+import { fakeVendorsForProcess, postWebhook, relayedTexts, startService, SUPPORT_CHANNEL as CHANNEL, waitFor, type ServiceProcess } from '../support/service-process.js';
 import { PG_ADMIN_URL, postgresFixture, type CreatedStore } from '../support/stores.js';
 import { createTcpProxy } from '../support/tcp-proxy.js';
 import { textWebhook } from '../support/webhooks.js';
 
-const CHANNEL = 'C0123456789';
 /** Several service processes start (each a few seconds on a busy machine). */
 const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 /** The service as a process on a fresh PostgreSQL database (reached at `url`), against fake Slack and Graph. */
 async function serviceOn(url: (db: CreatedStore) => string) {
   const db = await postgresFixture.create();
-  const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }] });
-  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881' });
+  const { slack, env } = await fakeVendorsForProcess();
   const cwd = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
-  const service = startService(
-    testEnv({
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: url(db),
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.url,
-      WHATSAPP_GRAPH_URL: graph.url,
-      SLACK_POSTS_PER_SECOND: '1000',
-      SLACK_POST_BURST: '1000',
-    }),
-    cwd,
-  );
+  const service = startService(env({ DATABASE_URL: url(db) }), cwd);
   onTestFinished(async () => {
     service.child.kill('SIGKILL');
     await service.exited;
-    await Promise.all([slack.close(), graph.close()]);
     await db.drop();
     rmSync(cwd, { recursive: true, force: true });
   });
   const base = await service.listening();
   return { db, slack, service, base };
 }
-
-function postWebhook(base: string, body: unknown): Promise<number> {
-  const raw = JSON.stringify(body);
-  return fetch(`${base}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(raw, 'test-app-secret') },
-    body: raw,
-  }).then(
-    (res) => res.status,
-    () => -1, // no answer at all: the process is gone
-  );
-}
-
-const relayedTexts = (slack: FakeSlack) =>
-  slack
-    .topLevel(CHANNEL)
-    .flatMap((card) => slack.threadReplies(CHANNEL, card.ts))
-    .map((m) => m.text ?? '');
 
 async function readyz(base: string): Promise<{ status: number; store?: { ok: boolean; detail?: string } }> {
   const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(30_000) });
@@ -110,8 +73,8 @@ describe('the service on PostgreSQL when connections are lost', () => {
     const refused = sent.filter((_, i) => statuses[i] !== 200);
     for (const s of refused) await waitFor(async () => (await postWebhook(base, s.body)) === 200, `${s.text} to be accepted on retry`);
     const texts = sent.map((s) => s.text);
-    await waitFor(() => texts.every((t) => relayedTexts(slack).includes(t)), 'every message to reach Slack', 60_000);
-    const relayed = relayedTexts(slack);
+    await waitFor(() => texts.every((t) => relayedTexts(slack, CHANNEL).includes(t)), 'every message to reach Slack', 60_000);
+    const relayed = relayedTexts(slack, CHANNEL);
     expect(relayed.filter((t) => texts.includes(t)).sort()).toEqual([...texts].sort());
   }, PROCESS_TEST_TIMEOUT_MS);
 
@@ -139,6 +102,6 @@ describe('the service on PostgreSQL when connections are lost', () => {
     await proxy.up();
     await waitFor(async () => (await readyz(base)).status === 200, '/readyz to recover');
     expect(await postWebhook(base, textWebhook('wamid.down.1', 'while down'))).toBe(200);
-    await waitFor(() => relayedTexts(slack).includes('while down'), 'the message to reach Slack');
+    await waitFor(() => relayedTexts(slack, CHANNEL).includes('while down'), 'the message to reach Slack');
   }, PROCESS_TEST_TIMEOUT_MS);
 });

@@ -5,35 +5,12 @@ import { Writable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { createFakeGraph } from '../fakes/graph.js';
-import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
-import { testEnv } from '../support/env.js';
 import { startHarness } from '../support/harness.js';
-import { signMetaBody } from '../support/meta-signature.js';
-import { startService, waitFor } from '../support/service-process.js';
+import { fakeVendorsForProcess, postWebhook, relayedTexts, startService, SUPPORT_CHANNEL as CHANNEL, waitFor } from '../support/service-process.js';
 import { textWebhook } from '../support/webhooks.js';
 
-const CHANNEL = 'C0123456789';
 /** Several service processes start (each a few seconds on a busy machine). */
 const PROCESS_TEST_TIMEOUT_MS = 60_000;
-
-function postWebhook(base: string, body: unknown): Promise<number> {
-  const raw = JSON.stringify(body);
-  return fetch(`${base}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(raw, 'test-app-secret') },
-    body: raw,
-  }).then(
-    (res) => res.status,
-    () => -1, // no answer at all
-  );
-}
-
-const relayedTexts = (slack: FakeSlack) =>
-  slack
-    .topLevel(CHANNEL)
-    .flatMap((card) => slack.threadReplies(CHANNEL, card.ts))
-    .map((m) => m.text ?? '');
 
 describe('the service on the embedded store', () => {
   const dirs: string[] = [];
@@ -43,22 +20,9 @@ describe('the service on the embedded store', () => {
   async function setUp() {
     const cwd = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
     dirs.push(cwd);
-    const slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }] });
-    const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881' });
-    onTestFinished(async () => {
-      await Promise.all([slack.close(), graph.close()]);
-    });
-    const env = testEnv({
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.url,
-      WHATSAPP_GRAPH_URL: graph.url,
-      SLACK_POSTS_PER_SECOND: '1000',
-      SLACK_POST_BURST: '1000',
-    });
+    const { slack, env } = await fakeVendorsForProcess();
     const start = () => {
-      const service = startService(env, cwd);
+      const service = startService(env(), cwd);
       onTestFinished(async () => {
         service.child.kill('SIGKILL');
         await service.exited;
@@ -113,7 +77,7 @@ describe('the service on the embedded store', () => {
     other.exec('rollback');
     other.close();
     for (const body of webhooks) await waitFor(async () => (await postWebhook(base, body)) === 200, 'the webhook to be accepted on retry');
-    await waitFor(() => webhooks.every((_, i) => relayedTexts(slack).includes(`locked ${i}`)), 'every message to reach Slack');
+    await waitFor(() => webhooks.every((_, i) => relayedTexts(slack, CHANNEL).includes(`locked ${i}`)), 'every message to reach Slack');
     expect(service.child.exitCode).toBeNull();
   }, PROCESS_TEST_TIMEOUT_MS);
 

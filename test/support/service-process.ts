@@ -2,6 +2,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { createFakeGraph } from '../fakes/graph.js';
+import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { testEnv } from './env.js';
+import { signMetaBody } from './meta-signature.js';
 
 // Resolved here, not in the child: the child runs in a scratch directory with no node_modules.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -54,4 +59,52 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** POSTs a WhatsApp webhook signed as Meta signs it; resolves with the status, -1 when nothing answered. */
+export function postWebhook(base: string, body: unknown): Promise<number> {
+  const raw = JSON.stringify(body);
+  return fetch(`${base}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(raw, 'test-app-secret') },
+    body: raw,
+  }).then(
+    (res) => res.status,
+    () => -1,
+  );
+}
+
+/** The texts of every thread reply under the channel's cards. */
+export const relayedTexts = (slack: FakeSlack, channel: string) =>
+  slack
+    .topLevel(channel)
+    .flatMap((card) => slack.threadReplies(channel, card.ts))
+    .map((m) => m.text ?? '');
+
+export const SUPPORT_CHANNEL = 'C0123456789';
+
+/**
+ * Fake Slack and Graph for a service process, closed when the test ends, and the environment that
+ * points the service at them (info logs, pacing fast enough not to matter).
+ */
+export async function fakeVendorsForProcess(): Promise<{ slack: FakeSlack; env(overrides?: Record<string, string | undefined>): Record<string, string | undefined> }> {
+  const slack = await createFakeSlack({ channels: [{ id: SUPPORT_CHANNEL, name: 'support' }] });
+  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881' });
+  onTestFinished(async () => {
+    await Promise.all([slack.close(), graph.close()]);
+  });
+  return {
+    slack,
+    env: (overrides = {}) =>
+      testEnv({
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_API_URL: slack.url,
+        WHATSAPP_GRAPH_URL: graph.url,
+        SLACK_POSTS_PER_SECOND: '1000',
+        SLACK_POST_BURST: '1000',
+        ...overrides,
+      }),
+  };
 }

@@ -72,7 +72,8 @@ describe('the service on the embedded store', () => {
     }
     const statuses = await Promise.all(answers);
     expect(statuses).toEqual(webhooks.map(() => 503));
-    expect(service.logs().find((l) => l.msg === 'store unavailable: answering 503 so the sender retries')).toMatchObject({ cause: 'database is locked by another process' });
+    const logged = await waitFor(() => service.logs().find((l) => l.msg === 'store unavailable: answering 503 so the sender retries'), 'the log line');
+    expect(logged).toMatchObject({ cause: 'database is locked by another process' });
 
     other.exec('rollback');
     other.close();

@@ -4,8 +4,10 @@ import { createHttpServer, type ReadinessCheck } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
-import { createOutbox, type Outbox } from './store/outbox.js';
+import { createOutbox, type JobFailure, type Outbox } from './store/outbox.js';
+import { describeStoreError } from './store/errors.js';
 import { openStore } from './store/open.js';
+import type { FailureClassifier } from './queue/failures.js';
 import type { SqlStore } from './store/sql-store.js';
 import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
 import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
@@ -50,7 +52,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** A store that is briefly away (a dropped connection, a lock, a full disk) is worth another try later. */
+function storeFailure(err: unknown): JobFailure | undefined {
+  const store = describeStoreError(err);
+  if (!store) return undefined;
+  return { code: store.transient ? 'store_unavailable' : 'store_error', message: `store: ${store.cause}`, retryable: store.transient };
+}
+
 export interface AppOverrides {
+  /** Declares failures a test injects as retryable (the real ones are classified in queue/failures.ts). */
+  classifyFailure?: FailureClassifier;
   /** A fake WhatsApp Web socket (tests). */
   webSocketFactory?: WebHooks['socketFactory'];
   /** Pace in memory even on PostgreSQL (the pacing benchmark's baseline). */
@@ -59,7 +70,12 @@ export interface AppOverrides {
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const metrics = createMetrics();
-  const store = openStore(config.DATABASE_URL);
+  const store = openStore(config.DATABASE_URL, {
+    // The embedded store serves this process alone; a second Switchboard on the file is refused.
+    exclusive: true,
+    onConnectionError: (err) =>
+      logger.warn({ cause: describeStoreError(err)?.cause ?? err.message }, 'store connection lost; the pool reconnects when needed'),
+  });
   let migrated = false;
   try {
     const report = await store.migrate();
@@ -71,8 +87,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
 
   const outbox = createOutbox(store, { leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
-  if (store.dialect === 'sqlite') {
-    // The embedded file belongs to this process alone: whatever is still running died with the last one.
+  if (store.exclusive) {
+    // The embedded file belongs to this process alone (it holds the lock): whatever is still running died with the last one.
     const released = await outbox.releaseAbandoned();
     if (released > 0) logger.warn({ jobs: released }, 'released jobs a stopped process left running; they run again now');
   }
@@ -193,6 +209,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     leaseMs: config.QUEUE_LEASE_MS,
     deadlineMs: config.QUEUE_JOB_DEADLINE_MS,
     maxCrashes: config.QUEUE_MAX_CRASHES,
+    classify: (err) => overrides.classifyFailure?.(err) ?? storeFailure(err),
   });
   wake = () => worker.notify();
 

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openStore } from '../store/open.js';
+import { storeInUse } from '../store/sql-store.js';
 
 export interface CheckResult {
   name: string;
@@ -38,7 +39,10 @@ export const storeCheck: Check = {
   async run(config) {
     const scheme = config.DATABASE_URL.split(':')[0];
     let store;
+    let inUse = false;
     try {
+      // Information, not a failure: the doctor is often run beside the service it checks.
+      inUse = storeInUse(config.DATABASE_URL);
       store = openStore(config.DATABASE_URL);
       await store.ping();
     } catch (err) {
@@ -52,7 +56,7 @@ export const storeCheck: Check = {
     try {
       const pending = await store.pendingMigrations();
       return [
-        { name: 'store connection', ok: true, detail: `${store.dialect} answers` },
+        { name: 'store connection', ok: true, detail: `${store.dialect} answers${inUse ? '; in use by a running Switchboard' : ''}` },
         {
           name: 'store migrations',
           ok: true,

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { createTokenCheck, sendUnauthorized } from './auth.js';
+import { describeStoreError } from '../store/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   metricsToken?: string;
   /** HTTP_REQUEST_TIMEOUT_MS (default 30 s): the time a client has to send one whole request. */
   requestTimeoutMs?: number;
+  /** A readiness check that has not answered by then counts as failed, so /readyz never hangs. Default 2 s. */
+  readinessTimeoutMs?: number;
 }
 
 /**
@@ -94,6 +97,13 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
+    const store = describeStoreError(err);
+    if (store?.transient) {
+      // Nothing was recorded, so nothing may be acknowledged: Meta, Slack and Jira retry a 5xx.
+      req.log.error({ cause: store.cause, err, url: req.routeOptions.url }, 'store unavailable: answering 503 so the sender retries');
+      void reply.status(503).send({ error: 'temporarily unavailable; retry later' });
+      return;
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: req.routeOptions.url }, 'request failed');
     else req.log.info({ status, code: err.code, url: req.routeOptions.url, reason: err.message }, 'request rejected');
@@ -108,13 +118,14 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ ok: true }));
 
+  const readinessTimeoutMs = opts.readinessTimeoutMs ?? 2_000;
   app.get('/readyz', async (_req, reply) => {
     const results = await Promise.all(
       opts.readiness.map(async (c) => {
         try {
-          return { name: c.name, ...(await c.check()) };
+          return { name: c.name, ...(await withTimeout(c.check(), readinessTimeoutMs)) };
         } catch (err) {
-          return { name: c.name, ok: false, detail: (err as Error).message };
+          return { name: c.name, ok: false, detail: describeStoreError(err)?.cause ?? (err as Error).message };
         }
       }),
     );
@@ -136,4 +147,12 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   });
 
   return app;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SlackEvent } from '../core/slack-events.js';
 import type { Intake } from '../intake.js';
+import { describeStoreError } from '../store/errors.js';
 import type { Logger } from '../logger.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
 import { sendUnauthorized } from '../http/auth.js';
@@ -43,8 +44,10 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
       try {
         result = await opts.intake.recordSlack(event);
       } catch (err) {
-        log.error({ err, eventId: event.eventId, kind: event.kind }, 'could not record a Slack event: answering 500 so Slack retries');
-        await reply.status(500).send({ error: 'could not record the event; retry later' });
+        const store = describeStoreError(err);
+        const status = store?.transient ? 503 : 500;
+        log.error({ err, cause: store?.cause, eventId: event.eventId, kind: event.kind }, `could not record a Slack event: answering ${status} so Slack retries`);
+        await reply.status(status).send({ error: 'could not record the event; retry later' });
         return false;
       }
       log.info(outcomeFields(event, result), result.queued ? 'Slack event queued' : 'Slack event not acted on');

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { PostgresDialectKeepingTheCause, SqliteDialectKeepingTheCause } from './dialects.js';
 import { runMigrations, type MigrationReport } from './migrator.js';
 import { migrations } from './migrations/index.js';
+import { acquireProcessLock, processLockHeld, type ProcessLock } from './sqlite-lock.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +15,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface SqlStore {
   readonly dialect: Dialect;
   readonly db: Kysely<Database>;
+  /**
+   * This process holds the embedded store's process lock: no other Switchboard can be using the
+   * database, so a job marked running that this process did not start was left by a dead one.
+   * Always false on PostgreSQL, where instances share the database.
+   */
+  readonly exclusive: boolean;
   migrate(): Promise<MigrationReport>;
   pendingMigrations(): Promise<number[]>;
   ping(): Promise<void>;
@@ -22,46 +30,107 @@ export interface SqlStore {
 export interface OpenStoreOptions {
   /** PostgreSQL pool size; several instances share the database, so keep it modest. */
   poolSize?: number;
+  /**
+   * SQLite: take the process lock, so a second Switchboard on the same file is refused
+   * (StoreInUseError). The service does; tools, and tests that share a file, do not.
+   */
+  exclusive?: boolean;
+  /** A pooled PostgreSQL connection broke; the query on it (if any) fails by itself, the pool reconnects. */
+  onConnectionError?: (err: Error) => void;
 }
 
+/**
+ * SQLite's busy handler sleeps inside the synchronous driver call, so every millisecond of it
+ * stops the event loop (health checks included). Wait briefly, then fail as "locked" (transient):
+ * the webhook gets a 503 and its sender retries, the job is retried later.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 200;
+const SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 10_000;
+
+/** How long a request waits for a free PostgreSQL connection (or a new one) before failing. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+
 export function openSqlStore(url: string, options: OpenStoreOptions = {}): SqlStore {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10);
+  const file = sqliteFile(url);
+  if (file) return openSqlite(file, options.exclusive ?? false);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options.poolSize ?? 10, options.onConnectionError);
   throw new Error(`DATABASE_URL scheme is not a SQL store: ${url.split(':')[0]}`);
 }
 
-function openSqlite(path: string): SqlStore {
-  const file = path === ':memory:' ? path : resolve(path.replace(/^\/\/(?=\/)/, ''));
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new BetterSqlite3(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return wrap('sqlite', db);
+/** Whether another Switchboard process holds the lock on this embedded store (false for other stores). */
+export function storeInUse(url: string): boolean {
+  const file = sqliteFile(url);
+  return file !== undefined && file !== ':memory:' && processLockHeld(file);
 }
 
-function openPostgres(connectionString: string, max: number): SqlStore {
+function sqliteFile(url: string): string | undefined {
+  if (!url.startsWith('sqlite:')) return undefined;
+  const path = url.slice('sqlite:'.length);
+  if (path === ':memory:') return path;
+  const file = resolve(path.replace(/^\/\/(?=\/)/, ''));
+  // One lock per file, however it is reached.
+  return existsSync(file) ? realpathSync(file) : file;
+}
+
+function openSqlite(file: string, exclusive: boolean): SqlStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const lock = exclusive && file !== ':memory:' ? acquireProcessLock(file) : undefined;
+  try {
+    const database = new BetterSqlite3(file);
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialectKeepingTheCause(database) });
+    const store = wrap('sqlite', db, lock);
+    return {
+      ...store,
+      async migrate() {
+        // Migrations run before anything is served, so waiting out a tool's write lock (another
+        // migrator, an import) blocks nobody; afterwards waits go back to being short.
+        database.pragma(`busy_timeout = ${SQLITE_MIGRATION_BUSY_TIMEOUT_MS}`);
+        try {
+          return await store.migrate();
+        } finally {
+          database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        }
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+function openPostgres(connectionString: string, max: number, onConnectionError?: (err: Error) => void): SqlStore {
   const pool = new pg.Pool({
     connectionString,
     max,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    // Notice a peer that vanished without a FIN (failover, NAT timeout) instead of waiting on it.
+    keepAlive: true,
     // Epoch-millisecond bigints fit a JS number; keep them numbers, not strings.
     types: {
       getTypeParser: (oid: number, format?: 'text' | 'binary') =>
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
-  // An idle client losing its connection must not take the process down; the next query reconnects.
+  // pg emits 'error' on a client whose connection breaks (terminated, reset), even mid-query, and
+  // pg-pool listens only while the client is idle: a checked-out client with no listener would
+  // throw it as an uncaught exception. Every client gets a listener for its whole life; its query
+  // fails by itself, and the pool drops the broken client on release and connects anew on demand.
+  pool.on('connect', (client) => client.on('error', (err) => onConnectionError?.(err)));
+  // Idle clients' errors reach the listener above too; the pool re-emits them here.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingTheCause(pool) });
   return wrap('postgres', db);
 }
 
-function wrap(dialect: Dialect, db: Kysely<Database>): SqlStore {
+function wrap(dialect: Dialect, db: Kysely<Database>, lock?: ProcessLock): SqlStore {
   return {
     dialect,
     db,
+    exclusive: lock !== undefined,
     migrate: () => runMigrations(db, dialect, migrations),
     async pendingMigrations() {
       const exists = await tableExists(db, dialect, 'schema_migrations');
@@ -73,7 +142,13 @@ function wrap(dialect: Dialect, db: Kysely<Database>): SqlStore {
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
 import { DEFAULT_SCOPES, createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { openSqlStore } from '../../src/store/sql-store.js';
 import { testEnv } from '../support/env.js';
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -66,6 +67,21 @@ describe('npm run doctor', () => {
     const { stdout } = await doctor(testEnv({ DATABASE_URL: `sqlite:${join(dir, 'doctor.db')}` }));
     expect(stdout).toContain('✓ store connection: sqlite answers');
     expect(stdout).toMatch(/✓ store migrations: \d+ pending \([\d, ]+\); the service applies them when it starts/);
+  });
+
+  it('says the embedded store is in use by a running Switchboard, as information, and still checks it', async () => {
+    const url = `sqlite:${join(dir, 'running.db')}`;
+    // What the service holds while it runs.
+    const running = openSqlStore(url, { exclusive: true });
+    try {
+      await running.migrate();
+      const { stdout } = await doctor(testEnv({ DATABASE_URL: url }));
+      expect(stdout).toContain('✓ store connection: sqlite answers; in use by a running Switchboard');
+      expect(stdout).toContain('✓ store migrations: all applied');
+    } finally {
+      await running.close();
+    }
+    expect((await doctor(testEnv({ DATABASE_URL: url }))).stdout).toContain('✓ store connection: sqlite answers\n');
   });
 
   it('passes every check when the credentials, scopes and channel are right', async () => {

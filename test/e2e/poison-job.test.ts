@@ -6,7 +6,7 @@ import { createFakeGraph } from '../fakes/graph.js';
 import { createFakeSlack } from '../fakes/slack.js';
 import { testEnv } from '../support/env.js';
 import { signMetaBody } from '../support/meta-signature.js';
-import { collect, listeningBase, startService, waitFor } from '../support/service-process.js';
+import { startService, waitFor } from '../support/service-process.js';
 import { cloudWebhook, textWebhook } from '../support/webhooks.js';
 
 const CHANNEL = 'C0123456789';
@@ -48,9 +48,8 @@ describe('a job that takes its process down', () => {
       expect(res.status).toBe(200);
     };
 
-    let child = startService(env, cwd);
-    let running = collect(child);
-    const base = await listeningBase(running);
+    let running = startService(env, cwd);
+    const base = await running.listening();
     await post(
       base,
       cloudWebhook({
@@ -63,13 +62,13 @@ describe('a job that takes its process down', () => {
 
     for (let crash = 1; crash <= 3; crash++) {
       await waitFor(() => downloads() === crash, `download ${crash}`);
-      child.kill('SIGKILL');
+      running.child.kill('SIGKILL');
       await running.exited;
-      child = startService(env, cwd);
-      running = collect(child);
+      running = startService(env, cwd);
     }
-    onTestFinished(() => void child.kill('SIGKILL'));
-    const restartedBase = await listeningBase(running);
+    const last = running;
+    onTestFinished(() => void last.child.kill('SIGKILL'));
+    const restartedBase = await running.listening();
 
     const cardOf = (name: string) => slack.topLevel(CHANNEL).filter((m) => m.text?.includes(name));
     const thread = await waitFor(() => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createFakeSlack } from '../fakes/slack.js';
 import { testEnv } from '../support/env.js';
-import { collect, startService, waitFor } from '../support/service-process.js';
+import { startService } from '../support/service-process.js';
 
 describe('the service process', () => {
   const dirs: string[] = [];
@@ -16,8 +16,7 @@ describe('the service process', () => {
   };
 
   it('stops on bad configuration with one line naming the variable', async () => {
-    const child = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc' }), workdir());
-    const { out, exited } = collect(child);
+    const { out, exited } = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc' }), workdir());
     expect(await exited).toBe(1);
     const lines = out.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -37,14 +36,11 @@ describe('the service process', () => {
         .map(([k, v]) => `${k}=${v}`)
         .join('\n'),
     );
-    const child = startService({}, cwd);
+    const { child, out, exited, listening } = startService({}, cwd);
     onTestFinished(() => {
       child.kill('SIGKILL');
     });
-    const { out, exited } = collect(child);
-    const line = await waitFor(() => out.stdout.split('\n').find((l) => l.includes('switchboard listening')), 'the listening line');
-    const { address } = JSON.parse(line) as { address: string };
-    const base = address.replace('0.0.0.0', '127.0.0.1');
+    const base = await listening();
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);

@@ -48,6 +48,34 @@ describe('http server', () => {
     expect(res.json()).toEqual({ ok: false, checks: [{ name: 'store', ok: false, detail: 'migrations not applied' }] });
   });
 
+  it('answers a store outage with a 503 naming nothing internal, and a bug with a 500', async () => {
+    app = build();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    app.post('/store-down', async () => {
+      throw refused;
+    });
+    app.post('/bug', async () => {
+      throw new TypeError('x is undefined');
+    });
+    const down = await app.inject({ method: 'POST', url: '/store-down' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ error: 'temporarily unavailable; retry later' });
+    expect((await app.inject({ method: 'POST', url: '/bug' })).statusCode).toBe(500);
+  });
+
+  it('counts a readiness check that does not answer as failed, instead of hanging', async () => {
+    app = createHttpServer({
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      bodyLimit: 1024,
+      readinessTimeoutMs: 50,
+      readiness: [{ name: 'store', check: () => new Promise(() => undefined) }],
+    });
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ ok: false, checks: [{ name: 'store', ok: false, detail: 'no answer within 50 ms' }] });
+  });
+
   it('serves Prometheus text', async () => {
     app = build();
     const res = await app.inject({ method: 'GET', url: '/metrics' });

@@ -5,6 +5,11 @@ import { JOB_JIRA_CHANGE } from '../../src/jira/jobs.js';
 import { createFakeJira, type FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, JIRA_EMAIL, JIRA_SECRET, JIRA_TOKEN, startHarness, type Harness } from '../support/harness.js';
 import { issueUpdated, jiraWebhook, says, settle, until } from '../support/jira-chat.js';
+import { errorMessage } from '../../src/core/errors.js';
+
+/** The failures these tests inject stand for a worker that stopped half-way: worth another attempt. */
+const injectedStop = (err: unknown) =>
+  errorMessage(err).includes('injected: the worker stopped here') ? { code: 'injected', message: errorMessage(err), retryable: true } : undefined;
 
 /** Contacts other than the harness's default one. */
 const contact = (i: number) => ({ from: `1650555${String(1000 + i)}`, name: `Contact ${i}` });
@@ -69,7 +74,7 @@ describe('Jira under faults', () => {
 
     async function resolveWith(fault: () => Promise<void> | void) {
       jira = await fakeJiraSite();
-      h = await startHarness({ jira, env: { JIRA_RESOLVED_MESSAGE: RESOLVED } });
+      h = await startHarness({ jira, env: { JIRA_RESOLVED_MESSAGE: RESOLVED }, overrides: { classifyFailure: injectedStop } });
       await h.webhook(says('first problem'));
       await settle(h);
       const key = [...jira.requests.keys()][0]!;
@@ -120,7 +125,7 @@ describe('Jira under faults', () => {
 
   it('adds a line once when its relay job stops after keeping it and runs again', async () => {
     jira = await fakeJiraSite();
-    h = await startHarness({ jira });
+    h = await startHarness({ jira, overrides: { classifyFailure: injectedStop } });
     // The first attempt stops right after the line is kept, when it queues the line's Jira work.
     await sql`CREATE TABLE fail_once (n integer)`.execute(h.app.store.db);
     await sql`INSERT INTO fail_once VALUES (1)`.execute(h.app.store.db);

@@ -200,6 +200,14 @@ describe('POST /slack/events', () => {
     expect(s.logs.some((l) => l.includes('database is down') && l.includes('"level":50'))).toBe(true);
   });
 
+  it('answers 503 naming the cause when the store is unreachable', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const s = await start(recordingIntake(refused).intake);
+    const res = await post(s, fixtureText('message.json'));
+    expect(res.status).toBe(503);
+    expect(s.logs.some((l) => l.includes('"cause":"connection refused"'))).toBe(true);
+  });
+
   it('logs no message text, even at debug', async () => {
     const { intake } = recordingIntake();
     const s = await start(intake);

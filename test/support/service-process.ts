@@ -2,45 +2,109 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { createFakeGraph } from '../fakes/graph.js';
+import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
+import { testEnv } from './env.js';
+import { signMetaBody } from './meta-signature.js';
 
-// Resolved here, not in the child: the child may run in a scratch directory with no node_modules.
+// Resolved here, not in the child: the child runs in a scratch directory with no node_modules.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+export interface ServiceProcess {
+  child: ChildProcessWithoutNullStreams;
+  out: { stdout: string; stderr: string };
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Waits for the listening line and returns the base URL to call. */
+  listening(ms?: number): Promise<string>;
+  /** The JSON log lines written so far. */
+  logs(): Record<string, unknown>[];
+}
+
 /** The service as an operator runs it: a separate process, configured by its environment only. */
-export function startService(env: Record<string, string | undefined>, cwd: string): ChildProcessWithoutNullStreams {
+export function startService(env: Record<string, string | undefined>, cwd: string): ServiceProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|LOG_LEVEL|QUEUE)/.test(k)));
-  return spawn(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/main.ts')], {
     cwd,
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
   });
-}
-
-export interface Collected {
-  out: { stdout: string; stderr: string };
-  exited: Promise<number | null>;
-}
-
-export function collect(child: ChildProcessWithoutNullStreams): Collected {
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { out, exited };
+  const logs = () =>
+    out.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    child,
+    out,
+    exited,
+    logs,
+    async listening(ms) {
+      const line = await waitFor(() => logs().find((l) => l.msg === 'switchboard listening'), 'the listening line', ms);
+      return (line.address as string).replace('0.0.0.0', '127.0.0.1');
+    },
+  };
 }
 
-export async function waitFor<T>(check: () => T | undefined | false, what: string, ms = 20_000): Promise<T> {
+/** Polls `check` until it returns something, or fails after `ms`. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-/** Waits for the "listening" log line and returns the base URL to reach the service on. */
-export async function listeningBase(c: Collected): Promise<string> {
-  const line = await waitFor(() => c.out.stdout.split('\n').find((l) => l.includes('switchboard listening')), 'the listening line');
-  const { address } = JSON.parse(line) as { address: string };
-  return address.replace('0.0.0.0', '127.0.0.1');
+/** POSTs a WhatsApp webhook signed as Meta signs it; resolves with the status, -1 when nothing answered. */
+export function postWebhook(base: string, body: unknown): Promise<number> {
+  const raw = JSON.stringify(body);
+  return fetch(`${base}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(raw, 'test-app-secret') },
+    body: raw,
+  }).then(
+    (res) => res.status,
+    () => -1,
+  );
+}
+
+/** The texts of every thread reply under the channel's cards. */
+export const relayedTexts = (slack: FakeSlack, channel: string) =>
+  slack
+    .topLevel(channel)
+    .flatMap((card) => slack.threadReplies(channel, card.ts))
+    .map((m) => m.text ?? '');
+
+export const SUPPORT_CHANNEL = 'C0123456789';
+
+/**
+ * Fake Slack and Graph for a service process, closed when the test ends, and the environment that
+ * points the service at them (info logs, pacing fast enough not to matter).
+ */
+export async function fakeVendorsForProcess(): Promise<{ slack: FakeSlack; env(overrides?: Record<string, string | undefined>): Record<string, string | undefined> }> {
+  const slack = await createFakeSlack({ channels: [{ id: SUPPORT_CHANNEL, name: 'support' }] });
+  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881' });
+  onTestFinished(async () => {
+    await Promise.all([slack.close(), graph.close()]);
+  });
+  return {
+    slack,
+    env: (overrides = {}) =>
+      testEnv({
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_API_URL: slack.url,
+        WHATSAPP_GRAPH_URL: graph.url,
+        SLACK_POSTS_PER_SECOND: '1000',
+        SLACK_POST_BURST: '1000',
+        ...overrides,
+      }),
+  };
 }

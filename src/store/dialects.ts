@@ -1,0 +1,52 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { PostgresDialect, PostgresDriver, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import type pg from 'pg';
+import { describeStoreError } from './errors.js';
+
+/*
+ * Kysely rolls a failed transaction back and, when that rollback throws, reports the rollback's
+ * error instead of the one that failed the transaction. Both dialects below keep the original.
+ */
+
+/**
+ * SQLite rolls a transaction back by itself on SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM and some
+ * SQLITE_BUSY; a second rollback then throws "cannot rollback - no transaction is active" and the
+ * log would never say the disk is full. Roll back only what is still open.
+ */
+export class SqliteDialectKeepingTheCause extends SqliteDialect {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    const database = this.database;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (database.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database });
+  }
+}
+
+/**
+ * A connection that died mid-transaction takes the transaction with it (the server rolls it back);
+ * its rollback fails with "not queryable", which says less than the error that ended it.
+ */
+export class PostgresDialectKeepingTheCause extends PostgresDialect {
+  constructor(private readonly pool: pg.Pool) {
+    super({ pool });
+  }
+
+  override createDriver(): Driver {
+    return new (class extends PostgresDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        try {
+          await super.rollbackTransaction(connection);
+        } catch (err) {
+          // A live connection never fails a ROLLBACK; a dead one is dropped by the pool on release.
+          if (!describeStoreError(err)?.transient) throw err;
+        }
+      }
+    })({ pool: this.pool });
+  }
+}

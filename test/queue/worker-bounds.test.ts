@@ -1,28 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
 import { createOutbox, type JobFailure, type Outbox } from '../../src/store/outbox.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
-import { storeFixtures } from '../support/stores.js';
+import { storeFixtures, useMigratedStore } from '../support/stores.js';
 import { until } from '../support/until.js';
 
 const silent = createLogger('silent');
 
 describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
-  let created: Awaited<ReturnType<typeof fixture.create>>;
-  let store: SqlStore;
+  const ctx = useMigratedStore(fixture);
   const workers: Worker[] = [];
-
-  beforeEach(async () => {
-    created = await fixture.create();
-    store = created.open();
-    await store.migrate();
-  });
+  // Registered after the store's hooks, so it runs before the store closes.
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
-    await store.close();
-    await created.drop();
   });
 
   const start = (outbox: Outbox, handlers: Parameters<typeof createWorker>[0]['handlers'], extra: Partial<Parameters<typeof createWorker>[0]> = {}) => {
@@ -31,11 +22,11 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     worker.start();
     return worker;
   };
-  const jobRow = (id: number) => store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const jobRow = (id: number) => ctx.store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   it('dead-letters a job that keeps taking its worker down, says so once, and frees its lane', async () => {
     const leaseMs = 150;
-    const outbox = createOutbox(store, { leaseMs, maxAttempts: 10 });
+    const outbox = createOutbox(ctx.store, { leaseMs, maxAttempts: 10 });
     const { id } = await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 1 } });
     await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 2 } });
     // Three workers that die holding the job: each claim then silence until the lease expires.
@@ -63,7 +54,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('dead-letters a plain error at once (it fails the same way every time) with one give-up, and runs the lane on', async () => {
-    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 10 });
+    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 10 });
     let runs = 0;
     let giveUps = 0;
     const order: string[] = [];
@@ -89,7 +80,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('says a retryable failure was given up only after its last attempt', async () => {
-    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
+    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
     let runs = 0;
     const gaveUpAt: number[] = [];
     start(outbox, {
@@ -110,7 +101,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('abandons an attempt that runs past its deadline, retries it, and keeps other lanes flowing', async () => {
-    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 5, random: () => 0 });
+    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 5, random: () => 0 });
     const signals: AbortSignal[] = [];
     let hangs = 1;
     start(
@@ -134,7 +125,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('gives a job back at a stop that times out, cancels it, and the next run knows it started before', async () => {
-    const outbox = createOutbox(store, { leaseMs: 60_000, maxAttempts: 3 });
+    const outbox = createOutbox(ctx.store, { leaseMs: 60_000, maxAttempts: 3 });
     let signal: AbortSignal | undefined;
     let giveUps = 0;
     const worker = start(outbox, {

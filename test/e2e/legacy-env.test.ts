@@ -137,7 +137,7 @@ describe("WhatsAppInSlack's .env, verbatim", () => {
 
   it('npm run doctor reads it: Slack reached and working, each legacy key warned about by name', async () => {
     const { slack, cwd } = await setUp();
-    const { stdout } = await doctor(cwd);
+    const { stdout } = await runTs('src/doctor.ts', cwd);
     expect(stdout).toContain('✓ configuration: transport web');
     expect(stdout).toContain('✓ slack token: bot');
     expect(stdout).toContain('✓ slack channel: #support (C0123456789), bot is a member');
@@ -147,6 +147,22 @@ describe("WhatsAppInSlack's .env, verbatim", () => {
       .map((l) => l.slice(2));
     expectOneWarningPerLegacyKey(warnings, slack);
   });
+
+  it('npm run import:whatsappinslack reads it: the Slack channel is resolved through the fake, the legacy keys are named', async () => {
+    const { slack, cwd } = await setUp();
+    // No MongoDB here: the import gets as far as connecting to it, after everything the .env configures.
+    const { stderr } = await runTs('src/migrate/import-whatsappinslack.ts', cwd, ['mongodb://127.0.0.1:9/whatsappinslack']);
+    const listed = slack.calls('conversations.list');
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((c) => c.httpStatus === 200 && c.error === undefined)).toBe(true);
+    expect(slack.calls().filter((c) => c.httpStatus !== 200 || c.error)).toEqual([]);
+    const warnings = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('! '))
+      .map((l) => l.slice(2));
+    expectOneWarningPerLegacyKey(warnings, slack);
+    expect(stderr).not.toMatch(/slack_|unknown_method|Slack .* failed/);
+  }, PROCESS_TEST_TIMEOUT_MS);
 });
 
 /** `nobody`: a user without CAP_NET_BIND_SERVICE, as the image's `node` user is. */
@@ -166,9 +182,10 @@ function canBindLowPortsOnlyAsRoot(): boolean {
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-function doctor(cwd: string): Promise<{ stdout: string }> {
+/** Runs one of the service's entry points (`src/doctor.ts`, a migration script) in `cwd`, whose .env it reads. */
+function runTs(script: string, cwd: string, args: string[] = []): Promise<{ stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT)/.test(k)));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/doctor.ts')], { cwd, env: clean }, (_err, stdout) => resolve({ stdout }));
+    execFile(process.execPath, ['--import', tsxLoader, join(process.cwd(), script), ...args], { cwd, env: clean }, (_err, stdout, stderr) => resolve({ stdout, stderr }));
   });
 }

@@ -12,6 +12,10 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Run: slim image, ffmpeg for voice notes, non-root user, data volume for the embedded store.
+# PORT stays above 1024: the user node may not bind 80 where the runtime keeps ports below 1024
+# privileged (Kubernetes, Podman, rootless Docker); publish it instead (-p 80:3000). A mounted /app/.env
+# with WhatsAppInSlack's PORT=80 does not override this ENV. No setcap on node: a file capability
+# makes node fail to start at all in a container that drops NET_BIND_SERVICE (cap_drop: ALL).
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app

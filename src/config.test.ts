@@ -57,15 +57,77 @@ describe('loadConfig', () => {
       SLACK_API_URL: 'https://slack.com/api/',
       WHATSAPP_TRANSPORT: 'web',
     });
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^SLACK_WEBHOOK_URL is no longer used/);
-    expect(warnings[1]).toMatch(/^WHATSAPP_PUPPETEER_EXECUTABLE_PATH is no longer used/);
+    expect(warnings).toEqual([
+      'SLACK_TOKEN is read as SLACK_BOT_TOKEN (WhatsAppInSlack\'s name); rename it to SLACK_BOT_TOKEN',
+      'WHATSAPP_CHANNEL_NAME is read as SLACK_CHANNEL (WhatsAppInSlack\'s name); rename it to SLACK_CHANNEL',
+      'SLACK_CHAT_POST_MESSAGE_URL is read as SLACK_API_URL: using the Web API base https://slack.com/api/; set SLACK_API_URL=https://slack.com/api/ instead',
+      expect.stringMatching(/^SLACK_WEBHOOK_URL is no longer used/),
+      expect.stringMatching(/^WHATSAPP_PUPPETEER_EXECUTABLE_PATH is no longer used/),
+    ]);
   });
 
-  it('prefers the current name over its legacy alias', () => {
-    const { config } = loadConfig({ ...cloud, SLACK_TOKEN: 'xoxb-old', WHATSAPP_CHANNEL_NAME: 'old' });
+  describe("WhatsAppInSlack's method URLs", () => {
+    const legacy = { ...cloud, SLACK_API_URL: undefined };
+
+    it('turns SLACK_API_URL=…/api/files.upload into the Web API base, with one warning naming the key and the value used', () => {
+      const { config, warnings } = loadConfig({ ...legacy, SLACK_API_URL: 'https://slack.com/api/files.upload' });
+      expect(config.SLACK_API_URL).toBe('https://slack.com/api/');
+      expect(warnings).toEqual([
+        "SLACK_API_URL names a Web API method (https://slack.com/api/files.upload), as WhatsAppInSlack's did: using its base https://slack.com/api/; set SLACK_API_URL=https://slack.com/api/ to silence this",
+      ]);
+    });
+
+    it('with both old keys set, uses the base of SLACK_API_URL and says SLACK_CHAT_POST_MESSAGE_URL is ignored', () => {
+      const { config, warnings } = loadConfig({
+        ...legacy,
+        SLACK_API_URL: 'http://127.0.0.1:8080/api/files.upload',
+        SLACK_CHAT_POST_MESSAGE_URL: 'https://slack.com/api/chat.postMessage',
+      });
+      expect(config.SLACK_API_URL).toBe('http://127.0.0.1:8080/api/');
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(/^SLACK_API_URL names a Web API method \(http:\/\/127\.0\.0\.1:8080\/api\/files\.upload\).*using its base http:\/\/127\.0\.0\.1:8080\/api\//);
+      expect(warnings[1]).toBe(
+        'SLACK_CHAT_POST_MESSAGE_URL is ignored: SLACK_API_URL is set, so the Slack Web API is reached at http://127.0.0.1:8080/api/; remove SLACK_CHAT_POST_MESSAGE_URL',
+      );
+    });
+
+    it('keeps a SLACK_API_URL that is already a base, and still names SLACK_CHAT_POST_MESSAGE_URL as ignored', () => {
+      const { config, warnings } = loadConfig({ ...legacy, SLACK_API_URL: 'https://slack.com/api/', SLACK_CHAT_POST_MESSAGE_URL: 'https://proxy.example.com/api/chat.postMessage' });
+      expect(config.SLACK_API_URL).toBe('https://slack.com/api/');
+      expect(warnings).toEqual([expect.stringMatching(/^SLACK_CHAT_POST_MESSAGE_URL is ignored: .* at https:\/\/slack\.com\/api\/;/)]);
+    });
+
+    it.each([
+      ['https://slack.com/api/chat.postMessage', 'https://slack.com/api/'],
+      ['https://slack.com/api/files.completeUploadExternal/', 'https://slack.com/api/'],
+      ['https://gateway.example.com/slack/api/conversations.history?x=1', 'https://gateway.example.com/slack/api/'],
+    ])('reads SLACK_CHAT_POST_MESSAGE_URL=%s as SLACK_API_URL=%s', (value, base) => {
+      const { config, warnings } = loadConfig({ ...legacy, SLACK_CHAT_POST_MESSAGE_URL: value });
+      expect(config.SLACK_API_URL).toBe(base);
+      expect(warnings).toEqual([`SLACK_CHAT_POST_MESSAGE_URL is read as SLACK_API_URL: using the Web API base ${base}; set SLACK_API_URL=${base} instead`]);
+    });
+
+    it('leaves a base URL without a method alone, silently', () => {
+      const { config, warnings } = loadConfig({ ...legacy, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+      expect(config.SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
+      expect(warnings).toEqual([]);
+    });
+
+    it('names SLACK_CHAT_POST_MESSAGE_URL when it is not a URL', () => {
+      expect(problemsOf({ ...legacy, SLACK_CHAT_POST_MESSAGE_URL: 'chat.postMessage' })).toContain(
+        'SLACK_CHAT_POST_MESSAGE_URL: expected WhatsAppInSlack\'s chat.postMessage URL',
+      );
+    });
+  });
+
+  it('prefers the current name over its legacy alias, and says the alias is ignored', () => {
+    const { config, warnings } = loadConfig({ ...cloud, SLACK_TOKEN: 'xoxb-old', WHATSAPP_CHANNEL_NAME: 'old' });
     expect(config.SLACK_BOT_TOKEN).toBe('xoxb-1-2-abc');
     expect(config.SLACK_CHANNEL).toBe('C0123456789');
+    expect(warnings).toEqual([
+      'SLACK_TOKEN is ignored: SLACK_BOT_TOKEN is set; remove SLACK_TOKEN',
+      'WHATSAPP_CHANNEL_NAME is ignored: SLACK_CHANNEL is set; remove WHATSAPP_CHANNEL_NAME',
+    ]);
   });
 
   it('names a missing required variable and what it expects, on one line', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { legacySlackApiUrl } from './legacy-slack-url.js';
 
 /**
  * Every setting of CONTRACT.md, parsed once. `loadConfig` is pure: it takes an env record and
@@ -153,16 +154,22 @@ export interface LoadedConfig {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
 
-function applyLegacyKeys(env: Env, warnings: string[]): Env {
+function applyLegacyKeys(env: Env, warnings: string[], problems: string[]): Env {
   const out: Env = { ...env };
   for (const [legacy, current] of ALIASES) {
-    if (!blank(out[legacy]) && blank(out[current])) out[current] = out[legacy];
+    if (blank(out[legacy])) continue;
+    if (blank(out[current])) {
+      out[current] = out[legacy];
+      warnings.push(`${legacy} is read as ${current} (WhatsAppInSlack's name); rename it to ${current}`);
+    } else {
+      warnings.push(`${legacy} is ignored: ${current} is set; remove ${legacy}`);
+    }
   }
-  // The earlier tool took a full chat.postMessage URL; the Web API base is everything before the method.
-  const legacyPostUrl = out.SLACK_CHAT_POST_MESSAGE_URL;
-  if (!blank(legacyPostUrl) && blank(out.SLACK_API_URL)) {
-    out.SLACK_API_URL = legacyPostUrl!.trim().replace(/chat\.postMessage\/?$/, '');
-  }
+  // The earlier tool took full method URLs; the Web API base is everything before the method.
+  const slackUrl = legacySlackApiUrl(out);
+  if (slackUrl.apiUrl) out.SLACK_API_URL = slackUrl.apiUrl;
+  warnings.push(...slackUrl.warnings);
+  if (slackUrl.problem) problems.push(slackUrl.problem);
   for (const [key, why] of Object.entries(RETIRED)) {
     if (!blank(out[key])) warnings.push(`${key} is no longer used: ${why}`);
   }
@@ -206,14 +213,15 @@ function crossFieldProblems(c: Parsed): string[] {
 
 export function loadConfig(env: Env): LoadedConfig {
   const warnings: string[] = [];
-  const prepared = dropBlanks(applyLegacyKeys(env, warnings));
+  const legacyProblems: string[] = [];
+  const prepared = dropBlanks(applyLegacyKeys(env, warnings, legacyProblems));
   const result = schema.safeParse(prepared);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+  if (!result.success || legacyProblems.length > 0) {
+    const problems = (result.error?.issues ?? []).map((issue) => {
       const key = String(issue.path[0] ?? 'configuration');
       return issue.message.startsWith('is required') ? `${key} ${issue.message}` : `${key}: ${issue.message}`;
     });
-    throw new ConfigError([...new Set(problems)]);
+    throw new ConfigError([...new Set([...legacyProblems, ...problems])]);
   }
   const parsed = result.data;
   const problems = crossFieldProblems(parsed);

@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { listenFailureMessage } from './http/listen-error.js';
 import { createLogger } from './logger.js';
 import { StoreUnavailableError } from './store/open.js';
 
@@ -57,8 +58,9 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    logger.fatal({ err }, `could not listen on PORT ${config.PORT}: ${(err as Error).message}`);
-    process.stderr.write(`could not listen on PORT ${config.PORT}: ${(err as Error).message}\n`);
+    const message = listenFailureMessage(err, config.PORT);
+    logger.fatal({ err }, message);
+    process.stderr.write(`${message}\n`);
     await app.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -6,6 +6,7 @@ import { toSlackBridgeError } from '../slack/errors.js';
 import { createGraphClient } from '../whatsapp/cloud/graph-client.js';
 import { openStore } from '../store/open.js';
 import type { Check, CheckResult } from './checks.js';
+import { describeSlackFailure } from './slack-failure.js';
 
 /** Scopes the bridge cannot work without, and why (kept in step with slack-app-manifest.yml). */
 export const REQUIRED_SLACK_SCOPES: Record<string, string> = {
@@ -20,12 +21,10 @@ export const REQUIRED_SLACK_SCOPES: Record<string, string> = {
 /** One of these, depending on whether the support channel is public or private. */
 const HISTORY_SCOPES = ['channels:history', 'groups:history'];
 
-const TOKEN_ERRORS = new Set(['slack_invalid_auth', 'slack_not_authed', 'slack_token_revoked', 'slack_account_inactive', 'slack_token_expired']);
-
 export const slackCheck: Check = {
   name: 'slack',
   async run(config: Config) {
-    const client = createWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL);
+    const client = createWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.SLACK_TIMEOUT_MS);
     const results: CheckResult[] = [];
     let scopes: string[];
     try {
@@ -33,15 +32,8 @@ export const slackCheck: Check = {
       scopes = auth.response_metadata?.scopes ?? [];
       results.push({ name: 'slack token', ok: true, detail: `bot ${auth.user ?? auth.user_id} in ${auth.team ?? auth.team_id}` });
     } catch (err) {
-      const e = toSlackBridgeError(err, 'auth.test');
-      return {
-        name: 'slack token',
-        ok: false,
-        detail: e.message,
-        fix: TOKEN_ERRORS.has(e.code)
-          ? 'SLACK_BOT_TOKEN is wrong, revoked or from another app: copy the Bot User OAuth Token (xoxb-…) from the app’s OAuth & Permissions page'
-          : `Slack could not be reached at ${config.SLACK_API_URL}: check the network and SLACK_API_URL`,
-      };
+      const { detail, fix } = describeSlackFailure(toSlackBridgeError(err, 'auth.test'), 'auth.test', config.SLACK_API_URL);
+      return { name: 'slack token', ok: false, detail, fix };
     }
 
     const missing = Object.keys(REQUIRED_SLACK_SCOPES).filter((s) => !scopes.includes(s));

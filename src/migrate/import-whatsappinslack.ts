@@ -21,7 +21,10 @@ async function run(): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig(process.env).config;
+    const loaded = loadConfig(process.env);
+    config = loaded.config;
+    // The same warnings the service logs, so an old .env's keys are named here too.
+    for (const warning of loaded.warnings) process.stderr.write(`! ${warning}\n`);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

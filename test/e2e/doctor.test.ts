@@ -108,6 +108,62 @@ describe('npm run doctor', () => {
     expect(stdout).not.toContain('expired\n');
   });
 
+  describe('tells "reached Slack, but …" apart from "could not reach Slack"', () => {
+    const slackLine = (stdout: string) => /✗ slack token: (.*)\n {4}fix: (.*)/.exec(stdout)?.slice(1) ?? [];
+
+    it('a URL that is not the Web API base: reached, answered HTTP 404, fix names SLACK_API_URL', async () => {
+      const url = `${slack.baseUrl}/api/files.upload/v2/`;
+      const { code, stdout } = await doctor(vendorEnv({ SLACK_API_URL: url }));
+      expect(code).toBe(1);
+      const [detail, fix] = slackLine(stdout);
+      expect(detail).toBe(`reached ${url}, but auth.test answered HTTP 404`);
+      expect(fix).toMatch(/^SLACK_API_URL \(.*\) must be the Web API base, https:\/\/slack\.com\/api\/ \(or unset\)/);
+      expect(stdout).not.toContain('could not reach');
+    });
+
+    it('a method Slack does not know (unknown_method): reached, fix names SLACK_API_URL', async () => {
+      slack.failNext('auth.test', { error: 'unknown_method' });
+      const [detail, fix] = slackLine((await doctor(vendorEnv())).stdout);
+      expect(detail).toBe(`reached ${slack.url}, but auth.test answered unknown_method`);
+      expect(fix).toMatch(/^SLACK_API_URL .* must be the Web API base/);
+    });
+
+    it('a token Slack rejects (invalid_auth): reached, fix names SLACK_BOT_TOKEN', async () => {
+      const [detail, fix] = slackLine((await doctor(vendorEnv({ SLACK_BOT_TOKEN: 'xoxb-revoked' }))).stdout);
+      expect(detail).toBe(`reached ${slack.url}, but auth.test answered invalid_auth`);
+      expect(fix).toMatch(/^SLACK_BOT_TOKEN is wrong/);
+    });
+
+    it('connection refused: could not reach, fix names the network', async () => {
+      await slack.refuseConnections();
+      try {
+        const { code, stdout } = await doctor(vendorEnv());
+        expect(code).toBe(1);
+        const [detail, fix] = slackLine(stdout);
+        expect(detail).toBe(`could not reach Slack at ${slack.url}: connection refused`);
+        expect(fix).toMatch(/^check the network \(DNS, firewall, proxy\)/);
+        expect(stdout).not.toContain('reached http');
+      } finally {
+        await slack.acceptConnections();
+      }
+    });
+
+    it('a host that does not resolve: could not reach (DNS)', async () => {
+      const [detail] = slackLine((await doctor(vendorEnv({ SLACK_API_URL: 'http://slack.invalid/api/' }))).stdout);
+      expect(detail).toBe('could not reach Slack at http://slack.invalid/api/: the host name does not resolve (DNS)');
+    });
+
+    it('no answer within SLACK_TIMEOUT_MS: could not reach (timeout)', async () => {
+      const hold = slack.hang('auth.test', { count: 1 });
+      try {
+        const [detail] = slackLine((await doctor(vendorEnv({ SLACK_TIMEOUT_MS: '300' }))).stdout);
+        expect(detail).toBe(`could not reach Slack at ${slack.url}: no answer in time (timeout)`);
+      } finally {
+        hold.release();
+      }
+    });
+  });
+
   it('says a WhatsApp Web session is not paired yet, and how to pair', async () => {
     const { code, stdout } = await doctor(vendorEnv({ WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined }));
     expect(code).toBe(1);

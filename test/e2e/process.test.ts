@@ -25,6 +25,19 @@ describe('the service process', () => {
     expect(out.stdout).toBe('');
   });
 
+  it('says on one line that PORT is taken when another process listens on it', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const port = (taken.address() as { port: number }).port;
+    const slack = await createFakeSlack({ channels: [{ id: 'C0123456789', name: 'support' }] });
+    onTestFinished(() => slack.close());
+    const { out, exited } = startService(testEnv({ PORT: String(port), SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url }), workdir());
+    expect(await exited).toBe(1);
+    expect(out.stderr.trim().split('\n')).toEqual([`could not listen on PORT ${port}: another process is already listening on it (a second Switchboard?): stop it or set PORT to a free port`]);
+  });
+
   it('reads a .env file, serves health, readiness and metrics on the embedded store, and stops cleanly on SIGTERM', async () => {
     const cwd = workdir();
     const { writeFileSync, existsSync } = await import('node:fs');

@@ -22,12 +22,16 @@ export interface ServiceProcess {
   logs(): Record<string, unknown>[];
 }
 
-/** The service as an operator runs it: a separate process, configured by its environment only. */
-export function startService(env: Record<string, string | undefined>, cwd: string): ServiceProcess {
+/**
+ * The service as an operator runs it: a separate process, configured by its environment only
+ * (and the `.env` in `cwd`). `as` runs it as another user (the test must run as root for that).
+ */
+export function startService(env: Record<string, string | undefined>, cwd: string, as?: { uid: number; gid: number }): ServiceProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|LOG_LEVEL|QUEUE)/.test(k)));
   const child = spawn(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/main.ts')], {
     cwd,
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
+    ...as,
   });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));

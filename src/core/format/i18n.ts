@@ -30,6 +30,12 @@ export interface Messages {
   noTicketYet: string;
   openInWhatsApp: string;
   unknownName: string;
+  /** Cloud API username row of the card. */
+  username: string;
+  /** WhatsApp withholds the number of some users who adopted a username. */
+  phoneWithheld: string;
+  /** The person's WhatsApp user id changed (`user_changed_user_id`): the ids themselves are not shown. */
+  userIdChanged: string;
   slaRemaining(p: { time: string }): string;
   slaBreached: string;
   // Inbound notices
@@ -105,6 +111,9 @@ const en: Messages = {
   noTicketYet: 'No ticket yet',
   openInWhatsApp: 'Open in WhatsApp',
   unknownName: 'Unknown',
+  username: 'Username',
+  phoneWithheld: 'number withheld by WhatsApp',
+  userIdChanged: 'This contact’s WhatsApp user id changed (usually a new phone number). The conversation continues in this thread.',
   slaRemaining: ({ time }) => `${time} left`,
   slaBreached: 'SLA breached',
   mediaKind: (kind) =>
@@ -198,6 +207,9 @@ const ptBR: Messages = {
   noTicketYet: 'Ainda sem chamado',
   openInWhatsApp: 'Abrir no WhatsApp',
   unknownName: 'Desconhecido',
+  username: 'Nome de usuário',
+  phoneWithheld: 'número ocultado pelo WhatsApp',
+  userIdChanged: 'O ID de usuário do WhatsApp deste contato mudou (em geral, um novo número de telefone). A conversa continua nesta thread.',
   slaRemaining: ({ time }) => `faltam ${time}`,
   slaBreached: 'SLA estourado',
   mediaKind: (kind) =>

@@ -4,9 +4,9 @@ import { formatDateTime } from '../format/locale-format.js';
 import { planSlackMessages } from '../format/split.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { InboundMessage, MediaContent, ReactionContent } from '../model.js';
+import type { InboundMessage, MediaContent, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
-import { contactCard, type CardTicket } from './card.js';
+import { contactCard, contactName, type CardTicket } from './card.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -15,6 +15,10 @@ export interface InboundContactInfo {
   /** Display number of our line the message came in on. */
   businessNumber: string;
   photoUrl?: string;
+  /** Cloud API: who the sender is (number, BSUID, username); the conversation is found by them at intake. */
+  ids?: PersonIds;
+  /** Identifiers WhatsApp reports the person has from now on (a number or user id change): they join this conversation. */
+  joins?: PersonIds;
 }
 
 export interface InboundEnvelope {
@@ -76,19 +80,27 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   const aboutContact = !message.fromPhone;
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
+  // Identified by ids (Cloud API), a person's number may be withheld in this message though known from an earlier one.
+  const ids = info.ids;
+  const phone = isGroup ? '' : ids ? (ids.phone ?? before?.phone ?? '') : info.waId;
   const contact = await deps.contacts.upsert({
     chatId: message.chatId,
     transport: message.transport,
     waId: isGroup ? message.chatId : info.waId,
     name: aboutContact || isGroup ? info.name : undefined,
-    phone: isGroup ? '' : info.waId,
+    phone,
+    username: ids?.username,
+    bsuid: ids?.bsuid,
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
     isGroup,
     lastInboundAt: aboutContact ? message.timestamp : undefined,
   });
   if (contact.cardTs && contact.slackChannel) {
-    const changed = before && (before.name !== contact.name || before.photoUrl !== contact.photoUrl);
+    // The card shows name, picture, number and username: when one of them changed, it is edited in place.
+    const changed =
+      before &&
+      (before.name !== contact.name || before.photoUrl !== contact.photoUrl || before.phone !== contact.phone || before.username !== contact.username);
     if (changed) {
       const ticket = await deps.cardTicket?.(contact.chatId);
       await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket) });
@@ -106,7 +118,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
 
 function authorOf(contact: ContactRecord, envelope: InboundMessage, locale: Locale): PostAs {
   if (envelope.fromPhone) return { username: messages(locale).sentFromPhone, iconEmoji: ':iphone:' };
-  const name = (contact.isGroup ? envelope.sender.name : contact.name)?.trim() || messages(locale).unknownName;
+  const name = contact.isGroup ? envelope.sender.name?.trim() || messages(locale).unknownName : contactName(contact, locale);
   // In a group each post carries its member's picture; the group's own picture is on the card.
   const icon = contact.isGroup ? envelope.sender.photoUrl : contact.photoUrl;
   return icon ? { username: name, iconUrl: icon } : { username: name, iconEmoji: DEFAULT_AVATAR };

@@ -4,6 +4,7 @@ import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
 import { contactCard, contactName, contactReach, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
+import { replyAddress } from './address.js';
 
 export interface TicketDeps {
   locale: Locale;
@@ -221,7 +222,7 @@ export async function applyRequestChange(key: string, change: { status: string; 
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
   if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(contact.chatId, text), deps);
+    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(replyAddress(contact), text), deps);
   }
 }
 

@@ -150,7 +150,8 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
 }
 
 /**
- * The person's conversation, found by the identifiers the transport sent (Cloud API): the message
+ * The person's conversation, found by the identifiers the transport sent (Cloud API; number and
+ * LID on WhatsApp Web): the message
  * is queued in its lane and shown in its thread whichever identifier it came with. Identifiers a
  * change reports (a new number, a new user id) join it here, before any later message needs them.
  */
@@ -162,7 +163,8 @@ async function withConversation(db: Kysely<Database>, item: InboundEnvelope): Pr
   if (joins) await join(db, chatId, joins, now);
   const known = { ...ids, ...Object.fromEntries(Object.entries(joins ?? {}).filter(([, v]) => v !== undefined)) };
   return {
-    message: { ...item.message, chatId, sender: { ...item.message.sender, waId: chatId } },
+    // The sender is the person, except on a message written on the business phone (WhatsApp Web).
+    message: { ...item.message, chatId, sender: { ...item.message.sender, ...(item.message.sender.waId === item.message.chatId ? { waId: chatId } : {}) } },
     contact: { ...item.contact, waId: chatId, ids: known },
   };
 }

@@ -140,7 +140,7 @@ export interface InboundMessage {
 }
 
 /**
- * What WhatsApp says identifies a person (Cloud API): any one may be missing, never all. Each is
+ * What WhatsApp says identifies a person (Cloud API; number and LID on WhatsApp Web): any one may be missing, never all. Each is
  * personal data, like a phone number.
  */
 export interface PersonIds {
@@ -152,6 +152,8 @@ export interface PersonIds {
   parentBsuid?: string;
   /** The user's WhatsApp username (display only: it can change and be taken by someone else later). */
   username?: string;
+  /** WhatsApp Web: the person's LID (`…@lid`), the hidden id that stands in for the number. */
+  lid?: string;
 }
 
 export interface Contact {

@@ -7,6 +7,7 @@ const FINDING: Array<[keyof PersonIds, IdentifierKind]> = [
   ['bsuid', 'bsuid'],
   ['phone', 'phone'],
   ['parentBsuid', 'parent_bsuid'],
+  ['lid', 'lid'],
 ];
 
 const pairs = (ids: PersonIds) =>
@@ -45,7 +46,7 @@ export async function findConversation(db: Kysely<Database>, values: Array<strin
   const rows = await db
     .selectFrom('contact_identifiers')
     .select(['value', 'chat_id'])
-    .where('kind', 'in', ['phone', 'bsuid', 'parent_bsuid'])
+    .where('kind', 'in', ['phone', 'bsuid', 'parent_bsuid', 'lid'])
     .where('value', 'in', present)
     .execute();
   return present.map((v) => rows.find((r) => r.value === v)?.chat_id).find(Boolean);

@@ -75,4 +75,37 @@ describe('the service on the WhatsApp Web transport', () => {
     const metrics = await (await fetch(`${h.base}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_whatsapp_web_connected 0/);
   });
+
+  it('keeps one card for a contact first seen by LID once their number becomes known, whichever id later messages use', async () => {
+    const sock = await start();
+    const LID = '140913951141911@lid';
+    const fromLid = (id: string, text: string, alt?: string) => {
+      const m = fixtureMessage('lid-unknown');
+      return { ...m, key: { ...m.key, id, ...(alt ? { remoteJidAlt: alt } : {}) }, message: { conversation: text } };
+    };
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [fromLid('AC07DE0D18FA8254897A26C90B2F0001', 'hidden number')] } });
+    await until(async () => (await h.app.outbox.depth()).done >= 1);
+    await h.drain();
+    expect(h.slack.topLevel(CHANNEL)).toHaveLength(1);
+    const card = h.slack.topLevel(CHANNEL)[0]!;
+    expect(card.text).toContain('number withheld');
+
+    // Baileys now passes the number along with the LID, then the person writes from the number's jid.
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [fromLid('AC07DE0D18FA8254897A26C90B2F0002', 'number known', '16505551234@s.whatsapp.net')] } });
+    const byNumber = fixtureMessage('text-conversation');
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [{ ...byNumber, key: { ...byNumber.key, id: '3EB0C9A1F2D34E5B6A70' } }] } });
+    await until(async () => (await h.app.outbox.depth()).done >= 3);
+    await h.drain();
+    expect(h.slack.topLevel(CHANNEL)).toHaveLength(1);
+    expect(h.slack.topLevel(CHANNEL)[0]!.text).toContain('+1 650-555-1234');
+    const thread = h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text).join('\n');
+    expect(thread).toContain('hidden number');
+    expect(thread).toContain('number known');
+    expect(thread).toContain('my order #4411');
+    // Replies keep going to the chat WhatsApp knows the person by.
+    const reply = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'Found you', thread_ts: card.ts });
+    await h.slackEvent(eventCallback(threadReply(CHANNEL, card.ts, 'Found you', { ts: reply.ts })));
+    await h.drain();
+    expect(sock.sent.at(-1)).toMatchObject({ jid: LID });
+  });
 });

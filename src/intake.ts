@@ -159,12 +159,13 @@ async function withConversation(db: Kysely<Database>, item: InboundEnvelope): Pr
   const { ids, joins } = item.contact;
   if (!ids) return item;
   const now = Date.now();
-  const chatId = (await resolveConversation(db, ids, now)) ?? item.message.chatId;
+  const resolved = await resolveConversation(db, ids, now);
+  const chatId = resolved?.chatId ?? item.message.chatId;
   if (joins) await join(db, chatId, joins, now);
   const known = { ...ids, ...Object.fromEntries(Object.entries(joins ?? {}).filter(([, v]) => v !== undefined)) };
   return {
     // The sender is the person, except on a message written on the business phone (WhatsApp Web).
     message: { ...item.message, chatId, sender: { ...item.message.sender, ...(item.message.sender.waId === item.message.chatId ? { waId: chatId } : {}) } },
-    contact: { ...item.contact, waId: chatId, ids: known },
+    contact: { ...item.contact, waId: chatId, ids: known, ...(resolved?.merged.length ? { merged: resolved.merged } : {}) },
   };
 }

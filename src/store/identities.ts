@@ -27,16 +27,39 @@ const pairs = (ids: PersonIds) =>
  * the person's: two webhooks of one person never open two conversations. A concurrent insert of the
  * same identifier loses quietly (primary key), and the winner's conversation is read back.
  */
-export async function resolveConversation(db: Kysely<Database>, ids: PersonIds, now: number): Promise<string | undefined> {
+export async function resolveConversation(db: Kysely<Database>, ids: PersonIds, now: number): Promise<Resolved | undefined> {
   const wanted = pairs(ids);
   if (wanted.length === 0) return undefined;
   const known = await findAll(db, wanted);
-  let chatId = wanted.map((w) => known.get(`${w.kind}:${w.value}`)).find(Boolean);
+  const found = [...new Set(wanted.map((w) => known.get(`${w.kind}:${w.value}`)).filter((c): c is string => Boolean(c)))];
+  if (found.length > 1) return merge(db, found, ids, now);
+  let chatId = found[0];
   chatId ??= wanted.find((w) => w.kind === 'phone')?.value ?? wanted[0]!.value;
   await join(db, chatId, ids, now);
   // Another intake may have claimed one of them meanwhile: the first identifier decides.
   const after = await findAll(db, wanted);
-  return wanted.map((w) => after.get(`${w.kind}:${w.value}`)).find(Boolean) ?? chatId;
+  return { chatId: wanted.map((w) => after.get(`${w.kind}:${w.value}`)).find(Boolean) ?? chatId, merged: [] };
+}
+
+export interface Resolved {
+  chatId: string;
+  /** Conversations of the same person found apart until now: their identifiers now lead to `chatId`. */
+  merged: string[];
+}
+
+/**
+ * One message names identifiers of two conversations (a person known by LID and by number, or by
+ * BSUID and by number, before anything linked them): they are one person. The oldest conversation
+ * (the card with the longest history) keeps going; every identifier of the others leads to it from
+ * now on. Their cards, threads and requests stay as they are, and the relay says so in both threads.
+ */
+async function merge(db: Kysely<Database>, chats: string[], ids: PersonIds, now: number): Promise<Resolved> {
+  const rows = await db.selectFrom('contacts').select(['chat_id', 'created_at']).where('chat_id', 'in', chats).execute();
+  const age = (c: string) => Number(rows.find((r) => r.chat_id === c)?.created_at ?? Number.MAX_SAFE_INTEGER);
+  const [chatId, ...merged] = [...chats].sort((a, b) => age(a) - age(b) || chats.indexOf(a) - chats.indexOf(b));
+  await db.updateTable('contact_identifiers').set({ chat_id: chatId! }).where('chat_id', 'in', merged).where('kind', '<>', 'username').execute();
+  await join(db, chatId!, ids, now);
+  return { chatId: chatId!, merged };
 }
 
 /** The conversation one of these identifiers belongs to, without recording anything. */
@@ -52,10 +75,7 @@ export async function findConversation(db: Kysely<Database>, values: Array<strin
   return present.map((v) => rows.find((r) => r.value === v)?.chat_id).find(Boolean);
 }
 
-/**
- * Identifiers join a conversation; one already another conversation's stays there (merging two
- * cards is a decision of its own). A username moves to its current holder.
- */
+/** Identifiers join a conversation; one already another conversation's stays there. A username moves to its current holder. */
 export async function join(db: Kysely<Database>, chatId: string, ids: PersonIds, now: number): Promise<void> {
   const rows = pairs(ids).map((p) => ({ ...p, chat_id: chatId, created_at: now }));
   if (rows.length > 0) {

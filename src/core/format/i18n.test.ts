@@ -24,6 +24,8 @@ function allTexts(locale: Locale): Record<string, string> {
     username: () => m.username,
     phoneWithheld: () => m.phoneWithheld,
     userIdChanged: () => m.userIdChanged,
+    mergedHere: () => m.mergedHere({ link: 'https://x.slack.com/archives/C1/p1' }),
+    mergedAway: () => m.mergedAway({ link: 'https://x.slack.com/archives/C1/p1' }),
     slaRemaining: () => m.slaRemaining({ time: '2h' }),
     slaBreached: () => m.slaBreached,
     mediaKind: () => MEDIA_KINDS.map((k) => m.mediaKind(k)).join('|'),

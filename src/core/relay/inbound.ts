@@ -19,6 +19,8 @@ export interface InboundContactInfo {
   ids?: PersonIds;
   /** Identifiers WhatsApp reports the person has from now on (a number or user id change): they join this conversation. */
   joins?: PersonIds;
+  /** Conversations of this person found apart until this message (two cards): now merged into this one. */
+  merged?: string[];
 }
 
 export interface InboundEnvelope {
@@ -49,6 +51,7 @@ export interface InboundDeps {
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
 export const MESSAGE_EVENT_TYPE = 'switchboard_whatsapp_message';
 export const CARD_EVENT_TYPE = 'switchboard_contact_card';
+const MERGE_EVENT_TYPE = 'switchboard_contact_merged';
 const EXCERPT_MAX = 200;
 const DEFAULT_AVATAR = ':bust_in_silhouette:';
 
@@ -59,6 +62,7 @@ const DEFAULT_AVATAR = ':bust_in_silhouette:';
  */
 export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps): Promise<void> {
   const contact = await ensureCard(envelope, deps);
+  for (const other of envelope.contact.merged ?? []) await noteMerge(contact, other, deps);
   const { message } = envelope;
   const cardTs = contact.cardTs!;
   switch (message.content.kind) {
@@ -68,6 +72,30 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
       return relayMedia(message, message.content, contact, deps);
     default:
       return postInThread(message, describeContent(message.content, deps.locale), contact, cardTs, deps);
+  }
+}
+
+/**
+ * Two cards turned out to be one person: each thread says where the other is. New messages come to
+ * this one; an agent's reply in the other still reaches the person.
+ */
+async function noteMerge(contact: ContactRecord, otherChatId: string, deps: InboundDeps): Promise<void> {
+  const other = await deps.contacts.get(otherChatId);
+  if (!other?.cardTs || !contact.cardTs) return;
+  const m = messages(deps.locale);
+  const here = { channel: contact.slackChannel ?? deps.channel, ts: contact.cardTs };
+  const there = { channel: other.slackChannel ?? deps.channel, ts: other.cardTs };
+  const notes = [
+    { key: `merge:${otherChatId}:${contact.chatId}:here`, at: here, text: m.mergedHere({ link: await deps.chat.permalink(there.channel, there.ts) }) },
+    { key: `merge:${otherChatId}:${contact.chatId}:there`, at: there, text: m.mergedAway({ link: await deps.chat.permalink(here.channel, here.ts) }) },
+  ];
+  for (const note of notes) {
+    await postOnce(note.key, deps, {
+      channel: note.at.channel,
+      threadTs: note.at.ts,
+      text: `:link: ${note.text}`,
+      metadata: { eventType: MERGE_EVENT_TYPE, payload: { note: note.key } },
+    });
   }
 }
 

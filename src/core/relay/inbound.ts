@@ -108,9 +108,11 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   const aboutContact = !message.fromPhone;
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
-  // Identified by ids (Cloud API), a person's number may be withheld in this message though known from an earlier one.
+  // Identified by ids, a person's number may be withheld in this message though known from an earlier one
+  // (releases before identifiers kept a WhatsApp Web LID where the number goes: not a number).
   const ids = info.ids;
-  const phone = isGroup ? '' : ids ? (ids.phone ?? before?.phone ?? '') : info.waId;
+  const known = before?.phone && !before.phone.endsWith('@lid') ? before.phone : '';
+  const phone = isGroup ? '' : ids ? (ids.phone ?? known) : info.waId;
   const contact = await deps.contacts.upsert({
     chatId: message.chatId,
     transport: message.transport,

@@ -5,6 +5,7 @@ import type { Outbox } from './store/outbox.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
 import type { InboundEnvelope } from './core/relay/inbound.js';
 import type { SlackEvent } from './core/slack-events.js';
+import { findConversation, join, resolveConversation } from './store/identities.js';
 
 export const JOB_INBOUND = 'wa.inbound';
 export const JOB_STATUS = 'wa.status';
@@ -120,7 +121,8 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
     async recordWhatsApp(batch) {
       const result = await db.transaction().execute(async (trx) => {
         let queued = 0;
-        for (const item of batch.messages) {
+        for (const found of batch.messages) {
+          const item = await withConversation(trx, found);
           const r = await outbox.enqueue(
             { kind: JOB_INBOUND, lane: chatLane(item.message.chatId), payload: { item } satisfies InboundJob, dedupeKey: `wa:msg:${item.message.id}` },
             trx,
@@ -131,7 +133,7 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
           const r = await outbox.enqueue(
             {
               kind: JOB_STATUS,
-              lane: chatLane(status.recipient),
+              lane: chatLane((await findConversation(trx, [status.recipient, status.recipientUserId])) ?? status.recipient),
               payload: { status } satisfies StatusJob,
               dedupeKey: `wa:status:${status.messageId}:${status.status}`,
             },
@@ -147,3 +149,23 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
   };
 }
 
+/**
+ * The person's conversation, found by the identifiers the transport sent (Cloud API; number and
+ * LID on WhatsApp Web): the message
+ * is queued in its lane and shown in its thread whichever identifier it came with. Identifiers a
+ * change reports (a new number, a new user id) join it here, before any later message needs them.
+ */
+async function withConversation(db: Kysely<Database>, item: InboundEnvelope): Promise<InboundEnvelope> {
+  const { ids, joins } = item.contact;
+  if (!ids) return item;
+  const now = Date.now();
+  const resolved = await resolveConversation(db, ids, now);
+  const chatId = resolved?.chatId ?? item.message.chatId;
+  if (joins) await join(db, chatId, joins, now);
+  const known = { ...ids, ...Object.fromEntries(Object.entries(joins ?? {}).filter(([, v]) => v !== undefined)) };
+  return {
+    // The sender is the person, except on a message written on the business phone (WhatsApp Web).
+    message: { ...item.message, chatId, sender: { ...item.message.sender, ...(item.message.sender.waId === item.message.chatId ? { waId: chatId } : {}) } },
+    contact: { ...item.contact, waId: chatId, ids: known, ...(resolved?.merged.length ? { merged: resolved.merged } : {}) },
+  };
+}

@@ -26,6 +26,19 @@ describe('logger', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it('redacts BSUIDs and usernames like phone numbers', () => {
+    const { lines, logger } = capture();
+    logger.info({ user_id: 'US.13491208655302741918', contact: { username: 'sheena.nelson', recipient_user_id: 'US.13491208655302741918' }, recipient: 'US.ENT.11815799212886844830' }, 'inbound');
+    const out = lines.join('');
+    expect(out).not.toContain('13491208655302741918');
+    expect(out).not.toContain('11815799212886844830');
+    expect(out).not.toContain('sheena.nelson');
+  });
+
+  it('names conversations by a pseudonym, whether keyed by a number or a BSUID', () => {
+    expect(conversationId('chat:US.13491208655302741918')).toMatch(/^chat:[0-9a-f]{12}$/);
+  });
+
   it('names conversations in job logs by a pseudonym, not the phone number', () => {
     const id = conversationId('chat:16505551234');
     expect(id).toMatch(/^chat:[0-9a-f]{12}$/);

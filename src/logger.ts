@@ -2,8 +2,11 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
+/** Identifiers of a person besides the number (issue 10): BSUIDs and usernames are personal data too. */
+const PERSON_IDS = ['user_id', 'parent_user_id', 'from_user_id', 'from_parent_user_id', 'recipient_user_id', 'recipient_parent_user_id', 'recipient', 'username', 'bsuid', 'parentBsuid', 'ids', 'joins'];
+
 /**
- * Field names that may carry message text, phone numbers or secrets. They are censored at every
+ * Field names that may carry message text, phone numbers, BSUIDs, usernames or secrets. They are censored at every
  * level: code that needs them for debugging logs them explicitly at `debug` under another name
  * only after thinking about it, which is the point.
  */
@@ -34,6 +37,8 @@ export const REDACTED_PATHS = [
   '*.authorization',
   '*.password',
   '*.secret',
+  ...PERSON_IDS,
+  ...PERSON_IDS.map((f) => `*.${f}`),
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-hub-signature-256"]',

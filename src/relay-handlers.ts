@@ -4,6 +4,7 @@ import { escapeMrkdwn } from './core/format/whatsapp-to-mrkdwn.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
 import { relayAgentEdit, relayAgentReaction, relayTemplateAction, showDeliveryStatus } from './core/relay/agent-events.js';
 import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
+import { usernameHandle } from './core/relay/card.js';
 import { relaySendAgain, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.js';
 import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
 import { applyRequestChange, ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
@@ -105,7 +106,9 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
     const posted = await deps.messages.byWaId(message.id);
     if (posted) text += ` ${await deps.chat.permalink(posted.slackChannel, posted.slackTs)}`;
   }
-  const who = message.sender.name ?? contact.name ?? message.sender.waId;
+  // A person known by identifiers (Cloud API) is named by what people may see: never their BSUID.
+  const shown = contact.ids ? (usernameHandle(contact.ids.username) ?? contact.ids.phone ?? m.unknownName) : message.sender.waId;
+  const who = message.sender.name ?? contact.name ?? shown;
   const when = new Date(message.timestamp).toISOString();
   await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true, fromContact: true });
 }

@@ -90,6 +90,12 @@ export interface SystemContent {
   kind: 'system';
   /** WhatsApp's own wording, e.g. "User A changed from +1… to +1…". */
   description: string;
+  /**
+   * The person's identifiers changed (Cloud API `user_changed_number` / `user_changed_user_id`):
+   * the conversation goes on in the same thread. A user id change is told in the bridge's words,
+   * as WhatsApp's would show the ids.
+   */
+  change?: 'number' | 'user_id';
 }
 
 // Edits and deletions ("revoke") come later as their own kinds, pointing at a target id.
@@ -133,6 +139,23 @@ export interface InboundMessage {
   content: Content;
 }
 
+/**
+ * What WhatsApp says identifies a person (Cloud API; number and LID on WhatsApp Web): any one may be missing, never all. Each is
+ * personal data, like a phone number.
+ */
+export interface PersonIds {
+  /** E.164 digits, no "+": withheld for some users who adopted a username. */
+  phone?: string;
+  /** Business-scoped user id (BSUID), e.g. `US.13491208655302741918`. */
+  bsuid?: string;
+  /** Parent BSUID shared by linked business portfolios, e.g. `US.ENT.11815799212886844830`. */
+  parentBsuid?: string;
+  /** The user's WhatsApp username (display only: it can change and be taken by someone else later). */
+  username?: string;
+  /** WhatsApp Web: the person's LID (`…@lid`), the hidden id that stands in for the number. */
+  lid?: string;
+}
+
 export interface Contact {
   waId: string;
   name?: string;
@@ -156,8 +179,10 @@ export interface StatusUpdate {
   status: DeliveryStatus;
   /** Epoch milliseconds. */
   timestamp: number;
-  /** wa_id of the recipient. */
+  /** wa_id of the recipient, or their BSUID when the number is withheld. */
   recipient: string;
+  /** The recipient's BSUID (Cloud API `recipient_user_id`), when the status carries it. */
+  recipientUserId?: string;
   errors?: StatusError[];
   /** The reference the bridge sent with the message (Cloud API `biz_opaque_callback_data`). */
   ref?: string;

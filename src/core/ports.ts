@@ -6,7 +6,12 @@ export interface ContactRecord {
   transport: WhatsAppTransportKind;
   waId: string;
   name?: string;
+  /** Empty for a group, and for a person whose number WhatsApp withholds (username users). */
   phone: string;
+  /** Cloud API username (display only). */
+  username?: string;
+  /** Cloud API business-scoped user id: replies go to it when the conversation is keyed by it. */
+  bsuid?: string;
   businessNumber?: string;
   photoUrl?: string;
   isGroup: boolean;

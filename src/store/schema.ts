@@ -46,6 +46,20 @@ export interface ContactsTable {
   last_inbound_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Cloud API username, as the card shows it (migration 8). */
+  username: string | null;
+  /** Cloud API business-scoped user id (BSUID), the address when the number is withheld (migration 8). */
+  user_id: string | null;
+}
+
+export type IdentifierKind = 'phone' | 'bsuid' | 'parent_bsuid' | 'username' | 'lid';
+
+/** How a person is found: each identifier belongs to one conversation (migration 8). */
+export interface ContactIdentifiersTable {
+  kind: IdentifierKind;
+  value: string;
+  chat_id: string;
+  created_at: number;
 }
 
 export interface MessageMapTable {
@@ -131,6 +145,7 @@ export interface Database {
   jobs: JobsTable;
   schema_migrations: SchemaMigrationsTable;
   contacts: ContactsTable;
+  contact_identifiers: ContactIdentifiersTable;
   message_map: MessageMapTable;
   message_statuses: MessageStatusesTable;
   effects: EffectsTable;

@@ -63,6 +63,33 @@ const networkError = (p: Promise<unknown>) =>
     (err: unknown) => (err as { cause?: { code?: string } }).cause?.code ?? String(err),
   );
 
+describe('sends addressed to a business-scoped user id', () => {
+  const BSUID = 'US.13491208655302741918';
+
+  it('accepts a BSUID or parent BSUID in recipient, answers its user_id, and names it in the statuses', async () => {
+    const fake = await setup();
+    fake.userWrote(BSUID);
+    const sent = await send(fake, { recipient: BSUID, type: 'text', text: { body: 'hi' } });
+    expect(sent.status).toBe(200);
+    expect((sent.body as { contacts?: unknown[] }).contacts).toEqual([{ input: BSUID, user_id: BSUID }]);
+    const status = JSON.stringify(fake.statusWebhook(sent.body.messages![0]!.id, 'delivered'));
+    expect(status).toContain(`"recipient_user_id":"${BSUID}"`);
+    expect(status).not.toContain('recipient_id');
+    expect((await send(fake, { recipient: 'US.ENT.11815799212886844830', type: 'template', template: { name: 'reopen_conversation', language: { code: 'en_US' } } })).status).toBe(200);
+  });
+
+  it('refuses a malformed recipient with (#100), and a message with neither to nor recipient', async () => {
+    const fake = await setup();
+    for (const recipient of ['13491208655302741918', 'us.1349', 'US.', 'US.1349-1', 42]) {
+      const r = await send(fake, { recipient, type: 'text', text: { body: 'hi' } });
+      expect(r.status, String(recipient)).toBe(400);
+      expect(r.body.error?.code).toBe(100);
+    }
+    expect((await send(fake, { type: 'text', text: { body: 'hi' } })).body.error?.message).toContain('The parameter to is required.');
+    expect(fake.sent).toEqual([]);
+  });
+});
+
 describe('the 24-hour customer-service window', () => {
   it('refuses free-form messages to a user who has not written in 24 hours with 131047; templates pass', async () => {
     let clock = 1_750_000_000_000;

@@ -59,9 +59,11 @@ function tellGraphWhoWrote(graph: FakeGraph, raw: string): void {
     for (const change of Array.isArray(changes) ? changes : []) {
       const messages = (change as { value?: { messages?: unknown } } | null)?.value?.messages;
       for (const m of Array.isArray(messages) ? messages : []) {
-        const { from, timestamp } = (m ?? {}) as { from?: unknown; timestamp?: unknown };
+        const { from, from_user_id: userId, timestamp } = (m ?? {}) as { from?: unknown; from_user_id?: unknown; timestamp?: unknown };
         const seconds = Number(timestamp);
-        if (typeof from === 'string' && from !== '') graph.userWrote(from, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined);
+        const at = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+        // The window is the person's, whichever identifier a send uses.
+        for (const id of [from, userId]) if (typeof id === 'string' && id !== '') graph.userWrote(id, at);
       }
     }
   }

@@ -29,7 +29,7 @@ describe('mapInbound: one-to-one text', () => {
           timestamp: 1767366759000,
           content: { kind: 'text', body: 'Hi, my order #4411 has not arrived yet' },
         },
-        contact: { waId: '16505551234', name: 'Ana Souza', businessNumber: '16505550000' },
+        contact: { waId: '16505551234', name: 'Ana Souza', businessNumber: '16505550000', ids: { phone: '16505551234' } },
       },
     });
   });
@@ -48,6 +48,7 @@ describe('mapInbound: one-to-one text', () => {
 
   it('unwraps disappearing messages, and keeps a LID as the chat id when the number is unknown', () => {
     const r = envelopeOf(map('lid-unknown'));
+    expect(r.contact.ids).toEqual({ lid: '140913951141911@lid' });
     expect(r.message.chatId).toBe('140913951141911@lid');
     expect(r.message.sender.waId).toBe('140913951141911@lid');
     expect(r.contact.waId).toBe('140913951141911@lid');
@@ -196,7 +197,7 @@ describe('mapInbound: who and where', () => {
   it('maps a message written on the phone as fromPhone, without our name on the contact', () => {
     const r = envelopeOf(map('from-phone'));
     expect(r.message).toMatchObject({ chatId: '16505551234', fromPhone: true, sender: { waId: '16505550000', name: 'Acme Support' } });
-    expect(r.contact).toEqual({ waId: '16505551234', businessNumber: '16505550000' });
+    expect(r.contact).toEqual({ waId: '16505551234', businessNumber: '16505550000', ids: { phone: '16505551234' } });
   });
 
   it('ignores status broadcasts and messages with nothing a person wrote', () => {

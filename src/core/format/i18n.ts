@@ -30,6 +30,15 @@ export interface Messages {
   noTicketYet: string;
   openInWhatsApp: string;
   unknownName: string;
+  /** Cloud API username row of the card. */
+  username: string;
+  /** WhatsApp withholds the number of some users who adopted a username. */
+  phoneWithheld: string;
+  /** The person's WhatsApp user id changed (`user_changed_user_id`): the ids themselves are not shown. */
+  userIdChanged: string;
+  /** Two cards were one person: in the thread that goes on, and in the one left behind. */
+  mergedHere(p: { link: string }): string;
+  mergedAway(p: { link: string }): string;
   slaRemaining(p: { time: string }): string;
   slaBreached: string;
   // Inbound notices
@@ -105,6 +114,11 @@ const en: Messages = {
   noTicketYet: 'No ticket yet',
   openInWhatsApp: 'Open in WhatsApp',
   unknownName: 'Unknown',
+  username: 'Username',
+  phoneWithheld: 'number withheld by WhatsApp',
+  userIdChanged: 'This contact’s WhatsApp user id changed (usually a new phone number). The conversation continues in this thread.',
+  mergedHere: ({ link }) => `This person also has an earlier card (${link}), under another of their WhatsApp ids. Their messages come to this thread from now on.`,
+  mergedAway: ({ link }) => `This person’s conversation continues in another thread (${link}): WhatsApp told us both ids are theirs. Replies here still reach them.`,
   slaRemaining: ({ time }) => `${time} left`,
   slaBreached: 'SLA breached',
   mediaKind: (kind) =>
@@ -198,6 +212,11 @@ const ptBR: Messages = {
   noTicketYet: 'Ainda sem chamado',
   openInWhatsApp: 'Abrir no WhatsApp',
   unknownName: 'Desconhecido',
+  username: 'Nome de usuário',
+  phoneWithheld: 'número ocultado pelo WhatsApp',
+  userIdChanged: 'O ID de usuário do WhatsApp deste contato mudou (em geral, um novo número de telefone). A conversa continua nesta thread.',
+  mergedHere: ({ link }) => `Esta pessoa também tem um cartão anterior (${link}), com outro dos seus IDs do WhatsApp. As mensagens dela chegam a esta thread daqui em diante.`,
+  mergedAway: ({ link }) => `A conversa desta pessoa continua em outra thread (${link}): o WhatsApp nos informou que os dois IDs são dela. Respostas aqui ainda chegam a ela.`,
   slaRemaining: ({ time }) => `faltam ${time}`,
   slaBreached: 'SLA estourado',
   mediaKind: (kind) =>

@@ -26,6 +26,6 @@ export function plainContent(content: Content, locale: Locale): string {
       if (content.malformed) return `[${m.unreadableMessage({ type: content.reason, field: content.malformed.field })}]`;
       return `[${m.unsupportedMessage(content.reason ? { type: content.reason } : {})}]`;
     case 'system':
-      return `[${m.systemMessage}] ${content.description}`;
+      return `[${m.systemMessage}] ${content.change === 'user_id' ? m.userIdChanged : content.description}`;
   }
 }

@@ -38,7 +38,7 @@ export function describeContent(content: Content, locale: Locale): string {
       return `:warning: ${m.unsupportedMessage(reason ? { type: escapeMrkdwn(reason) } : {})}`;
     }
     case 'system':
-      return `:information_source: *${m.systemMessage}:* ${escapeMrkdwn(content.description)}`;
+      return `:information_source: *${m.systemMessage}:* ${content.change === 'user_id' ? m.userIdChanged : escapeMrkdwn(content.description)}`;
   }
 }
 

@@ -9,6 +9,7 @@ import { settleAll } from '../settle.js';
 import { settleDoubt } from './doubtful-sends.js';
 import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
 import type { OutboundDeps } from './outbound.js';
+import { replyAddress } from './address.js';
 
 /** How a reply's delivery state shows on the agent's Slack message. */
 export const STATUS_REACTIONS: Record<DeliveryStatus, string> = {
@@ -72,7 +73,7 @@ export async function relayAgentReaction(event: SlackReactionEvent, chatId: stri
     await deps.notices.say(where, messages(deps.locale).reactionNotSent({ name: escapeMrkdwn(event.reaction) }), key);
     return;
   }
-  const sent = await deps.sender.sendReaction(contact.chatId, link.waMessageId, event.kind === 'reaction_added' ? emoji : '');
+  const sent = await deps.sender.sendReaction(replyAddress(contact), link.waMessageId, event.kind === 'reaction_added' ? emoji : '');
   await deps.effects.put(key, sent.id);
 }
 
@@ -89,7 +90,7 @@ export async function relayTemplateAction(
   const { contact, where } = await contactThread(chatId, deps);
   let sent;
   try {
-    sent = await deps.sender.sendTemplate(contact.chatId, deps.templateName, deps.templateLanguage);
+    sent = await deps.sender.sendTemplate(replyAddress(contact), deps.templateName, deps.templateLanguage);
   } catch (err) {
     if (isBridgeError(err) && err.retryable) throw err;
     await explainSendFailure(err, where, chatId, deps.notices, m, `fail:${key}`);

@@ -14,19 +14,47 @@ export interface CardTicket {
 
 const HEADER_MAX = 150;
 
+/** `@handle`, however WhatsApp spelled it. */
+export function usernameHandle(username: string | undefined): string | undefined {
+  const bare = username?.trim().replace(/^@+/, '');
+  return bare ? `@${bare}` : undefined;
+}
+
+/** The person's name as people see it: their profile name, else their username; never their BSUID. */
+export function contactName(contact: ContactRecord, locale: Locale): string {
+  return contact.name?.trim() || usernameHandle(contact.username) || messages(locale).unknownName;
+}
+
+/**
+ * How the person is reached, in words for people (card, Jira): the number, else the username with
+ * the number withheld. The BSUID is an address for machines and is never shown.
+ */
+export function contactReach(contact: ContactRecord, locale: Locale): string {
+  if (contact.isGroup) return contact.chatId;
+  if (contact.phone) return formatInternational(contact.phone);
+  const m = messages(locale);
+  const handle = usernameHandle(contact.username);
+  return handle ? `${handle} (${m.phoneWithheld})` : m.phoneWithheld;
+}
+
 /** The contact card: one top-level message per contact; its thread holds the conversation. */
 export function contactCard(contact: ContactRecord, locale: Locale, ticket?: CardTicket): { text: string; blocks: SlackBlock[] } {
   const m = messages(locale);
-  const name = contact.name?.trim() || m.unknownName;
-  const phone = formatInternational(contact.phone);
-  const phoneLink = contact.isGroup ? escapeMrkdwn(contact.chatId) : `<${waMeLink(contact.phone)}|${phone}>`;
+  const name = contactName(contact, locale);
+  const handle = usernameHandle(contact.username);
+  const phoneLink = contact.isGroup
+    ? escapeMrkdwn(contact.chatId)
+    : contact.phone
+      ? `<${waMeLink(contact.phone)}|${formatInternational(contact.phone)}>`
+      : `_${m.phoneWithheld}_`;
   // The Cloud API has no profile photos: without one, the header carries a default avatar.
   const title = contact.isGroup ? `👥 ${name}` : contact.photoUrl ? name : `👤 ${name}`;
+  const identityLines = [`*${m.phone}:* ${phoneLink}`, ...(handle && !contact.isGroup ? [`*${m.username}:* ${escapeMrkdwn(handle)}`] : [])];
 
   const identity: SlackBlock = {
     type: 'section',
     block_id: 'contact',
-    text: { type: 'mrkdwn', text: `*${m.phone}:* ${phoneLink}` },
+    text: { type: 'mrkdwn', text: identityLines.join('\n') },
     ...(contact.photoUrl
       ? { accessory: { type: 'image', image_url: contact.photoUrl, alt_text: name.slice(0, 2000) } }
       : {}),
@@ -46,7 +74,7 @@ export function contactCard(contact: ContactRecord, locale: Locale, ticket?: Car
     { type: 'section', block_id: 'state', fields },
   ];
   // Fallback text: notifications and search show it, and CONTRACT says it carries name and phone.
-  const text = `${escapeMrkdwn(name)} · ${contact.isGroup ? escapeMrkdwn(contact.chatId) : phone}`;
+  const text = `${escapeMrkdwn(name)} · ${escapeMrkdwn(contactReach(contact, locale))}`;
   return { text, blocks };
 }
 

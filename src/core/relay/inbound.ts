@@ -4,9 +4,9 @@ import { formatDateTime } from '../format/locale-format.js';
 import { planSlackMessages } from '../format/split.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { InboundMessage, MediaContent, ReactionContent } from '../model.js';
+import type { InboundMessage, MediaContent, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
-import { contactCard, type CardTicket } from './card.js';
+import { contactCard, contactName, type CardTicket } from './card.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -15,6 +15,12 @@ export interface InboundContactInfo {
   /** Display number of our line the message came in on. */
   businessNumber: string;
   photoUrl?: string;
+  /** Cloud API: who the sender is (number, BSUID, username); the conversation is found by them at intake. */
+  ids?: PersonIds;
+  /** Identifiers WhatsApp reports the person has from now on (a number or user id change): they join this conversation. */
+  joins?: PersonIds;
+  /** Conversations of this person found apart until this message (two cards): now merged into this one. */
+  merged?: string[];
 }
 
 export interface InboundEnvelope {
@@ -45,6 +51,7 @@ export interface InboundDeps {
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
 export const MESSAGE_EVENT_TYPE = 'switchboard_whatsapp_message';
 export const CARD_EVENT_TYPE = 'switchboard_contact_card';
+const MERGE_EVENT_TYPE = 'switchboard_contact_merged';
 const EXCERPT_MAX = 200;
 const DEFAULT_AVATAR = ':bust_in_silhouette:';
 
@@ -55,6 +62,7 @@ const DEFAULT_AVATAR = ':bust_in_silhouette:';
  */
 export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps): Promise<void> {
   const contact = await ensureCard(envelope, deps);
+  for (const other of envelope.contact.merged ?? []) await noteMerge(contact, other, deps);
   const { message } = envelope;
   const cardTs = contact.cardTs!;
   switch (message.content.kind) {
@@ -67,6 +75,30 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
   }
 }
 
+/**
+ * Two cards turned out to be one person: each thread says where the other is. New messages come to
+ * this one; an agent's reply in the other still reaches the person.
+ */
+async function noteMerge(contact: ContactRecord, otherChatId: string, deps: InboundDeps): Promise<void> {
+  const other = await deps.contacts.get(otherChatId);
+  if (!other?.cardTs || !contact.cardTs) return;
+  const m = messages(deps.locale);
+  const here = { channel: contact.slackChannel ?? deps.channel, ts: contact.cardTs };
+  const there = { channel: other.slackChannel ?? deps.channel, ts: other.cardTs };
+  const notes = [
+    { key: `merge:${otherChatId}:${contact.chatId}:here`, at: here, text: m.mergedHere({ link: await deps.chat.permalink(there.channel, there.ts) }) },
+    { key: `merge:${otherChatId}:${contact.chatId}:there`, at: there, text: m.mergedAway({ link: await deps.chat.permalink(here.channel, here.ts) }) },
+  ];
+  for (const note of notes) {
+    await postOnce(note.key, deps, {
+      channel: note.at.channel,
+      threadTs: note.at.ts,
+      text: `:link: ${note.text}`,
+      metadata: { eventType: MERGE_EVENT_TYPE, payload: { note: note.key } },
+    });
+  }
+}
+
 /** Creates (once) or refreshes the contact card; the contact row is upserted first. */
 export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): Promise<ContactRecord> {
   const { message, contact: info } = envelope;
@@ -76,19 +108,29 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   const aboutContact = !message.fromPhone;
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
+  // Identified by ids, a person's number may be withheld in this message though known from an earlier one
+  // (releases before identifiers kept a WhatsApp Web LID where the number goes: not a number).
+  const ids = info.ids;
+  const known = before?.phone && !before.phone.endsWith('@lid') ? before.phone : '';
+  const phone = isGroup ? '' : ids ? (ids.phone ?? known) : info.waId;
   const contact = await deps.contacts.upsert({
     chatId: message.chatId,
     transport: message.transport,
     waId: isGroup ? message.chatId : info.waId,
     name: aboutContact || isGroup ? info.name : undefined,
-    phone: isGroup ? '' : info.waId,
+    phone,
+    username: ids?.username,
+    bsuid: ids?.bsuid,
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
     isGroup,
     lastInboundAt: aboutContact ? message.timestamp : undefined,
   });
   if (contact.cardTs && contact.slackChannel) {
-    const changed = before && (before.name !== contact.name || before.photoUrl !== contact.photoUrl);
+    // The card shows name, picture, number and username: when one of them changed, it is edited in place.
+    const changed =
+      before &&
+      (before.name !== contact.name || before.photoUrl !== contact.photoUrl || before.phone !== contact.phone || before.username !== contact.username);
     if (changed) {
       const ticket = await deps.cardTicket?.(contact.chatId);
       await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket) });
@@ -106,7 +148,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
 
 function authorOf(contact: ContactRecord, envelope: InboundMessage, locale: Locale): PostAs {
   if (envelope.fromPhone) return { username: messages(locale).sentFromPhone, iconEmoji: ':iphone:' };
-  const name = (contact.isGroup ? envelope.sender.name : contact.name)?.trim() || messages(locale).unknownName;
+  const name = contact.isGroup ? envelope.sender.name?.trim() || messages(locale).unknownName : contactName(contact, locale);
   // In a group each post carries its member's picture; the group's own picture is on the card.
   const icon = contact.isGroup ? envelope.sender.photoUrl : contact.photoUrl;
   return icon ? { username: name, iconUrl: icon } : { username: name, iconEmoji: DEFAULT_AVATAR };

@@ -8,6 +8,7 @@ import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, S
 import { IN_DOUBT, markInDoubt } from './doubtful-sends.js';
 import type { SlackFileRef, SlackMessageEvent } from '../slack-events.js';
 import { explainSendFailure, type Notices } from './notices.js';
+import { replyAddress } from './address.js';
 
 const WINDOW_MS = 24 * 60 * 60_000;
 
@@ -65,12 +66,12 @@ export async function relayAgentMessage(
   const sends: Array<{ key: string; send: (o: SendOptions) => Promise<{ id: string }> }> = [];
   if (text) {
     for (const [i, part] of splitForWhatsApp(text).entries()) {
-      sends.push({ key: `send:${event.eventId}:text:${i}`, send: (o) => deps.sender.sendText(contact.chatId, part, o) });
+      sends.push({ key: `send:${event.eventId}:text:${i}`, send: (o) => deps.sender.sendText(replyAddress(contact), part, o) });
     }
   }
   const files = event.files ?? [];
   for (const file of files) {
-    const prepared = await prepareFile(file, contact.chatId, deps, where, event.eventId);
+    const prepared = await prepareFile(file, replyAddress(contact), deps, where, event.eventId);
     if (prepared) sends.push({ key: `send:${event.eventId}:file:${file.id}`, send: prepared });
   }
 

@@ -1,10 +1,10 @@
 import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
-import { formatInternational } from '../format/phone.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
-import { contactCard, type CardTicket } from './card.js';
+import { contactCard, contactName, contactReach, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
+import { replyAddress } from './address.js';
 
 export interface TicketDeps {
   locale: Locale;
@@ -110,10 +110,12 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
   if (key) {
     ref = await deps.ticketing.getRequest(key);
   } else {
-    const name = contact.name?.trim() || m.unknownName;
-    const phone = contact.isGroup ? contact.chatId : formatInternational(contact.phone);
+    const name = contactName(contact, deps.locale);
+    // What is known: the number, else the username (the BSUID is never shown to people).
+    const phone = contactReach(contact, deps.locale);
+    // A customer is keyed by their number; without one the request is raised as the integration account.
     const onBehalfOf =
-      deps.customerEmailDomain && !contact.isGroup
+      deps.customerEmailDomain && !contact.isGroup && contact.phone
         ? await deps.ticketing.customerFor({ email: `${contact.phone}@${deps.customerEmailDomain}`, displayName: name })
         : undefined;
     const link = await deps.chat.permalink(contact.slackChannel, contact.cardTs);
@@ -220,7 +222,7 @@ export async function applyRequestChange(key: string, change: { status: string; 
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
   if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(contact.chatId, text), deps);
+    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(replyAddress(contact), text), deps);
   }
 }
 

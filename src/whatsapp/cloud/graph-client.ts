@@ -33,9 +33,13 @@ export interface DownloadedMedia { mimeType: string; size: number | undefined; f
 export interface UploadMediaInput { bytes?: Uint8Array; stream?: AsyncIterable<Uint8Array>; mimeType: string; fileName: string; /** Bytes in `stream`, when known. */ size?: number }
 export interface PhoneNumberInfo { id: string; display_phone_number: string; verified_name: string; quality_rating?: string }
 
-/** A Messages API body without `messaging_product` (added here), e.g. `{ to, type: 'text', text: { body } }`. */
+/**
+ * A Messages API body without `messaging_product` (added here), e.g. `{ to, type: 'text', text: { body } }`.
+ * Addressed by `to` (a number) or `recipient` (a BSUID or parent BSUID, Meta's "Business-scoped user IDs").
+ */
 export interface OutboundMessage {
-  to: string;
+  to?: string;
+  recipient?: string;
   type?: string;
   [field: string]: unknown;
 }

@@ -1,6 +1,7 @@
-import type { Content, DeliveryStatus, InboundMessage, MediaKind, StatusUpdate } from '../../core/model.js';
+import type { Content, DeliveryStatus, InboundMessage, MediaKind, PersonIds, StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import type { CloudMessage, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
+import { compact, createDirectory } from './senders.js';
 
 /** An item of the delivery that could not be read: `shown` when a notice went into the contact's thread. */
 export interface RejectedItem extends ItemIssue {
@@ -31,20 +32,27 @@ export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): 
     let businessNumber = '';
     if (change.metadata?.ok) businessNumber = change.metadata.value.display_phone_number;
     else if (change.metadata) reject(change.metadata.issue);
-    const names = new Map<string, string | undefined>();
+    const people = createDirectory();
     for (const c of change.contacts) {
-      if (c.ok) names.set(c.value.wa_id, c.value.profile?.name);
+      if (c.ok) people.add(c.value);
       else reject(c.issue);
     }
     for (const m of change.messages) {
       if (m.ok) {
-        out.messages.push({ message: toInbound(m.value, businessNumber), contact: { waId: m.value.from, name: names.get(m.value.from), businessNumber } });
+        const { chatId, ids, joins, name } = people.senderOf(m.value);
+        out.messages.push({
+          message: toInbound(m.value, businessNumber, chatId),
+          contact: { waId: chatId, name, businessNumber, ids, ...(joins ? { joins } : {}) },
+        });
         continue;
       }
       // Shown where it belongs: a message that still says who sent it (and its id, so Meta's
       // retries stay one) becomes a notice in that contact's thread.
       const unreadable = toUnreadable(m.raw, m.issue, businessNumber, now);
-      if (unreadable) out.messages.push({ message: unreadable, contact: { waId: unreadable.chatId, name: names.get(unreadable.chatId), businessNumber } });
+      if (unreadable) {
+        const { message, ids } = unreadable;
+        out.messages.push({ message, contact: { waId: message.chatId, name: people.nameOf(ids), businessNumber, ids } });
+      }
       reject(m.issue, unreadable !== undefined);
     }
     for (const s of change.statuses) {
@@ -64,29 +72,32 @@ export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** A malformed message that still names its sender and id, as an "unreadable" notice. */
-function toUnreadable(raw: unknown, issue: ItemIssue, businessNumber: string, now: number): InboundMessage | undefined {
+function toUnreadable(raw: unknown, issue: ItemIssue, businessNumber: string, now: number): { message: InboundMessage; ids: PersonIds } | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { from, id, timestamp, type } = raw as Record<string, unknown>;
-  if (!nonEmpty(from) || !nonEmpty(id)) return undefined;
+  const { from, from_user_id: userId, id, timestamp, type } = raw as Record<string, unknown>;
+  const ids = compact({ phone: nonEmpty(from) ? from : undefined, bsuid: nonEmpty(userId) ? userId : undefined });
+  const chatId = ids.phone ?? ids.bsuid;
+  if (!chatId || !nonEmpty(id)) return undefined;
   const seconds = typeof timestamp === 'string' && /^\d+$/.test(timestamp) ? Number(timestamp) : undefined;
-  return {
+  const message: InboundMessage = {
     id,
     transport: 'cloud',
-    chatId: from,
+    chatId,
     businessNumber,
-    sender: { waId: from },
+    sender: { waId: chatId },
     timestamp: seconds !== undefined ? seconds * 1000 : now,
     content: { kind: 'unsupported', ...(nonEmpty(type) ? { reason: type.slice(0, 40) } : {}), malformed: { field: issue.field } },
   };
+  return { message, ids };
 }
 
-function toInbound(m: CloudMessage, businessNumber: string): InboundMessage {
+function toInbound(m: CloudMessage, businessNumber: string, chatId: string): InboundMessage {
   return {
     id: m.id,
     transport: 'cloud',
-    chatId: m.from,
+    chatId,
     businessNumber,
-    sender: { waId: m.from },
+    sender: { waId: chatId },
     timestamp: Number(m.timestamp) * 1000,
     replyTo: m.context?.id && m.type !== 'button' ? { id: m.context.id, from: m.context.from } : undefined,
     forwarded: m.context?.forwarded,
@@ -152,8 +163,10 @@ function toContent(m: CloudMessage): Content {
     case 'reaction':
       if (m.reaction) return { kind: 'reaction', targetId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' };
       break;
-    case 'system':
-      return { kind: 'system', description: m.system?.body ?? m.system?.type ?? 'system' };
+    case 'system': {
+      const change = m.system?.type === 'user_changed_number' ? 'number' : m.system?.type === 'user_changed_user_id' ? 'user_id' : undefined;
+      return { kind: 'system', description: m.system?.body ?? m.system?.type ?? 'system', ...(change ? { change } : {}) };
+    }
   }
   const unsupportedType = (m as { unsupported?: { type?: string } }).unsupported?.type;
   return { kind: 'unsupported', reason: unsupportedType ?? m.errors?.[0]?.title ?? m.type };
@@ -165,7 +178,9 @@ function toStatus(s: CloudStatus): StatusUpdate | undefined {
     messageId: s.id,
     status: s.status as DeliveryStatus,
     timestamp: Number(s.timestamp) * 1000,
-    recipient: s.recipient_id,
+    // One of the two is there (payload.ts): the number when known, as before BSUIDs.
+    recipient: s.recipient_id ?? s.recipient_user_id!,
+    ...(s.recipient_user_id ? { recipientUserId: s.recipient_user_id } : {}),
     errors: s.errors?.map((e) => ({ code: e.code, title: e.title ?? String(e.code), message: e.message, details: e.error_data?.details })),
     ...(typeof s.biz_opaque_callback_data === 'string' ? { ref: s.biz_opaque_callback_data } : {}),
   };

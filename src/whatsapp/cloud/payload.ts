@@ -17,8 +17,15 @@ const media = z.looseObject({
   url: z.string().optional(),
 });
 
-export const cloudMessage = z.looseObject({
-  from: z.string().min(1),
+/** A Business-scoped user id (`US.13491208655302741918`, parent `US.ENT.…`): Meta documents up to 128 characters after the country. */
+const bsuid = z.string().min(1).max(200);
+
+const cloudMessageFields = z.looseObject({
+  /** The sender's number: absent for a username user whose number WhatsApp withholds. */
+  from: z.string().min(1).optional(),
+  /** The sender's BSUID (and parent BSUID), in every messages webhook since April 2026. */
+  from_user_id: bsuid.optional(),
+  from_parent_user_id: bsuid.optional(),
   id: z.string().min(1),
   timestamp: z.string().regex(/^\d+$/, { error: 'expected a Unix time in seconds' }),
   type: z.string().min(1),
@@ -53,15 +60,51 @@ export const cloudMessage = z.looseObject({
     .optional(),
   button: z.looseObject({ payload: z.string().optional(), text: z.string() }).optional(),
   reaction: z.looseObject({ message_id: z.string(), emoji: z.string().optional() }).optional(),
-  system: z.looseObject({ body: z.string().optional(), type: z.string().optional() }).optional(),
+  system: z
+    .looseObject({
+      body: z.string().optional(),
+      type: z.string().optional(),
+      /** user_changed_number: the new number. */
+      wa_id: z.string().optional(),
+      /** The person's BSUID from now on (a new number brings a new one), and the one it replaces when Meta says. */
+      user_id: bsuid.optional(),
+      parent_user_id: bsuid.optional(),
+      previous_user_id: bsuid.optional(),
+    })
+    .optional(),
   errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+});
+
+type SystemFields = NonNullable<z.infer<typeof cloudMessageFields>['system']>;
+
+/**
+ * The BSUID a `user_changed_user_id` notice replaces: `previous_user_id` where Meta sends it, else
+ * the one its body names ("User … changed from <old BSUID> to <new BSUID>").
+ */
+export function previousUserId(system: SystemFields | undefined): string | undefined {
+  if (!system || system.type !== 'user_changed_user_id') return undefined;
+  if (system.previous_user_id) return system.previous_user_id;
+  const named = /changed from (\S+) to (\S+)\s*$/.exec(system.body ?? '');
+  return named && BSUID_SHAPE.test(named[1]!) ? named[1] : undefined;
+}
+
+/** Two-letter country, a period, alphanumerics (a parent BSUID has `ENT.` between). */
+export const BSUID_SHAPE = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** Who sent it must be said: a number, a BSUID, or (a user id change) the id it replaces. */
+export const cloudMessage = cloudMessageFields.refine((m) => Boolean(m.from || m.from_user_id || previousUserId(m.system)), {
+  error: 'expected from or from_user_id',
+  path: ['from'],
 });
 
 export const cloudStatus = z.looseObject({
   id: z.string().min(1),
   status: z.string().min(1),
   timestamp: z.string().regex(/^\d+$/, { error: 'expected a Unix time in seconds' }),
-  recipient_id: z.string().min(1),
+  /** The recipient's number: absent when the message went to a BSUID and the number is withheld. */
+  recipient_id: z.string().min(1).optional(),
+  recipient_user_id: bsuid.optional(),
+  recipient_parent_user_id: bsuid.optional(),
   errors: z
     .array(
       z.looseObject({
@@ -72,10 +115,22 @@ export const cloudStatus = z.looseObject({
       }),
     )
     .optional(),
-});
+}).refine((s) => Boolean(s.recipient_id || s.recipient_user_id), { error: 'expected recipient_id or recipient_user_id', path: ['recipient_id'] });
 
 const metadata = z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() });
-const contact = z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() });
+/**
+ * The sender as Meta describes them ("Business-scoped user IDs"): `wa_id` (the number) may be
+ * withheld for a username user; `user_id` (BSUID) and `parent_user_id` come with every message
+ * since April 2026; `profile.username` once the user adopted one.
+ */
+const contact = z
+  .looseObject({
+    wa_id: z.string().min(1).optional(),
+    user_id: bsuid.optional(),
+    parent_user_id: bsuid.optional(),
+    profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  })
+  .refine((c) => Boolean(c.wa_id || c.user_id), { error: 'expected wa_id or user_id', path: ['wa_id'] });
 
 /**
  * Only the skeleton of a delivery is checked as a whole: a body without it is not a webhook at all

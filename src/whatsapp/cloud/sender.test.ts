@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../pacer.js';
 import { mapGraphError, PAIR_RATE_DEFAULT_MS, type GraphClient } from './graph-client.js';
-import { createCloudSender, NUMBER_PAUSE_DEFAULT_MS, PAIR_BURST, PAIR_MESSAGES_PER_SECOND } from './sender.js';
+import { addressTo, createCloudSender, NUMBER_PAUSE_DEFAULT_MS, PAIR_BURST, PAIR_MESSAGES_PER_SECOND } from './sender.js';
 import { virtualTime } from '../../../test/support/virtual-time.js';
 
 const NUMBER = '106540352242922';
@@ -17,7 +17,7 @@ function recordingGraph(sent: Sent[], now: () => number) {
     async sendMessage(body) {
       const refusal = refusals.shift();
       if (refusal) throw refusal;
-      sent.push({ to: body.to, at: now() });
+      sent.push({ to: (body.to ?? body.recipient)!, at: now() });
       return { wamid: `wamid.${sent.length}`, waId: body.to };
     },
     async markRead() {
@@ -92,5 +92,13 @@ describe('cloud sender rate-limit answers', () => {
       { to: BOB, at: 0 },
       { to: ALICE, at: PAIR_RATE_DEFAULT_MS },
     ]);
+  });
+});
+
+describe('addressTo', () => {
+  it('addresses a BSUID (or parent BSUID) through recipient and a number through to', () => {
+    expect(addressTo('US.13491208655302741918')).toEqual({ recipient: 'US.13491208655302741918' });
+    expect(addressTo('US.ENT.11815799212886844830')).toEqual({ recipient: 'US.ENT.11815799212886844830' });
+    expect(addressTo('16505551234')).toEqual({ to: '16505551234' });
   });
 });

@@ -1,7 +1,8 @@
 import { isBridgeError } from '../../core/errors.js';
 import type { OutboundMedia, SendOptions, WhatsAppSender } from '../../core/ports.js';
 import { createPacer, type Pacer } from '../../pacer.js';
-import { PAIR_RATE_DEFAULT_MS, type GraphClient } from './graph-client.js';
+import { PAIR_RATE_DEFAULT_MS, type GraphClient, type OutboundMessage } from './graph-client.js';
+import { BSUID_SHAPE } from './payload.js';
 
 /** Cloud API throughput per business number (messages per second; Meta's default tier). */
 export const CLOUD_MESSAGES_PER_SECOND = 80;
@@ -57,16 +58,16 @@ export function createCloudSender(graph: GraphClient, opts: CloudSenderOptions):
     (await pacer.acquire(number))();
     return observed(to, fn);
   };
-  const send = (body: Parameters<GraphClient['sendMessage']>[0], opts?: SendOptions) => {
+  const send = (to: string, body: Omit<OutboundMessage, 'to' | 'recipient'>, opts?: SendOptions) => {
     // Echoed in the message's status webhooks: a status can then settle a send whose answer was lost.
-    const withRef = opts?.ref ? { ...body, biz_opaque_callback_data: opts.ref.slice(0, MAX_CALLBACK_DATA) } : body;
-    return paced(body.to, () => graph.sendMessage(withRef)).then((r) => ({ id: r.wamid }));
+    const withRef = { ...addressTo(to), ...body, ...(opts?.ref ? { biz_opaque_callback_data: opts.ref.slice(0, MAX_CALLBACK_DATA) } : {}) };
+    return paced(to, () => graph.sendMessage(withRef)).then((r) => ({ id: r.wamid }));
   };
 
   return {
     hasServiceWindow: true,
     canEditAndDelete: false,
-    sendText: (to, body, opts) => send({ to, type: 'text', text: { body, preview_url: true } }, opts),
+    sendText: (to, body, opts) => send(to, { type: 'text', text: { body, preview_url: true } }, opts),
     async sendMedia(to, media: OutboundMedia, opts) {
       const input =
         media.data instanceof Uint8Array
@@ -76,10 +77,18 @@ export function createCloudSender(graph: GraphClient, opts: CloudSenderOptions):
       const object: Record<string, string> = { id };
       if (media.caption && media.kind !== 'audio' && media.kind !== 'sticker') object.caption = media.caption;
       if (media.kind === 'document') object.filename = media.fileName;
-      return send({ to, type: media.kind, [media.kind]: object }, opts);
+      return send(to, { type: media.kind, [media.kind]: object }, opts);
     },
-    sendReaction: (to, messageId, emoji) => send({ to, type: 'reaction', reaction: { message_id: messageId, emoji } }),
-    sendTemplate: (to, name, language, opts) => send({ to, type: 'template', template: { name, language: { code: language } } }, opts),
+    sendReaction: (to, messageId, emoji) => send(to, { type: 'reaction', reaction: { message_id: messageId, emoji } }),
+    sendTemplate: (to, name, language, opts) => send(to, { type: 'template', template: { name, language: { code: language } } }, opts),
     markRead: (messageId) => paced(undefined, () => graph.markRead(messageId)),
   };
+}
+
+/**
+ * A conversation keyed by a BSUID (the person's number is withheld) is written to through
+ * `recipient`; a number goes in `to`, as Meta recommends whenever the number is known.
+ */
+export function addressTo(id: string): Pick<OutboundMessage, 'to' | 'recipient'> {
+  return BSUID_SHAPE.test(id) ? { recipient: id } : { to: id };
 }

@@ -1,4 +1,5 @@
 import { jidDecode } from 'baileys';
+import type { PersonIds } from '../../core/model.js';
 
 /**
  * How WhatsApp Web addresses (jids) become the bridge's ids and back:
@@ -19,6 +20,24 @@ export function userIdOf(jid: string | null | undefined, alt?: string | null): s
     return `${main.user}@lid`;
   }
   return undefined;
+}
+
+const PHONE_SERVERS = new Set(['s.whatsapp.net', 'c.us', 'hosted']);
+const LID_SERVERS = new Set(['lid', 'hosted.lid']);
+
+/**
+ * The number and LID of a one-to-one chat, as far as this message tells (the jid and its `…Alt`):
+ * both identify the person, so a contact first seen by LID keeps its conversation once the
+ * number is known, and the other way round (see src/store/identities.ts).
+ */
+export function personIdsOf(jid: string | null | undefined, alt?: string | null): PersonIds | undefined {
+  const ids: PersonIds = {};
+  for (const j of [jid, alt]) {
+    const d = jidDecode(j ?? undefined);
+    if (d && LID_SERVERS.has(d.server)) ids.lid ??= `${d.user}@lid`;
+    else if (d && PHONE_SERVERS.has(d.server)) ids.phone ??= d.user;
+  }
+  return ids.lid || ids.phone ? ids : undefined;
 }
 
 export const isGroupJid = (jid: string | null | undefined): boolean => Boolean(jid?.endsWith('@g.us'));

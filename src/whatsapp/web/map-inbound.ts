@@ -1,7 +1,7 @@
 import { getContentType, normalizeMessageContent, proto, type WAMessage, type WAMessageKey } from 'baileys';
-import type { Content, InboundMessage, MediaKind } from '../../core/model.js';
+import type { Content, InboundMessage, MediaKind, PersonIds } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
-import { isGroupJid, userIdOf } from './jids.js';
+import { isGroupJid, personIdsOf, userIdOf } from './jids.js';
 import { encodeMediaHandle, type MediaMessageType } from './media-handle.js';
 import { base64Of, numberOf } from './proto-values.js';
 import { parseVcard } from './vcard.js';
@@ -71,6 +71,8 @@ interface Where {
   /** Who the contact card is about: the person of a one-to-one chat, the sender in a group. */
   contactId: string;
   fromMe: boolean;
+  /** A one-to-one chat's person: their number and LID, as far as known. */
+  ids?: PersonIds;
 }
 
 type Fields = Record<string, unknown> & { contextInfo?: proto.IContextInfo | null };
@@ -181,7 +183,8 @@ function locate(key: WAMessageKey, ctx: MapContext): Where | undefined {
   }
   const chatId = userIdOf(remoteJid, key.remoteJidAlt);
   if (!chatId) return undefined;
-  return { chatId, senderId: fromMe ? ctx.businessNumber || chatId : chatId, contactId: chatId, fromMe };
+  const ids = personIdsOf(remoteJid, key.remoteJidAlt);
+  return { chatId, senderId: fromMe ? ctx.businessNumber || chatId : chatId, contactId: chatId, fromMe, ...(ids ? { ids } : {}) };
 }
 
 function context(info: proto.IContextInfo | null | undefined): Partial<InboundMessage> {
@@ -215,7 +218,7 @@ function envelope(msg: WAMessage, where: Where, ctx: MapContext, content: Conten
   // Our own push name is not the contact's: a message from the phone leaves the card's name alone.
   // A group's card is named after the group, whose subject is not on the message (see profiles.ts).
   const contactName = where.fromMe || isGroupJid(where.chatId) ? undefined : name;
-  return { message, contact: { waId: where.contactId, ...optional({ name: contactName }), businessNumber: ctx.businessNumber } };
+  return { message, contact: { waId: where.contactId, ...optional({ name: contactName }), businessNumber: ctx.businessNumber, ...(where.ids ? { ids: where.ids } : {}) } };
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {

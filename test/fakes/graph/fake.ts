@@ -10,6 +10,9 @@ import type { AddMediaOptions, FailSpec, FakeGraph, FakeGraphOptions, GraphCall,
 import { buildStatusWebhook, statusError } from './webhooks.js';
 import { defaultMessage, fakeWamid, graphError, invalidParam, parseMultipart, type Answer } from './wire.js';
 
+/** A BSUID or parent BSUID: two-letter country, a period, (`ENT.`,) alphanumerics (Meta, "Business-scoped user IDs"). */
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
 interface FakeMedia extends AddMediaOptions { id: string; bytes: Buffer; mimeType: string; gone: boolean }
 
 const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'reaction'];
@@ -58,7 +61,12 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
 
   function invalidMessage(msg: Record<string, unknown>): Answer | undefined {
     const type = (msg.type as string | undefined) ?? 'text'; // Graph defaults type to text
-    if (typeof msg.to !== 'string' || msg.to === '') return invalidParam('The parameter to is required.');
+    // A BSUID goes in `recipient` ("Business-scoped user IDs"); `to` wins when both are there.
+    const viaRecipient = msg.to === undefined && msg.recipient !== undefined;
+    if (viaRecipient && (typeof msg.recipient !== 'string' || !BSUID.test(msg.recipient))) {
+      return invalidParam('Invalid parameter', 'Param recipient must be a valid business-scoped user ID or parent business-scoped user ID.');
+    }
+    if (!viaRecipient && (typeof msg.to !== 'string' || msg.to === '')) return invalidParam('The parameter to is required.');
     if (!MESSAGE_TYPES.includes(type)) return invalidParam(`Param type must be one of {${MESSAGE_TYPES.map((t) => t.toUpperCase()).join(', ')}} - got "${type}".`);
     const obj = msg[type] as Record<string, unknown> | undefined;
     if (typeof obj !== 'object' || obj === null) return invalidParam(`The parameter ${type} is required.`);
@@ -75,7 +83,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
 
   /** A send that passed validation: limits, the window, then acceptance. */
   function sendMessage(json: Record<string, unknown>, at: number): { answer: Answer; message?: SentMessage } {
-    const to = json.to as string;
+    const to = (json.to ?? json.recipient) as string;
     const limited = throttle?.check(to, at);
     if (limited) {
       return { answer: graphError(400, limited.code, defaultMessage(limited.code) ?? '', { details: limited.details, retryAfter: limited.retryAfter }) };
@@ -97,7 +105,9 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     };
     fake.sent.push(json);
     fake.messages.push(message);
-    const answer = { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to.replace(/\D/g, '') }], messages: [{ id: message.wamid }] } };
+    // A send to a BSUID answers its user_id, not a wa_id (the number may be withheld).
+    const contact = json.to === undefined ? { input: to, user_id: to } : { input: to, wa_id: to.replace(/\D/g, '') };
+    const answer = { status: 200, body: { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: message.wamid }] } };
     return { answer, message };
   }
 

@@ -49,7 +49,8 @@ export function buildStatusWebhook(
     id: msg.wamid,
     status,
     timestamp: String(timestamp),
-    recipient_id: userKey(msg.to),
+    // Sent to a BSUID: the status names the recipient by it (its number only when Meta may share it).
+    ...(msg.body.to === undefined && typeof msg.body.recipient === 'string' ? { recipient_user_id: msg.body.recipient } : { recipient_id: userKey(msg.to) }),
     ...(typeof opaque === 'string' ? { biz_opaque_callback_data: opaque } : {}),
     ...(billed
       ? {

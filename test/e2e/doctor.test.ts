@@ -89,7 +89,7 @@ describe('npm run doctor', () => {
     expect(stdout).toContain('✓ slack token: bot');
     expect(stdout).toContain('✓ slack scopes: all granted');
     expect(stdout).toContain('✓ slack channel: #support (C0123456789), bot is a member');
-    expect(stdout).toContain('✓ whatsapp cloud api: +1 555-078-3881 (Lucky Shrub Clinic)');
+    expect(stdout).toContain('✓ whatsapp cloud api: +15550783881 (Lucky Shrub Clinic)');
     expect(stdout).not.toContain('✗');
     expect(code).toBe(0);
   });

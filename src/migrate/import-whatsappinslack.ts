@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import { MongoClient } from 'mongodb';
+import { parseCommand } from '../cli.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createPacer } from '../pacer.js';
@@ -8,17 +9,30 @@ import { openStore } from '../store/open.js';
 import { createContactStore } from '../store/repos.js';
 import { importUserThreads, type UserThreadDoc } from './user-threads.js';
 
+const USAGE = `Usage: npm run import:whatsappinslack -- <mongodb://…/database> [collection]
+   (or: node dist/migrate/import-whatsappinslack.js [--help] <mongodb-url> [collection])
+
+Copies WhatsAppInSlack's contact threads (the \`userThreads\` collection, or [collection]) from
+its MongoDB database into Switchboard's store, so existing contacts keep their Slack threads.
+Uses the same settings as the service (environment and .env: SLACK_BOT_TOKEN, SLACK_CHANNEL,
+DATABASE_URL). Contacts the store already knows are kept as they are; running it twice is safe.
+
+Options:
+  -h, --help   print this help and exit`;
+
 /**
  * `npm run import:whatsappinslack -- <mongodb-url> [collection]`: copies WhatsAppInSlack's
  * `userThreads` into the store, so existing contacts keep their Slack threads. Uses the same .env.
  */
 async function run(): Promise<number> {
-  dotenv.config({ quiet: true });
-  const [url, collection = 'userThreads'] = process.argv.slice(2);
-  if (!url || !/^mongodb(\+srv)?:\/\//.test(url)) {
-    process.stderr.write('usage: npm run import:whatsappinslack -- <mongodb://…/database> [collection, default userThreads]\n');
+  const command = parseCommand(process.argv.slice(2), { usage: USAGE, positionals: { min: 1, max: 2 } });
+  if ('exitCode' in command) return command.exitCode;
+  const [url = '', collection = 'userThreads'] = command.positionals;
+  if (!/^mongodb(\+srv)?:\/\//.test(url)) {
+    process.stderr.write(`error: the first argument must be a mongodb:// or mongodb+srv:// URL\n\n${USAGE}\n`);
     return 2;
   }
+  dotenv.config({ quiet: true });
   let config;
   try {
     config = loadConfig(process.env).config;

@@ -19,14 +19,15 @@ async function doctor(): Promise<number> {
   const command = parseCommand(process.argv.slice(2), { usage: USAGE });
   if ('exitCode' in command) return command.exitCode;
   dotenv.config({ quiet: true });
-  const { result, config, warnings } = checkConfig(process.env);
-  const lines = [formatResults([result]), ...warnings.map((w) => `! ${w}`)];
+  const { results: configResults, config, warnings } = checkConfig(process.env);
+  const lines = [formatResults(configResults), ...warnings.map((w) => `! ${w}`)];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!config) return 1;
   const checks: Check[] = [storeCheck, slackCheck, whatsappCheck, jiraCheck];
-  const results = await runChecks(config, checks);
-  process.stdout.write(`${formatResults(results)}\n`);
-  return results.every((r) => r.ok) ? 0 : 1;
+  const results = await runChecks(config, checks, { onResults: (got) => process.stdout.write(`${formatResults(got)}\n`) });
+  return [...configResults, ...results].every((r) => r.ok) ? 0 : 1;
 }
 
-process.exitCode = await doctor();
+const code = await doctor();
+// A check abandoned at its timeout may still hold a socket open: exit once everything is written.
+process.stdout.write('', () => process.exit(code));

@@ -122,6 +122,14 @@ describe('loadConfig', () => {
     expect(message).toBe('Invalid configuration: SLACK_APP_TOKEN: expected a Slack app-level token starting with "xapp-"');
   });
 
+  it('listens on HOST: every IPv4 interface by default, or the address or name given', () => {
+    expect(loadConfig(cloud).config.HOST).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'switchboard.internal']) expect(loadConfig({ ...cloud, HOST: host }).config.HOST).toBe(host);
+    expect(problemsOf({ ...cloud, HOST: 'http://0.0.0.0:3000' })).toBe(
+      'Invalid configuration: HOST: expected an address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), 127.0.0.1, or a host name',
+    );
+  });
+
   it('never echoes a secret value in the error', () => {
     const message = problemsOf({ ...cloud, SLACK_BOT_TOKEN: 'xoxp-very-secret-value' });
     expect(message).not.toContain('very-secret');

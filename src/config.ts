@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -40,6 +41,13 @@ const positiveInt = (fallback: number, what: string) =>
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `expected ${what}` });
 
 const schema = z.object({
+  HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(v), {
+      error: 'expected an address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), 127.0.0.1, or a host name',
+    })
+    .default('0.0.0.0'),
   PORT: z.coerce
     .number({ error: 'expected a TCP port number (1-65535)' })
     .int({ error: 'expected a TCP port number (1-65535)' })

@@ -75,8 +75,9 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    logger.fatal({ err }, `could not listen on PORT ${config.PORT}: ${(err as Error).message}`);
-    process.stderr.write(`could not listen on PORT ${config.PORT}: ${(err as Error).message}\n`);
+    const message = `could not listen on HOST ${config.HOST}, PORT ${config.PORT}: ${(err as Error).message}`;
+    logger.fatal({ err }, message);
+    process.stderr.write(`${message}\n`);
     await app.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -1,32 +1,20 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runEntryPoint } from '../support/entry-point.js';
 import { testEnv } from '../support/env.js';
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { code: number; stdout: string; stderr: string }
-
 /**
- * Runs an entry point with a configuration it could start with (an embedded store in the scratch
- * directory, port 0), so a --help that started the service would leave a database file behind
- * and not exit (the timeout then fails the test).
+ * With a configuration it could start with (an embedded store in the scratch directory, port 0),
+ * so a --help that started the service would leave a database file behind and not exit (the
+ * timeout then fails the test).
  */
-function run(entry: string, args: string[]): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|HOST)/.test(k)));
-  const env = { ...clean, ...testEnv({ DATABASE_URL: `sqlite:${join(dir, 'switchboard.db')}`, PORT: '0' }) } as NodeJS.ProcessEnv;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, join(process.cwd(), entry), ...args], { cwd: dir, env, timeout: 20_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (entry: string, args: string[]) => runEntryPoint(entry, args, { env: testEnv({ DATABASE_URL: `sqlite:${join(dir, 'switchboard.db')}`, PORT: '0' }), cwd: dir });
 
 describe.each([
   ['src/main.ts', 'Usage: npm start'],
@@ -49,5 +37,22 @@ describe.each([
     expect(stderr).toContain(usage);
     expect(stdout).toBe('');
     expect(existsSync(join(dir, 'switchboard.db'))).toBe(false);
+  });
+});
+
+describe('npm run import:whatsappinslack', () => {
+  it('says in one line, without a stack, that MongoDB does not answer, before touching Slack or the store', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `mongodb://importer:s3cret@127.0.0.1:${port}/whatsappinslack?serverSelectionTimeoutMS=300`;
+    const { code, stdout, stderr } = await run('src/migrate/import-whatsappinslack.ts', [url]);
+    expect(code).toBe(1);
+    expect(stdout).toBe(`connecting to MongoDB at 127.0.0.1:${port}/whatsappinslack…\n`);
+    expect(stderr).toMatch(new RegExp(`^import failed: could not reach MongoDB at 127\\.0\\.0\\.1:${port}/whatsappinslack within 300 ms \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\): check the URL`));
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toContain('s3cret');
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
 import { DEFAULT_SCOPES, createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { openSqlStore } from '../../src/store/sql-store.js';
+import { runEntryPoint } from '../support/entry-point.js';
 import { testEnv } from '../support/env.js';
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
 let slack: FakeSlack;
 let graph: FakeGraph;
@@ -42,12 +39,7 @@ const vendorEnv = (overrides: Record<string, string | undefined> = {}) =>
   });
 
 function doctor(env: Record<string, string | undefined>, cwd = dir): Promise<{ code: number; stdout: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE)/.test(k)));
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/doctor.ts')], { cwd, env: { ...clean, ...env } as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
+  return runEntryPoint('src/doctor.ts', [], { env, cwd, timeoutMs: 60_000 });
 }
 
 describe('npm run doctor', () => {

@@ -280,7 +280,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     slack,
     jiraQueue,
     async start(port = config.PORT) {
-      const address = await server.listen({ port, host: '0.0.0.0' });
+      const address = await server.listen({ port, host: config.HOST });
       worker.start();
       await whatsapp.start?.();
       socketMode?.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));

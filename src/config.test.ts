@@ -159,6 +159,39 @@ describe('loadConfig', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('reports every problem in one run, one line each naming its variable, cross-field ones beside format ones', () => {
+    const message = problemsOf({
+      ...cloud,
+      SLACK_BOT_TOKEN: 'xoxp-wrong-kind',
+      PORT: 'eighty',
+      WHATSAPP_APP_SECRET: undefined,
+      JIRA_BASE_URL: 'not a url',
+    });
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration: PORT: expected a TCP port number (1-65535)',
+      'Invalid configuration: SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-"',
+      'Invalid configuration: JIRA_BASE_URL: expected an http(s) URL such as https://example.atlassian.net',
+      'Invalid configuration: WHATSAPP_APP_SECRET is required with WHATSAPP_TRANSPORT=cloud: the Meta app secret, to check webhook signatures',
+      'Invalid configuration: JIRA_EMAIL is required when JIRA_BASE_URL is set: the e-mail of the Jira account',
+      'Invalid configuration: JIRA_API_TOKEN is required when JIRA_BASE_URL is set: an Atlassian API token',
+      'Invalid configuration: JIRA_SERVICE_DESK_ID is required when JIRA_BASE_URL is set: the numeric service desk id',
+      'Invalid configuration: JIRA_REQUEST_TYPE_ID is required when JIRA_BASE_URL is set: the numeric request type id',
+    ]);
+  });
+
+  it('counts a malformed value as present: no "is required" on top of its format problem', () => {
+    const message = problemsOf({ ...cloud, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xoxb-not-an-app-token' });
+    expect(message).toBe('Invalid configuration: SLACK_APP_TOKEN: expected a Slack app-level token starting with "xapp-"');
+  });
+
+  it('listens on HOST: every IPv4 interface by default, or the address or name given', () => {
+    expect(loadConfig(cloud).config.HOST).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'switchboard.internal']) expect(loadConfig({ ...cloud, HOST: host }).config.HOST).toBe(host);
+    expect(problemsOf({ ...cloud, HOST: 'http://0.0.0.0:3000' })).toBe(
+      'Invalid configuration: HOST: expected an address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), 127.0.0.1, or a host name',
+    );
+  });
+
   it('never echoes a secret value in the error', () => {
     const message = problemsOf({ ...cloud, SLACK_BOT_TOKEN: 'xoxp-very-secret-value' });
     expect(message).not.toContain('very-secret');
@@ -180,7 +213,7 @@ describe('loadConfig', () => {
 
   it('enables Jira only with a complete configuration', () => {
     expect(problemsOf({ ...cloud, JIRA_BASE_URL: 'https://example.atlassian.net' })).toMatch(
-      /JIRA_EMAIL is required.*JIRA_API_TOKEN is required.*JIRA_SERVICE_DESK_ID is required.*JIRA_REQUEST_TYPE_ID is required/,
+      /JIRA_EMAIL is required.*JIRA_API_TOKEN is required.*JIRA_SERVICE_DESK_ID is required.*JIRA_REQUEST_TYPE_ID is required/s,
     );
     const { config, warnings } = loadConfig({
       ...cloud,

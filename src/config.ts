@@ -1,15 +1,16 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { legacySlackApiUrl } from './legacy-slack-url.js';
 
 /**
  * Every setting of CONTRACT.md, parsed once. `loadConfig` is pure: it takes an env record and
- * returns a typed config plus warnings, or throws a ConfigError whose message is one line naming
- * each bad variable and what it expects (never its value: most of them are secrets).
+ * returns a typed config plus warnings, or throws a ConfigError with every problem at once, one
+ * line each naming the variable and what it expects (never its value: most of them are secrets).
  */
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration: ${problems.join('; ')}`);
+    super(problems.map((problem) => `Invalid configuration: ${problem}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -41,6 +42,13 @@ const positiveInt = (fallback: number, what: string) =>
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `expected ${what}` });
 
 const schema = z.object({
+  HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(v), {
+      error: 'expected an address to listen on: 0.0.0.0 (every IPv4 interface), :: (every interface), 127.0.0.1, or a host name',
+    })
+    .default('0.0.0.0'),
   PORT: z.coerce
     .number({ error: 'expected a TCP port number (1-65535)' })
     .int({ error: 'expected a TCP port number (1-65535)' })
@@ -140,6 +148,9 @@ const schema = z.object({
 
 type Parsed = z.infer<typeof schema>;
 
+/** Every variable the service reads, legacy aliases included. */
+export const SETTING_NAMES: readonly string[] = [...Object.keys(schema.shape), ...ALIASES.map(([legacy]) => legacy)];
+
 export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE'> & {
   WHATSAPP_TEMPLATE_LANGUAGE: string;
   /** Where the store lives; defaults to the embedded SQLite file. */
@@ -188,7 +199,12 @@ function dropBlanks(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => !blank(v)));
 }
 
-function crossFieldProblems(c: Parsed): string[] {
+/**
+ * Settings required by other settings. Read from the prepared env (blanks dropped) rather than the
+ * parsed config, so they are reported in the same run as malformed ones: a value that is present
+ * but malformed counts as present here (its format problem is reported on its own line).
+ */
+function crossFieldProblems(c: Env): string[] {
   const problems: string[] = [];
   const need = (key: keyof Parsed, why: string) => {
     if (c[key] === undefined) problems.push(`${key} is required ${why}`);
@@ -216,16 +232,15 @@ export function loadConfig(env: Env): LoadedConfig {
   const legacyProblems: string[] = [];
   const prepared = dropBlanks(applyLegacyKeys(env, warnings, legacyProblems));
   const result = schema.safeParse(prepared);
-  if (!result.success || legacyProblems.length > 0) {
-    const problems = (result.error?.issues ?? []).map((issue) => {
-      const key = String(issue.path[0] ?? 'configuration');
-      return issue.message.startsWith('is required') ? `${key} ${issue.message}` : `${key}: ${issue.message}`;
-    });
-    throw new ConfigError([...new Set([...legacyProblems, ...problems])]);
-  }
+  const formatProblems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? 'configuration');
+        return issue.message.startsWith('is required') ? `${key} ${issue.message}` : `${key}: ${issue.message}`;
+      });
+  const problems = [...new Set([...legacyProblems, ...formatProblems, ...crossFieldProblems(prepared)])];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const parsed = result.data;
-  const problems = crossFieldProblems(parsed);
-  if (problems.length > 0) throw new ConfigError(problems);
   if (parsed.JIRA_BASE_URL && !parsed.JIRA_WEBHOOK_SECRET) {
     warnings.push('JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call');
   }

@@ -1,12 +1,30 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
+import { parseCommand } from './cli.js';
 import { ConfigError, loadConfig } from './config.js';
 import { listenFailureMessage } from './http/listen-error.js';
 import { createLogger } from './logger.js';
 import { StoreUnavailableError } from './store/open.js';
 
+const USAGE = `Usage: npm start   (or: node dist/main.js [--help])
+
+Starts Switchboard: the HTTP service on HOST:PORT (default 0.0.0.0:3000), the queue worker and
+the configured WhatsApp, Slack and Jira connections. Runs until SIGTERM or SIGINT.
+
+Settings come from the environment and from .env in the working directory: README
+"Configuration" describes them, .env.example lists them, and \`npm run doctor\` checks them.
+Logs are JSON lines on stdout; to read them as text: npm start | npx pino-pretty
+
+Options:
+  -h, --help   print this help and exit`;
+
 /** Composition root: the only place that reads process.env and wires concrete adapters. */
 async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2), { usage: USAGE });
+  if ('exitCode' in command) {
+    process.exitCode = command.exitCode;
+    return;
+  }
   dotenv.config({ quiet: true });
   let loaded;
   try {
@@ -58,7 +76,7 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    const message = listenFailureMessage(err, config.PORT);
+    const message = listenFailureMessage(err, config.PORT, config.HOST);
     logger.fatal({ err }, message);
     process.stderr.write(`${message}\n`);
     await app.stop().catch(() => undefined);

@@ -5,7 +5,7 @@
  * it to 0; Kubernetes, Podman and rootless Docker do not). The image runs as the non-root user `node`,
  * so an old `PORT=80` (WhatsAppInSlack's default) fails on those.
  */
-export function listenFailureMessage(err: unknown, port: number): string {
+export function listenFailureMessage(err: unknown, port: number, host?: string): string {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === 'EACCES' || code === 'EPERM') {
     return port > 0 && port < 1024
@@ -15,5 +15,7 @@ export function listenFailureMessage(err: unknown, port: number): string {
   if (code === 'EADDRINUSE') {
     return `could not listen on PORT ${port}: another process is already listening on it (a second Switchboard?): stop it or set PORT to a free port`;
   }
-  return `could not listen on PORT ${port}: ${(err as Error | undefined)?.message ?? String(err)}`;
+  // Anything else may be the address (HOST) rather than the port: name both.
+  const where = host ? `HOST ${host}, PORT ${port}` : `PORT ${port}`;
+  return `could not listen on ${where}: ${(err as Error | undefined)?.message ?? String(err)}`;
 }

@@ -28,6 +28,24 @@ describe.each(storeFixtures)('importing WhatsAppInSlack userThreads on $name', (
   });
 });
 
+describe('import progress', () => {
+  const ctx = useMigratedStore(storeFixtures[0]!);
+
+  it('reports every so many documents with the figures so far', async () => {
+    const contacts = createContactStore(ctx.store.db);
+    const input: UserThreadDoc[] = Array.from({ length: 7 }, (_, i) => ({ userId: i === 3 ? 'bad' : `1650555000${i}@c.us`, thread_ts: `170000000${i}.000100` }));
+    const seen: string[] = [];
+    const report = await importUserThreads(docs(input), {
+      contacts,
+      channel: 'C0123456789',
+      progressEvery: 3,
+      onProgress: (r, n) => seen.push(`${n}: ${r.imported}/${r.kept}/${r.rejected.length}`),
+    });
+    expect(seen).toEqual(['3: 3/0/0', '6: 5/0/1']);
+    expect(report).toMatchObject({ imported: 6, kept: 0 });
+  });
+});
+
 describe.skipIf(!process.env.MONGODB_URL)('importing from a real MongoDB (MONGODB_URL)', () => {
   it('reads the userThreads collection', async () => {
     const { MongoClient } = await import('mongodb');

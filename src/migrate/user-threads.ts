@@ -22,9 +22,24 @@ const TS = /^\d{9,11}\.\d{6}$/;
  * Turns the earlier tool's thread map into contacts with cards, so existing conversations keep
  * their Slack threads. Idempotent: running it twice imports nothing new.
  */
-export async function importUserThreads(docs: AsyncIterable<UserThreadDoc>, deps: { contacts: ContactStore; channel: string; now?: () => number }): Promise<ImportReport> {
+export async function importUserThreads(
+  docs: AsyncIterable<UserThreadDoc>,
+  deps: {
+    contacts: ContactStore;
+    channel: string;
+    now?: () => number;
+    /** Called every `progressEvery` documents (default 500), so a long import shows it is moving. */
+    onProgress?: (report: ImportReport, seen: number) => void;
+    progressEvery?: number;
+  },
+): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, kept: 0, rejected: [] };
+  const every = deps.progressEvery ?? 500;
+  let seen = 0;
   for await (const doc of docs) {
+    // Before the next document, so the figures are those of the `seen` done so far.
+    if (seen > 0 && seen % every === 0) deps.onProgress?.(report, seen);
+    seen += 1;
     const userId = typeof doc.userId === 'string' ? doc.userId.trim() : '';
     const threadTs = typeof doc.thread_ts === 'string' ? doc.thread_ts.trim() : '';
     const person = PERSON.exec(userId);

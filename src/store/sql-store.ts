@@ -72,11 +72,40 @@ function sqliteFile(url: string): string | undefined {
   return existsSync(file) ? realpathSync(file) : file;
 }
 
+/**
+ * `mkdir -p` by hand: Node's recursive mkdir loops for ever (synchronously: nothing else runs)
+ * where mkdir answers ENOENT under a parent that exists, as /proc and some FUSE mounts do.
+ */
+function makeParentDirectories(file: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(file); !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new Error(`cannot create the directory ${dir} for the SQLite file ${file} (${code}): choose a writable place in DATABASE_URL=sqlite:<path>`, { cause: err });
+    }
+  }
+}
+
+function openSqliteFile(file: string): BetterSqlite3.Database {
+  try {
+    return new BetterSqlite3(file);
+  } catch (err) {
+    // SQLite's own words ("unable to open database file") name neither the file nor what to do.
+    throw new Error(`cannot open the SQLite file ${file} (${(err as Error).message}): DATABASE_URL=sqlite:<path> must name a file this user can write`, { cause: err });
+  }
+}
+
 function openSqlite(file: string, exclusive: boolean): SqlStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') makeParentDirectories(file);
   const lock = exclusive && file !== ':memory:' ? acquireProcessLock(file) : undefined;
   try {
-    const database = new BetterSqlite3(file);
+    const database = openSqliteFile(file);
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');

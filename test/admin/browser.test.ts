@@ -183,4 +183,28 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
     status = sampleStatus();
     await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible', ...FOLLOW });
   });
+
+  it('says how to turn the page on when ADMIN_TOKEN is unset, styled under its CSP, at 390 px too', async () => {
+    const off = buildAdminServer({ token: undefined, status: async () => status });
+    const offBase = await off.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      expectedConsole = [/status of 404/];
+      const violations: string[] = [];
+      page.on('console', (msg) => msg.text().includes('Content Security Policy') && violations.push(msg.text()));
+      const res = await page.goto(`${offBase}/admin`);
+      expect(res?.status()).toBe(404);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('The admin page is off');
+      expect(await page.getByRole('listitem').first().textContent()).toContain('ADMIN_TOKEN');
+      // The stylesheet applied (the nonce matched): the header bar has the brand colour.
+      expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe('rgb(13, 53, 83)');
+      expect(violations).toEqual([]);
+      await audit();
+      await page.screenshot({ path: `${SHOTS}disabled.png`, fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await audit();
+      await page.screenshot({ path: `${SHOTS}disabled-mobile.png`, fullPage: true });
+    } finally {
+      await off.close();
+    }
+  });
 });

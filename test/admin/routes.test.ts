@@ -22,11 +22,33 @@ describe('admin routes', () => {
     it('does not exist without ADMIN_TOKEN, and says so once at startup', async () => {
       const { logger, lines } = capturingLogger();
       build(sampleStatus(), { token: undefined, logger });
-      for (const [method, url] of [['GET', '/admin'], ['GET', '/admin/status.json'], ['POST', '/admin/pairing-code']] as const) {
+      for (const [method, url] of [['GET', '/admin'], ['GET', '/admin/'], ['GET', '/admin/status.json'], ['POST', '/admin/pairing-code']] as const) {
         const res = await app!.inject({ method, url, headers: bearer });
         expect(res.statusCode, url).toBe(404);
       }
       expect(lines.filter((l) => String(l.msg).includes('/admin page is disabled'))).toHaveLength(1);
+    });
+
+    it('tells a person opening /admin without ADMIN_TOKEN how to turn it on, and nothing about the service', async () => {
+      const status = sampleStatus();
+      build(status, { token: undefined });
+      const res = await app!.inject({ method: 'GET', url: '/admin' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      const csp = String(res.headers['content-security-policy']);
+      const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+      expect(nonce).toBeTruthy();
+      expect(csp).toContain("default-src 'self'");
+      expect(res.body).toContain('<h1>The admin page is off</h1>');
+      expect(res.body).toContain('Put a secret of at least 16 characters in <code>ADMIN_TOKEN</code>');
+      expect(res.body).toContain('Restart Switchboard.');
+      expect(res.body).toContain(`<style nonce="${nonce}">`);
+      expect(res.body).not.toContain('<script');
+      // Nobody signed in: no channel, no account, no queue figures.
+      expect(res.body).not.toContain(status.slack.channel);
+      expect(res.body).not.toMatch(/Pending|Dead|Recent failures/);
     });
 
     it('asks a browser to sign in when credentials are missing or wrong', async () => {

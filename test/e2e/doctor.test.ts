@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
 import { DEFAULT_SCOPES, createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { openSqlStore } from '../../src/store/sql-store.js';
+import { runEntryPoint } from '../support/entry-point.js';
 import { testEnv } from '../support/env.js';
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
 let slack: FakeSlack;
 let graph: FakeGraph;
@@ -22,7 +19,8 @@ beforeAll(async () => {
       { id: 'C0999999999', name: 'elsewhere', isMember: false },
     ],
   });
-  graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881', verifiedName: 'Lucky Shrub Clinic' });
+  // Not Meta's example id (.env.example's placeholder, which the doctor flags).
+  graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '123456789012345', displayPhoneNumber: '15550783881', verifiedName: 'Lucky Shrub Clinic' });
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -36,16 +34,12 @@ const vendorEnv = (overrides: Record<string, string | undefined> = {}) =>
     SLACK_BOT_TOKEN: slack.token,
     SLACK_API_URL: slack.url,
     WHATSAPP_GRAPH_URL: graph.url,
+    WHATSAPP_PHONE_NUMBER_ID: '123456789012345',
     ...overrides,
   });
 
-function doctor(env: Record<string, string | undefined>): Promise<{ code: number; stdout: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE)/.test(k)));
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/doctor.ts')], { cwd: dir, env: { ...clean, ...env } as NodeJS.ProcessEnv }, (err, stdout) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
+function doctor(env: Record<string, string | undefined>, cwd = dir): Promise<{ code: number; stdout: string }> {
+  return runEntryPoint('src/doctor.ts', [], { env, cwd, timeoutMs: 60_000 });
 }
 
 describe('npm run doctor', () => {
@@ -54,6 +48,45 @@ describe('npm run doctor', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('✗ configuration: SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-"');
     expect(stdout).toContain('fix: set the variables named above');
+  });
+
+  it('lists every configuration problem on its own line in one run, cross-field ones too', async () => {
+    const { code, stdout } = await doctor(testEnv({ SLACK_BOT_TOKEN: 'nope', WHATSAPP_APP_SECRET: undefined, PORT: 'x' }));
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      [
+        '✗ configuration: PORT: expected a TCP port number (1-65535)',
+        '✗ configuration: SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-"',
+        '✗ configuration: WHATSAPP_APP_SECRET is required with WHATSAPP_TRANSPORT=cloud: the Meta app secret, to check webhook signatures',
+        '    fix: set the variables named above',
+      ].join('\n'),
+    );
+  });
+
+  it('flags the placeholders of a .env copied from .env.example, and still runs the other checks', async () => {
+    const copy = mkdtempSync(join(dir, 'fresh-'));
+    copyFileSync(join(process.cwd(), '.env.example'), join(copy, '.env'));
+    // Only the vendors' addresses come from outside, so nothing leaves the machine.
+    const { code, stdout } = await doctor({ SLACK_API_URL: slack.url, WHATSAPP_GRAPH_URL: graph.url, LOG_LEVEL: 'silent' }, copy);
+    expect(code).toBe(1);
+    for (const key of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']) {
+      expect(stdout).toMatch(new RegExp(`^✗ configuration: ${key} still has the placeholder from \\.env\\.example`, 'm'));
+    }
+    expect(stdout).toContain('✓ store connection: sqlite answers');
+    expect(stdout).toMatch(/^✗ slack token: /m);
+  });
+
+  it('says quickly that an embedded store cannot be created where DATABASE_URL points', async () => {
+    // /proc answers ENOENT to mkdir under a directory that exists: Node's recursive mkdir spun there for ever.
+    const { code, stdout } = await doctor(testEnv({ DATABASE_URL: 'sqlite:/proc/switchboard-test/data/x.db' }));
+    expect(code).toBe(1);
+    expect(stdout).toContain('✗ store connection: sqlite: cannot create the directory /proc/switchboard-test for the SQLite file /proc/switchboard-test/data/x.db (ENOENT)');
+    expect(stdout).toContain('fix: check DATABASE_URL: sqlite:<path> must name a file in a directory this user can write');
+  });
+
+  it('names the SQLite file it cannot open', async () => {
+    const { stdout } = await doctor(testEnv({ DATABASE_URL: 'sqlite:/dev/null/x.db' }));
+    expect(stdout).toContain('✗ store connection: sqlite: cannot open the SQLite file /dev/null/x.db (unable to open database file)');
   });
 
   it('reports an unreachable store with a fix', async () => {
@@ -89,7 +122,7 @@ describe('npm run doctor', () => {
     expect(stdout).toContain('✓ slack token: bot');
     expect(stdout).toContain('✓ slack scopes: all granted');
     expect(stdout).toContain('✓ slack channel: #support (C0123456789), bot is a member');
-    expect(stdout).toContain('✓ whatsapp cloud api: +1 555-078-3881 (Lucky Shrub Clinic)');
+    expect(stdout).toContain('✓ whatsapp cloud api: +15550783881 (Lucky Shrub Clinic)');
     expect(stdout).not.toContain('✗');
     expect(code).toBe(0);
   });

@@ -15,13 +15,14 @@ describe('the service process', () => {
     return d;
   };
 
-  it('stops on bad configuration with one line naming the variable', async () => {
-    const { out, exited } = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc' }), workdir());
+  it('stops on bad configuration with one line per problem, each naming its variable, all in one run', async () => {
+    const { out, exited } = startService(testEnv({ SLACK_BOT_TOKEN: undefined, PORT: 'abc', WHATSAPP_APP_SECRET: undefined }), workdir());
     expect(await exited).toBe(1);
     const lines = out.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('SLACK_BOT_TOKEN is required');
-    expect(lines[0]).toContain('PORT: expected a TCP port number');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^Invalid configuration: PORT: expected a TCP port number/);
+    expect(lines[1]).toMatch(/^Invalid configuration: SLACK_BOT_TOKEN is required/);
+    expect(lines[2]).toMatch(/^Invalid configuration: WHATSAPP_APP_SECRET is required with WHATSAPP_TRANSPORT=cloud/);
     expect(out.stdout).toBe('');
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeFixtures } from '../support/stores.js';
+import { closeCreated, storeFixtures } from '../support/stores.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { createOutbox, type Outbox } from '../../src/store/outbox.js';
 
@@ -18,8 +18,8 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
     outbox = createOutbox(store, { leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
   });
   afterEach(async () => {
-    await store.close();
-    await created.drop();
+    await closeCreated(store, created);
+    store = created = undefined as never;
   });
 
   it('ignores a second job with the same dedupe key', async () => {

@@ -7,7 +7,7 @@ import { createWorker, type Worker } from '../../src/queue/worker.js';
 import { BridgeError } from '../../src/core/errors.js';
 import { createOutbox } from '../../src/store/outbox.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { postgresFixture, storeFixtures } from '../support/stores.js';
+import { closeCreated, postgresFixture, storeFixtures } from '../support/stores.js';
 import { until } from '../support/until.js';
 
 const silent = createLogger('silent');
@@ -25,8 +25,8 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop(1_000)));
-    await store.close();
-    await created.drop();
+    await closeCreated(store, created);
+    store = created = undefined as never;
   });
 
   it('recovers a job whose worker process crashed mid-job, once its lease expires', async () => {

@@ -33,9 +33,9 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     expect(cards).toHaveLength(1);
     const card = cards[0]!;
     expect(card.text).toContain('Sheena Nelson');
-    expect(card.text).toContain('+1 650-555-1234');
+    expect(card.text).toContain('+1 650 555 1234');
     expect(blocksText(card)).toContain('https://wa.me/16505551234');
-    expect(blocksText(card)).toContain('+1 555-078-3881');
+    expect(blocksText(card)).toContain('+15550783881');
     const replies = h.slack.threadReplies(CHANNEL, card.ts);
     expect(replies.map((r) => r.text)).toEqual(['first', 'second', 'third']);
     // Shown as written by the contact (the fake grants chat:write.customize by default).

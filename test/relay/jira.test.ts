@@ -23,7 +23,7 @@ describe('Jira Service Management', () => {
     await settle(h, 1500);
     expect(jira.requests.size).toBe(1);
     const [request] = [...jira.requests.values()];
-    expect(request!.fields.summary).toBe('WhatsApp · Sheena Nelson (+1 650-555-1234)');
+    expect(request!.fields.summary).toBe('WhatsApp · Sheena Nelson (+1 650 555 1234)');
     expect(String(request!.fields.description)).toContain('https://');
     expect(String(request!.fields.description)).toContain('My infusion pump shows error 41');
     const customer = [...jira.customers.values()].find((c) => c.email === '16505551234@whatsapp.example.com');

@@ -42,7 +42,7 @@ describe('the service on the WhatsApp Web transport', () => {
     await until(async () => (await h.app.outbox.depth()).done >= 1);
     await h.drain();
     const card = h.slack.topLevel(CHANNEL)[0]!;
-    expect(card.text).toContain('+1 650-555-1234');
+    expect(card.text).toContain('+1 650 555 1234');
     expect(h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text)).toEqual(['Hi, my order #4411 has not arrived yet']);
 
     const reply = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'Let me check', thread_ts: card.ts });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeFixtures } from '../support/stores.js';
+import { closeCreated, storeFixtures } from '../support/stores.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import type { MigrationReport } from '../../src/store/migrator.js';
@@ -18,8 +18,8 @@ describe.each(storeFixtures)('store contract on $name', (fixture) => {
     store = created.open();
   });
   afterEach(async () => {
-    await store.close();
-    await created.drop();
+    await closeCreated(store, created);
+    store = created = undefined as never;
   });
 
   it('applies every migration once and reports none pending afterwards', async () => {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/core/errors.js';
 import { describeStoreError } from '../../src/store/errors.js';
 import { openSqlStore } from '../../src/store/sql-store.js';
-import { PG_ADMIN_URL, postgresFixture } from '../support/stores.js';
+import { assertPostgresReachable, closeCreated, PG_ADMIN_URL, PostgresUnavailableError, postgresFixture } from '../support/stores.js';
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(work: Promise<unknown>): Promise<unknown> {
@@ -26,6 +26,25 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe("the tests' PostgreSQL prerequisite", () => {
+  it('says in one line where PostgreSQL was expected and how to provide it, without the password', async () => {
+    const port = await closedPort();
+    const err = await rejection(assertPostgresReachable(`postgres://tester:s3cret@127.0.0.1:${port}/test`));
+    expect(err).toBeInstanceOf(PostgresUnavailableError);
+    const message = (err as Error).message;
+    expect(message).toMatch(new RegExp(`^PostgreSQL not reachable at 127\\.0\\.0\\.1:${port}/test \\(connect ECONNREFUSED`));
+    expect(message).toContain('pg_ctlcluster');
+    expect(message).toContain('apt-get install -y postgresql');
+    expect(message).toContain('TEST_DATABASE_URL');
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('\n');
+  });
+
+  it('cleans up after a test whose store was never created, without an error of its own', async () => {
+    await expect(closeCreated(undefined, undefined)).resolves.toBeUndefined();
+  });
+});
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -58,6 +77,7 @@ describe('describeStoreError on what the PostgreSQL driver really throws', () =>
   });
 
   it('names a terminated backend (57P01) and a pool that has no connection to give in time', async () => {
+    await assertPostgresReachable();
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
     await client.connect();
     const terminated = new Promise<unknown>((resolve) => client.on('error', resolve));
@@ -75,6 +95,7 @@ describe('describeStoreError on what the PostgreSQL driver really throws', () =>
   });
 
   it('calls a refused statement not transient, and is undefined for what is not the store', async () => {
+    await assertPostgresReachable();
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
     await client.connect();
     cleanup.push(() => client.end());

@@ -24,11 +24,62 @@ export const sqliteFixture: StoreFixture = {
   },
 };
 
+/**
+ * What to do when the tests' PostgreSQL is not there: README, "Test it". The same words for every
+ * test, instead of a driver error per test followed by a TypeError from its cleanup.
+ */
+export class PostgresUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const where = describeUrl(url);
+    const why = cause instanceof Error ? cause.message || cause.name : String(cause);
+    super(
+      `PostgreSQL not reachable at ${where} (${why}): start it with ` +
+        `\`pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start\` ` +
+        `(Debian: \`apt-get install -y postgresql\` first; README, "Test it"), or set TEST_DATABASE_URL=postgres://user:password@host:port/db`,
+    );
+    this.name = 'PostgresUnavailableError';
+  }
+}
+
+/** host:port/db, without the password a TEST_DATABASE_URL may carry. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'TEST_DATABASE_URL (not a URL)';
+  }
+}
+
+/** Bounded, so a firewalled host fails in seconds rather than at the test timeout. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+let reachable: Promise<void> | undefined;
+
+/** Asked once per test process: after one failure every PostgreSQL test fails at once, with the same line. */
+export function assertPostgresReachable(url = PG_ADMIN_URL): Promise<void> {
+  if (url !== PG_ADMIN_URL) return probe(url);
+  reachable ??= probe(url);
+  return reachable;
+}
+
+async function probe(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new PostgresUnavailableError(url, err);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export const postgresFixture: StoreFixture = {
   name: 'postgres',
   async create() {
+    await assertPostgresReachable();
     const name = `switchboard_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await admin.connect();
     try {
       await admin.query(`CREATE DATABASE ${name}`);
@@ -42,7 +93,7 @@ export const postgresFixture: StoreFixture = {
       url,
       open: () => openSqlStore(url),
       async drop() {
-        const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+        const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
         await c.connect();
         try {
           await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -67,8 +118,17 @@ export function useMigratedStore(fixture: StoreFixture): { store: SqlStore; crea
     await ctx.store.migrate();
   });
   afterEach(async () => {
-    await ctx.store.close();
-    await ctx.created.drop();
+    await closeCreated(ctx.store, ctx.created);
+    ctx.store = ctx.created = undefined as never;
   });
   return ctx;
+}
+
+/**
+ * An afterEach's clean-up that tolerates a beforeEach that never got as far as opening the store
+ * (PostgreSQL down): the test then fails with that one reason, not with a TypeError on top.
+ */
+export async function closeCreated(store: SqlStore | undefined, created: CreatedStore | undefined): Promise<void> {
+  await store?.close();
+  await created?.drop();
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger.js';
 import { createTokenCheck, sendUnauthorized } from '../auth.js';
+import { renderDisabledPage } from './disabled-page.js';
 import { renderAdminPage, type PageOptions } from './page.js';
 import { normalisePhone } from './phone.js';
 import type { AdminStatus, PairingProvider } from './types.js';
@@ -10,7 +11,7 @@ import { createViewBuilder } from './view.js';
 export type { AdminFailure, AdminStatus, AdminView, PairingProvider, WhatsAppState } from './types.js';
 
 export interface AdminOptions {
-  /** ADMIN_TOKEN; without it the page does not exist at all. */
+  /** ADMIN_TOKEN; without it /admin only says how to turn it on. */
   token: string | undefined;
   status: () => Promise<AdminStatus>;
   /** Only the WhatsApp Web transport can be paired by code. */
@@ -61,10 +62,26 @@ function crossSite(req: FastifyRequest): boolean {
   }
 }
 
+/**
+ * Without ADMIN_TOKEN a person opening /admin learns how to turn it on. Still a 404: the console
+ * does not exist in this configuration, and nothing changes until someone sets the token and
+ * restarts; a 503 would say "try again later" to monitors and clients that retry. The JSON and
+ * the form's endpoint stay plain 404s.
+ */
+function registerDisabled(app: FastifyInstance): void {
+  const disabled = async (_req: FastifyRequest, reply: FastifyReply) => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply.code(404).headers(BASE_HEADERS).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(renderDisabledPage({ nonce }));
+  };
+  app.get('/admin', disabled);
+  app.get('/admin/', disabled);
+}
+
 export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
   const log = opts.logger.child({ component: 'admin' });
   if (!opts.token) {
     log.info('ADMIN_TOKEN is not set: the /admin page is disabled');
+    registerDisabled(app);
     return;
   }
   const check = createTokenCheck(opts.token);

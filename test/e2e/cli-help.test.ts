@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runEntryPoint } from '../support/entry-point.js';
+import { testEnv } from '../support/env.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * With a configuration it could start with (an embedded store in the scratch directory, port 0),
+ * so a --help that started the service would leave a database file behind and not exit (the
+ * timeout then fails the test).
+ */
+const run = (entry: string, args: string[]) => runEntryPoint(entry, args, { env: testEnv({ DATABASE_URL: `sqlite:${join(dir, 'switchboard.db')}`, PORT: '0' }), cwd: dir });
+
+describe.each([
+  ['src/main.ts', 'Usage: npm start'],
+  ['src/doctor.ts', 'Usage: npm run doctor'],
+  ['src/migrate/import-whatsappinslack.ts', 'Usage: npm run import:whatsappinslack'],
+])('%s', (entry, usage) => {
+  it('prints its usage on --help and exits 0 without starting anything', async () => {
+    const { code, stdout, stderr } = await run(entry, ['--help']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.startsWith(usage)).toBe(true);
+    expect(stdout).toContain('-h, --help');
+    expect(stdout).not.toMatch(/^[✓✗] /m); // doctor ran no check
+    expect(readdirSync(dir)).toEqual([]); // no store was opened
+  });
+
+  it('refuses an unknown option with its usage and exit 2', async () => {
+    const { code, stdout, stderr } = await run(entry, ['--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: Unknown option '--bogus'/);
+    expect(stderr).toContain(usage);
+    expect(stdout).toBe('');
+    expect(existsSync(join(dir, 'switchboard.db'))).toBe(false);
+  });
+});
+
+describe('npm run import:whatsappinslack', () => {
+  it('says in one line, without a stack, that MongoDB does not answer, before touching Slack or the store', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `mongodb://importer:s3cret@127.0.0.1:${port}/whatsappinslack?serverSelectionTimeoutMS=300`;
+    const { code, stdout, stderr } = await run('src/migrate/import-whatsappinslack.ts', [url]);
+    expect(code).toBe(1);
+    expect(stdout).toBe(`connecting to MongoDB at 127.0.0.1:${port}/whatsappinslack…\n`);
+    expect(stderr).toMatch(new RegExp(`^import failed: could not reach MongoDB at 127\\.0\\.0\\.1:${port}/whatsappinslack within 300 ms \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\): check the URL`));
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toContain('s3cret');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

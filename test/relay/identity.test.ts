@@ -88,7 +88,7 @@ describe('one person, one contact (Cloud API usernames and BSUIDs)', () => {
     await settle(h);
     expect(h.slack.topLevel(CHANNEL)).toHaveLength(1);
     const edited = h.slack.topLevel(CHANNEL)[0]!;
-    expect(blocksOf(edited)).toContain('+1 650-555-1234');
+    expect(blocksOf(edited)).toContain('+1 650 555 1234');
     expect(blocksOf(edited)).toContain('@sheena.nelson');
     expect(blocksOf(edited)).not.toContain('number withheld');
     const thread = h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text).join('\n');
@@ -112,7 +112,7 @@ describe('one person, one contact (Cloud API usernames and BSUIDs)', () => {
     expect((await h.webhook(textWebhook(`wamid.identity${++seq}`, 'Hello from my new phone', { from: NEW_NUMBER, timestamp: Math.floor(Date.now() / 1000) }))).status).toBe(200);
     await h.drain();
     expect(h.slack.topLevel(CHANNEL)).toHaveLength(1);
-    expect(blocksOf(h.slack.topLevel(CHANNEL)[0]!)).toContain('+1 650-555-0123');
+    expect(blocksOf(h.slack.topLevel(CHANNEL)[0]!)).toContain('+1 650 555 0123');
     const thread = h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text).join('\n');
     expect(thread).toContain('changed from 16505551234 to 16505550123');
     expect(thread).toContain('Hello from my new phone');

@@ -97,7 +97,7 @@ describe('the service on the WhatsApp Web transport', () => {
     await until(async () => (await h.app.outbox.depth()).done >= 3);
     await h.drain();
     expect(h.slack.topLevel(CHANNEL)).toHaveLength(1);
-    expect(h.slack.topLevel(CHANNEL)[0]!.text).toContain('+1 650-555-1234');
+    expect(h.slack.topLevel(CHANNEL)[0]!.text).toContain('+1 650 555 1234');
     const thread = h.slack.threadReplies(CHANNEL, card.ts).map((m) => m.text).join('\n');
     expect(thread).toContain('hidden number');
     expect(thread).toContain('number known');
@@ -144,6 +144,6 @@ describe('the service on the WhatsApp Web transport', () => {
     expect(kept.filter((t) => t.includes('earlier card'))).toHaveLength(1);
     expect(left.filter((t) => t.includes('continues in another thread'))).toHaveLength(1);
     expect(left.join('\n')).not.toContain('by number again');
-    expect(h.slack.topLevel(CHANNEL)[0]!.text).toContain('+1 650-555-1234');
+    expect(h.slack.topLevel(CHANNEL)[0]!.text).toContain('+1 650 555 1234');
   });
 });

@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { retryDelayMs } from '../core/backoff.js';
 import type { Database, JobRow, JobStatus } from './schema.js';
-import type { SqlStore } from './sql-store.js';
+import type { Dialect, SqlStore } from './sql-store.js';
 
 /** A Kysely handle: the store itself or an open transaction, so enqueueing can join the caller's. */
 export type Executor = Kysely<Database>;
@@ -90,7 +90,6 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   const { db, dialect } = store;
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
-  const lockClause = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
 
   const owned = (job: Job, workerId: string) =>
     db
@@ -134,15 +133,7 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
            SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs},
                crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
                first_run_at = COALESCE(first_run_at, ${t})
-         WHERE id IN (
-           SELECT j.id FROM jobs j
-            WHERE j.status IN ('pending', 'running')
-              AND j.id = (SELECT min(h.id) FROM jobs h WHERE h.lane = j.lane AND h.status IN ('pending', 'running'))
-              AND ((j.status = 'pending' AND j.run_at <= ${t}) OR (j.status = 'running' AND j.locked_until < ${t}))
-            ORDER BY j.id
-            LIMIT ${limit}
-            ${lockClause}
-         )
+         WHERE id IN (${readyHeads(dialect, t, limit)})
         RETURNING *`.execute(db);
       return rows.map((row) => toJob(row, t)).sort((a, b) => a.id - b.id);
     },
@@ -227,6 +218,53 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       return Number(r.numDeletedRows);
     },
   };
+}
+
+/**
+ * The ids of the first `limit` lanes' heads that are due, oldest first. A lane's head is its oldest
+ * unfinished job; it is due when pending and its time has come, or running with an expired lease.
+ *
+ * The lanes are walked through the partial index of unfinished jobs, one probe per lane (a loose
+ * index scan), and each head is then read by its id: finished jobs are never read, and no step
+ * leaves the planner a choice that statistics could get wrong, so the cost follows the number of
+ * busy lanes, not the history. Whether a head is due is written as a CASE on purpose: a plain
+ * `status IN (…)` lets PostgreSQL answer it from that partial index instead, and with a stale row
+ * estimate it did, hashing every unfinished job on each claim.
+ */
+export function readyHeads(dialect: Dialect, t: number, limit: number) {
+  const due = (j: string) =>
+    sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
+  if (dialect === 'postgres') {
+    // One probe per lane: the first unfinished job after the previous lane, in (lane, id) order, is
+    // the next lane's head. Then lock what is taken, skipping heads another worker is taking; the
+    // lock re-reads each row as it is now, so whether it is due is checked again on it.
+    const next = (after: RawBuilder<unknown>) => sql`
+      SELECT o.lane, o.id, o.status, o.run_at, o.locked_until FROM jobs o
+       WHERE o.status IN ('pending', 'running') ${after} ORDER BY o.lane, o.id LIMIT 1`;
+    return sql`
+      WITH RECURSIVE heads AS (
+        (${next(sql``)})
+        UNION ALL
+        SELECT n.* FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
+      ), ready(id) AS MATERIALIZED (SELECT h.id FROM heads h WHERE ${due('h')})
+      SELECT j.id FROM jobs j
+       WHERE j.id = ANY(ARRAY(SELECT id FROM ready)) AND ${due('j')}
+       ORDER BY j.id LIMIT ${limit}
+       FOR UPDATE OF j SKIP LOCKED`;
+  }
+  return sql`
+    WITH RECURSIVE lanes(lane) AS (
+      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') ORDER BY o.lane LIMIT 1)
+      UNION ALL
+      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane > lanes.lane ORDER BY o.lane LIMIT 1)
+        FROM lanes WHERE lanes.lane IS NOT NULL
+    ), heads(id) AS (
+      SELECT (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = lanes.lane ORDER BY o.id LIMIT 1)
+        FROM lanes WHERE lanes.lane IS NOT NULL
+    ), ready(id) AS MATERIALIZED (
+      SELECT (SELECT h.id FROM jobs h WHERE h.id = heads.id AND ${due('h')}) FROM heads
+    )
+    SELECT id FROM ready WHERE id IS NOT NULL ORDER BY id LIMIT ${limit}`;
 }
 
 /** A rate limit is not the job's fault: it does not use up an attempt. */

@@ -128,13 +128,7 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
     async claim(workerId, limit) {
       if (limit <= 0) return [];
       const t = now();
-      const { rows } = await sql<JobRow>`
-        UPDATE jobs
-           SET status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_until = ${t + options.leaseMs},
-               crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
-               first_run_at = COALESCE(first_run_at, ${t})
-         WHERE id IN (${readyHeads(dialect, t, limit)})
-        RETURNING *`.execute(db);
+      const { rows } = await claimStatement(dialect, { workerId, t, limit, leaseMs: options.leaseMs }).execute(db);
       return rows.map((row) => toJob(row, t)).sort((a, b) => a.id - b.id);
     },
 
@@ -189,10 +183,14 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
     },
 
     async depth() {
-      const rows = await db.selectFrom('jobs').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute();
-      const out: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0 };
-      for (const r of rows) out[r.status] = Number(r.n);
-      return out;
+      // One count per status, each answered from its partial index rather than a scan of every job.
+      const { rows } = await sql<Record<JobStatus, number | string>>`
+        SELECT (SELECT count(*) FROM jobs WHERE status IN ('pending', 'running') AND status = 'pending') AS pending,
+               (SELECT count(*) FROM jobs WHERE status IN ('pending', 'running') AND status = 'running') AS running,
+               (SELECT count(*) FROM jobs WHERE status = 'done') AS done,
+               (SELECT count(*) FROM jobs WHERE status = 'dead') AS dead`.execute(db);
+      const r = rows[0]!;
+      return { pending: Number(r.pending), running: Number(r.running), done: Number(r.done), dead: Number(r.dead) };
     },
 
     async recentDead(limit) {
@@ -220,6 +218,17 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   };
 }
 
+/** The claim: the due heads of up to `limit` lanes become running, leased to `workerId` until `t + leaseMs`. */
+export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number }) {
+  return sql<JobRow>`
+    UPDATE jobs
+       SET status = 'running', attempts = attempts + 1, locked_by = ${c.workerId}, locked_until = ${c.t + c.leaseMs},
+           crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
+           first_run_at = COALESCE(first_run_at, ${c.t})
+     WHERE id IN (${readyHeads(dialect, c.t, c.limit)})
+    RETURNING *`;
+}
+
 /**
  * The ids of the first `limit` lanes' heads that are due, oldest first. A lane's head is its oldest
  * unfinished job; it is due when pending and its time has come, or running with an expired lease.
@@ -231,7 +240,7 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
  * `status IN (…)` lets PostgreSQL answer it from that partial index instead, and with a stale row
  * estimate it did, hashing every unfinished job on each claim.
  */
-export function readyHeads(dialect: Dialect, t: number, limit: number) {
+function readyHeads(dialect: Dialect, t: number, limit: number) {
   const due = (j: string) =>
     sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
   if (dialect === 'postgres') {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../sql-store.js';
 import { rateBuckets } from './006-rate-buckets.js';
+import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 
 export interface Migration {
   version: number;
@@ -186,4 +187,5 @@ export const migrations: Migration[] = [
       await db.schema.alterTable('jobs').addColumn('first_run_at', 'bigint').execute();
     },
   },
+  finishedJobsIndexes,
 ];

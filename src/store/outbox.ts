@@ -261,6 +261,8 @@ function readyHeads(dialect: Dialect, t: number, limit: number) {
        ORDER BY j.id LIMIT ${limit}
        FOR UPDATE OF j SKIP LOCKED`;
   }
+  // SQLite has no LATERAL: a scalar sub-query returns one column, so a lane's head is a second probe.
+  // One process owns the file, so there is nothing to lock.
   return sql`
     WITH RECURSIVE lanes(lane) AS (
       SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') ORDER BY o.lane LIMIT 1)

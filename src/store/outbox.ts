@@ -90,6 +90,8 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   const { db, dialect } = store;
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
+  // Due heads seen by the last walk and not yet handed out (see claim).
+  const known = { ids: [] as number[], at: 0 };
 
   const owned = (job: Job, workerId: string) =>
     db
@@ -128,7 +130,21 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
     async claim(workerId, limit) {
       if (limit <= 0) return [];
       const t = now();
-      const { rows } = await claimStatement(dialect, { workerId, t, limit, leaseMs: options.leaseMs }).execute(db);
+      const take = async (candidates: number[], n: number) =>
+        candidates.length === 0 || n <= 0
+          ? []
+          : (await claimStatement(dialect, { workerId, t, limit: n, leaseMs: options.leaseMs, candidates }).execute(db)).rows;
+      // Heads the last walk found beyond what it handed out are tried first: one statement, no walk.
+      const fresh = t - known.at < KNOWN_HEADS_TTL_MS ? known.ids.splice(0, limit) : [];
+      const rows = await take(fresh, limit);
+      if (rows.length < limit) {
+        const { rows: due } = await dueHeads(dialect, t, KNOWN_HEADS_MAX).execute(db);
+        const ids = due.map((r) => Number(r.id)).filter((id) => !rows.some((row) => Number(row.id) === id));
+        const need = limit - rows.length;
+        rows.push(...(await take(ids.slice(0, need), need)));
+        known.ids = ids.slice(need);
+        known.at = t;
+      }
       return rows.map((row) => toJob(row, t)).sort((a, b) => a.id - b.id);
     },
 
@@ -218,19 +234,38 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   };
 }
 
-/** The claim: the due heads of up to `limit` lanes become running, leased to `workerId` until `t + leaseMs`. */
-export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number }) {
+/** How many due heads one walk remembers, and for how long, so that the next claims need no walk. */
+const KNOWN_HEADS_MAX = 64;
+const KNOWN_HEADS_TTL_MS = 1_000;
+
+const due = (j: string, t: number) =>
+  sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
+
+/**
+ * The claim: those of `candidates` that are still their lane's head and due become running, at
+ * most `limit`, oldest first, leased to `workerId` until `t + leaseMs`. Each is found by its id and
+ * its lane's head by one probe of the partial index of unfinished jobs. On PostgreSQL heads another
+ * worker is taking are skipped, and the lock re-reads each row as it is now, so the conditions are
+ * checked again on it.
+ */
+export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
+  const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
   return sql<JobRow>`
     UPDATE jobs
        SET status = 'running', attempts = attempts + 1, locked_by = ${c.workerId}, locked_until = ${c.t + c.leaseMs},
            crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
            first_run_at = COALESCE(first_run_at, ${c.t})
-     WHERE id IN (${readyHeads(dialect, c.t, c.limit)})
+     WHERE id IN (
+       SELECT j.id FROM jobs j
+        WHERE j.id IN (${sql.join(c.candidates)}) AND ${due('j', c.t)}
+          AND j.id = (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = j.lane ORDER BY o.id LIMIT 1)
+        ORDER BY j.id LIMIT ${c.limit}
+        ${lock})
     RETURNING *`;
 }
 
 /**
- * The ids of the first `limit` lanes' heads that are due, oldest first. A lane's head is its oldest
+ * The ids of the due heads of up to `limit` lanes, oldest first. A lane's head is its oldest
  * unfinished job; it is due when pending and its time has come, or running with an expired lease.
  *
  * The lanes are walked through the partial index of unfinished jobs, one probe per lane (a loose
@@ -240,30 +275,23 @@ export function claimStatement(dialect: Dialect, c: { workerId: string; t: numbe
  * `status IN (…)` lets PostgreSQL answer it from that partial index instead, and with a stale row
  * estimate it did, hashing every unfinished job on each claim.
  */
-function readyHeads(dialect: Dialect, t: number, limit: number) {
-  const due = (j: string) =>
-    sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
+export function dueHeads(dialect: Dialect, t: number, limit: number) {
   if (dialect === 'postgres') {
     // One probe per lane: the first unfinished job after the previous lane, in (lane, id) order, is
-    // the next lane's head. Then lock what is taken, skipping heads another worker is taking; the
-    // lock re-reads each row as it is now, so whether it is due is checked again on it.
+    // the next lane's head.
     const next = (after: RawBuilder<unknown>) => sql`
       SELECT o.lane, o.id, o.status, o.run_at, o.locked_until FROM jobs o
        WHERE o.status IN ('pending', 'running') ${after} ORDER BY o.lane, o.id LIMIT 1`;
-    return sql`
+    return sql<{ id: number }>`
       WITH RECURSIVE heads AS (
         (${next(sql``)})
         UNION ALL
         SELECT n.* FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
-      ), ready(id) AS MATERIALIZED (SELECT h.id FROM heads h WHERE ${due('h')})
-      SELECT j.id FROM jobs j
-       WHERE j.id = ANY(ARRAY(SELECT id FROM ready)) AND ${due('j')}
-       ORDER BY j.id LIMIT ${limit}
-       FOR UPDATE OF j SKIP LOCKED`;
+      )
+      SELECT h.id FROM heads h WHERE ${due('h', t)} ORDER BY h.id LIMIT ${limit}`;
   }
   // SQLite has no LATERAL: a scalar sub-query returns one column, so a lane's head is a second probe.
-  // One process owns the file, so there is nothing to lock.
-  return sql`
+  return sql<{ id: number }>`
     WITH RECURSIVE lanes(lane) AS (
       SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') ORDER BY o.lane LIMIT 1)
       UNION ALL
@@ -273,7 +301,7 @@ function readyHeads(dialect: Dialect, t: number, limit: number) {
       SELECT (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = lanes.lane ORDER BY o.id LIMIT 1)
         FROM lanes WHERE lanes.lane IS NOT NULL
     ), ready(id) AS MATERIALIZED (
-      SELECT (SELECT h.id FROM jobs h WHERE h.id = heads.id AND ${due('h')}) FROM heads
+      SELECT (SELECT h.id FROM jobs h WHERE h.id = heads.id AND ${due('h', t)}) FROM heads
     )
     SELECT id FROM ready WHERE id IS NOT NULL ORDER BY id LIMIT ${limit}`;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeCreated, storeFixtures } from '../support/stores.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { createOutbox, type Outbox } from '../../src/store/outbox.js';
+import { createOutbox, type Job, type Outbox } from '../../src/store/outbox.js';
 
 describe.each(storeFixtures)('outbox on $name', (fixture) => {
   let created: Awaited<ReturnType<typeof fixture.create>>;
@@ -53,6 +53,20 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
     await outbox.complete(first[0]!, 'w');
     const next = await outbox.claim('w', 10);
     expect(next.map((j) => [j.lane, j.payload])).toEqual([['a', 2]]);
+  });
+
+  it('hands out a head an earlier claim saw only while it is still due and still its lane’s head', async () => {
+    for (const lane of ['a', 'b', 'c']) await outbox.enqueue({ kind: 'k', lane, payload: `${lane}1` });
+    await outbox.enqueue({ kind: 'k', lane: 'c', payload: 'c2' });
+    const other = createOutbox(store, { leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
+    // This claim sees the heads of a, b and c and takes a1.
+    expect((await outbox.claim('w', 1)).map((j) => j.payload)).toEqual(['a1']);
+    // Meanwhile another worker takes b1, and c1 finishes there.
+    expect((await other.claim('w2', 2)).map((j) => j.payload)).toEqual(['b1', 'c1']);
+    const c1 = (await store.db.selectFrom('jobs').select(['id', 'attempts']).where('payload', '=', '"c1"').executeTakeFirstOrThrow());
+    await other.complete({ id: Number(c1.id), attempts: c1.attempts } as Job, 'w2');
+    // What the first claim saw is stale: b1 is taken, c1 done; c's head is c2 now.
+    expect((await outbox.claim('w', 3)).map((j) => j.payload)).toEqual(['c2']);
   });
 
   it('retries with back-off, keeping the lane blocked behind the failed job', async () => {

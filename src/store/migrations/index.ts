@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../sql-store.js';
 import { rateBuckets } from './006-rate-buckets.js';
 import { contactIdentifiers } from './008-contact-identifiers.js';
+import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 
 export interface Migration {
   version: number;
@@ -188,4 +189,5 @@ export const migrations: Migration[] = [
     },
   },
   contactIdentifiers,
+  finishedJobsIndexes,
 ];

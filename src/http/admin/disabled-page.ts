@@ -1,5 +1,5 @@
-import { html, raw, toString } from './escape.js';
-import { STYLES } from './styles.js';
+import { html, toString } from './escape.js';
+import { pageHead, pageTop } from './shell.js';
 
 /**
  * What /admin shows while ADMIN_TOKEN is unset: how to turn it on, and nothing about the service's
@@ -8,19 +8,9 @@ import { STYLES } from './styles.js';
 export function renderDisabledPage(opts: { nonce: string }): string {
   return toString(html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>Admin page is off · Switchboard</title>
-<link rel="icon" href="data:,">
-<style nonce="${opts.nonce}">${raw(STYLES)}</style>
-</head>
+${pageHead({ title: 'Admin page is off · Switchboard', nonce: opts.nonce })}
 <body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="top"><div class="bar">
-<p class="brand"><span class="mark" aria-hidden="true">S</span>Switchboard <span class="tag">Operator console</span></p>
-</div></header>
+${pageTop()}
 <main id="main">
 <h1>The admin page is off</h1>
 <p class="lead">It opens only with a secret to sign in with, and none is set: <code>ADMIN_TOKEN</code> is empty.</p>

@@ -1,6 +1,6 @@
 import { html, raw, toString, type Html } from './escape.js';
 import { refreshScript } from './script.js';
-import { STYLES } from './styles.js';
+import { pageHead, pageTop } from './shell.js';
 import type { AdminFailure, AdminView, WhatsAppState } from './types.js';
 
 export interface PageOptions {
@@ -132,21 +132,13 @@ export function renderAdminPage(view: AdminView, opts: PageOptions): string {
   const holding = Boolean(opts.pairing?.code);
   return toString(html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${state.label} · Switchboard admin</title>
-<link rel="icon" href="data:,">
-${polling && !opts.pairing && raw(`<noscript><meta http-equiv="refresh" content="${Math.max(5, Math.round(opts.refreshMs / 1000))};url=/admin"></noscript>`)}
-<style nonce="${opts.nonce}">${raw(STYLES)}</style>
-</head>
+${pageHead({
+  title: `${state.label} · Switchboard admin`,
+  nonce: opts.nonce,
+  extra: polling && !opts.pairing && raw(`<noscript><meta http-equiv="refresh" content="${Math.max(5, Math.round(opts.refreshMs / 1000))};url=/admin"></noscript>`),
+})}
 <body data-state="${view.whatsapp.state}" data-poll="${polling ? 'fast' : 'slow'}" data-hold="${String(holding)}" data-failures="${view.failures.map((f) => f.id).join(',')}">
-<a class="skip" href="#main">Skip to content</a>
-<header class="top"><div class="bar">
-<p class="brand"><span class="mark" aria-hidden="true">S</span>Switchboard <span class="tag">Operator console</span></p>
-<p class="meta">v${view.version} · WhatsApp ${view.transport === 'web' ? 'Web' : 'Cloud API'}</p>
-</div></header>
+${pageTop(html`<p class="meta">v${view.version} · WhatsApp ${view.transport === 'web' ? 'Web' : 'Cloud API'}</p>`)}
 <main id="main">
 <h1>Switchboard admin</h1>
 <p class="lead">WhatsApp ⇄ Slack ⇄ Jira bridge: connection, queue and recent failures.</p>

@@ -4,7 +4,7 @@ import { createHttpServer, type ReadinessCheck } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
-import { createOutbox, type JobFailure, type Outbox } from './store/outbox.js';
+import { createOutbox, type Outbox } from './store/outbox.js';
 import { describeStoreError } from './store/errors.js';
 import { openStore } from './store/open.js';
 import type { FailureClassifier } from './queue/failures.js';
@@ -50,13 +50,6 @@ export interface App {
   start(port?: number): Promise<string>;
   /** Graceful: stop taking requests, finish or give back in-flight jobs, close the store. */
   stop(): Promise<void>;
-}
-
-/** A store that is briefly away (a dropped connection, a lock, a full disk) is worth another try later. */
-function storeFailure(err: unknown): JobFailure | undefined {
-  const store = describeStoreError(err);
-  if (!store) return undefined;
-  return { code: store.transient ? 'store_unavailable' : 'store_error', message: `store: ${store.cause}`, retryable: store.transient };
 }
 
 export interface AppOverrides {
@@ -209,7 +202,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     leaseMs: config.QUEUE_LEASE_MS,
     deadlineMs: config.QUEUE_JOB_DEADLINE_MS,
     maxCrashes: config.QUEUE_MAX_CRASHES,
-    classify: (err) => overrides.classifyFailure?.(err) ?? storeFailure(err),
+    classify: overrides.classifyFailure,
   });
   wake = () => worker.notify();
 

@@ -1,7 +1,8 @@
 import { BridgeError, errorMessage, isBridgeError } from '../core/errors.js';
+import { describeStoreError } from '../store/errors.js';
 import type { JobFailure } from '../store/outbox.js';
 
-/** Recognises a failure that is not a BridgeError (a store error, say); undefined when it does not. */
+/** Recognises a failure the rules below do not know (a test's injected one); undefined when it does not. */
 export type FailureClassifier = (err: unknown) => JobFailure | undefined;
 
 export const DEADLINE_CODE = 'deadline_exceeded';
@@ -12,9 +13,10 @@ export function deadlineExceeded(deadlineMs: number): BridgeError {
 
 /**
  * Every failure is classified once, here: retryable (with back-off, bounded by the attempts) or
- * permanent (dead-lettered at once). Vendors' errors say which themselves; a timeout or an abort
- * is worth another try; anything else unknown is a fault that fails the same way every time (a
- * payload the code cannot handle), so retrying it would only hold the conversation's lane.
+ * permanent (dead-lettered at once). Vendors' errors say which themselves; a timeout, an abort or
+ * a store that is briefly unreachable is worth another try; anything else unknown is a fault that
+ * fails the same way every time (a payload the code cannot handle), so retrying it would only hold
+ * the conversation's lane.
  */
 export function classifyFailure(err: unknown, extra?: FailureClassifier): JobFailure {
   if (isBridgeError(err)) {
@@ -28,6 +30,9 @@ export function classifyFailure(err: unknown, extra?: FailureClassifier): JobFai
   }
   const known = extra?.(err);
   if (known) return known;
+  // A store that is briefly away (a dropped connection, a lock, a full disk) is worth another try later.
+  const store = describeStoreError(err);
+  if (store) return { code: store.transient ? 'store_unavailable' : 'store_error', message: `store: ${store.cause}`, retryable: store.transient };
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || name === 'TimeoutError') return { code: 'timeout', message: `timeout: ${errorMessage(err)}`, retryable: true };
   return { code: 'error', message: errorMessage(err), retryable: false };

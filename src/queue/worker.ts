@@ -35,7 +35,7 @@ export interface WorkerOptions {
   deadlineMs?: number;
   /** Leases that may expire on a job (its worker died or hung) before it is dead-lettered. */
   maxCrashes?: number;
-  /** Recognises failures that are not BridgeErrors, e.g. a store that is briefly unreachable. */
+  /** Recognises failures classifyFailure's own rules do not (a test's injected one). */
   classify?: FailureClassifier;
   /** How often to look for due jobs when nothing has woken the worker up. */
   pollMs?: number;

@@ -66,6 +66,22 @@ export interface Paged<T> { values?: T[]; isLastPage?: boolean; start?: number; 
 interface WireUser { accountId?: string; emailAddress?: string | null; displayName?: string }
 interface WireComment { id?: string | number; body?: string; public?: boolean; author?: WireUser; created?: JiraDate }
 
+/**
+ * Walks a paged servicedeskapi listing (`start`, `isLastPage`) for at most `maxPages` pages, handing each
+ * page's values to `visit` until it returns true. Says how the walk ended.
+ */
+async function eachPage<T>(maxPages: number, fetch: (start: number) => Promise<Paged<T>>, visit: (values: T[]) => boolean): Promise<'found' | 'end' | 'limit'> {
+  for (let start = 0, pages = 0; pages < maxPages; pages++) {
+    const page = await fetch(start);
+    const values = page.values ?? [];
+    if (visit(values)) return 'found';
+    if (page.isLastPage !== false || values.length === 0) return 'end';
+    start += values.length;
+  }
+  return 'limit';
+}
+
+const MAX_SLA_PAGES = 10;
 /** Requests are listed most recently active first: one just raised is on the first pages. */
 const MAX_REQUEST_PAGES = 4;
 const epochOf = (d: JiraDate | undefined) => d?.epochMillis ?? Date.parse(d?.iso8601 ?? '');
@@ -302,13 +318,10 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
 
     async getSla(key) {
       const out: SlaState[] = [];
-      for (let start = 0, pages = 0; pages < 10; pages++) {
-        const page = await call('getSla', () => sd.request.getSlaInformation<Paged<WireSla>>({ issueIdOrKey: keyPath(key), start, limit: 50 }));
-        const values = page.values ?? [];
+      await eachPage(MAX_SLA_PAGES, (start) => call('getSla', () => sd.request.getSlaInformation<Paged<WireSla>>({ issueIdOrKey: keyPath(key), start, limit: 50 })), (values) => {
         out.push(...values.map(toSlaState));
-        if (page.isLastPage !== false || values.length === 0) break;
-        start += values.length;
-      }
+        return false;
+      });
       return out;
     },
 
@@ -320,20 +333,19 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
     async findRequests(q) {
       const out: TicketRef[] = [];
       try {
-        for (let start = 0, pages = 0; pages < MAX_REQUEST_PAGES; pages++) {
-          const page = await call('getRequests', () =>
+        const summary = (r: WireRequest) => r.requestFieldValues?.find((f) => f.fieldId === 'summary')?.value;
+        const fetchPage = (start: number) =>
+          call('getRequests', () =>
             // jira.js 5 does not know requestOwnership: an agent sees requests raised on behalf of customers only with ALL_REQUESTS.
             sd.sendRequest<Paged<WireRequest>>(
               { url: '/rest/servicedeskapi/request', method: 'GET', params: { serviceDeskId, requestTypeId: opts.requestTypeId, requestOwnership: 'ALL_REQUESTS', requestStatus: 'ALL_REQUESTS', start, limit: 50 } },
               undefined as never,
             ),
           );
-          const values = page.values ?? [];
-          const summary = (r: WireRequest) => r.requestFieldValues?.find((f) => f.fieldId === 'summary')?.value;
+        await eachPage(MAX_REQUEST_PAGES, fetchPage, (values) => {
           out.push(...values.filter((r) => summary(r) === q.summary && epochOf(r.createdDate) >= q.since).map((r) => toTicketRef(r, opts.baseUrl)));
-          if (page.isLastPage !== false || values.length === 0) break;
-          start += values.length;
-        }
+          return false;
+        });
       } catch (err) {
         // A listing Jira refuses (a permission, a retired parameter) must not stop requests being raised: as before look-ups.
         if (!(err instanceof BridgeError) || err.retryable) throw err;
@@ -344,19 +356,15 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
 
     async findComment(key, q) {
       const author = await myAccountId();
-      for (let start = 0, pages = 0; pages < MAX_COMMENT_PAGES; pages++) {
-        const page = await call('getComments', () =>
-          sd.request.getRequestComments<Paged<WireComment>>({ issueIdOrKey: keyPath(key), public: q.isPublic, internal: !q.isPublic, start, limit: 100 }),
-        );
-        const values = page.values ?? [];
-        const hit = values.find(
-          (c) => c.author?.accountId === author && c.public === q.isPublic && sameBody(c.body, q.body) && epochOf(c.created) >= q.since,
-        );
-        if (hit?.id !== undefined) return { id: String(hit.id) };
-        if (page.isLastPage !== false || values.length === 0) return undefined;
-        start += values.length;
-      }
-      log?.warn({ pages: MAX_COMMENT_PAGES }, 'Jira request has more comments than are searched; a comment whose first post was not confirmed is posted again');
+      let hit: WireComment | undefined;
+      const fetchPage = (start: number) =>
+        call('getComments', () => sd.request.getRequestComments<Paged<WireComment>>({ issueIdOrKey: keyPath(key), public: q.isPublic, internal: !q.isPublic, start, limit: 100 }));
+      const walked = await eachPage(MAX_COMMENT_PAGES, fetchPage, (values) => {
+        hit = values.find((c) => c.author?.accountId === author && c.public === q.isPublic && sameBody(c.body, q.body) && epochOf(c.created) >= q.since);
+        return hit?.id !== undefined;
+      });
+      if (hit?.id !== undefined) return { id: String(hit.id) };
+      if (walked === 'limit') log?.warn({ pages: MAX_COMMENT_PAGES }, 'Jira request has more comments than are searched; a comment whose first post was not confirmed is posted again');
       return undefined;
     },
   };

@@ -108,9 +108,14 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   }
   // A person known by identifiers (Cloud API) is named by what people may see: never their BSUID.
   const shown = contact.ids ? (usernameHandle(contact.ids.username) ?? contact.ids.phone ?? m.unknownName) : message.sender.waId;
-  const who = message.sender.name ?? contact.name ?? shown;
+  // Written on the business phone: the business's words, which do not open a request on their own.
+  const who = message.fromPhone ? m.sentFromPhone : (message.sender.name ?? contact.name ?? shown);
   const when = new Date(message.timestamp).toISOString();
-  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true, fromContact: true });
+  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, {
+    body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`,
+    isPublic: true,
+    fromContact: !message.fromPhone,
+  });
 }
 
 async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {

@@ -45,7 +45,14 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
       register(server, intake, metrics) {
-        registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger, metrics });
+        registerCloudWebhook(server, {
+          appSecret: config.WHATSAPP_APP_SECRET!,
+          verifyToken: config.WHATSAPP_VERIFY_TOKEN!,
+          phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
+          intake,
+          logger,
+          metrics,
+        });
       },
     };
   }

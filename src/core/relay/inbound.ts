@@ -7,6 +7,8 @@ import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, MediaContent, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard, contactName, type CardTicket } from './card.js';
+import { describeReferral } from '../format/commerce-content.js';
+import { relayEdit, relayRevoke } from './inbound-changes.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -70,6 +72,10 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
       return relayReaction(message, message.content, contact, deps);
     case 'media':
       return relayMedia(message, message.content, contact, deps);
+    case 'edit':
+      return relayEdit(message, message.content, contact, deps, threadKit);
+    case 'revoke':
+      return relayRevoke(message, message.content, contact, deps, threadKit);
     default:
       return postInThread(message, describeContent(message.content, deps.locale), contact, cardTs, deps);
   }
@@ -106,6 +112,8 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   // A message written on the business phone tells us nothing about the contact (its name is ours);
   // a group's name is the group's subject, whoever wrote.
   const aboutContact = !message.fromPhone;
+  // A preference change is the contact's, but not a message: it does not open the 24-hour window.
+  const wrote = aboutContact && message.content.kind !== 'preference';
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
   // Identified by ids, a person's number may be withheld in this message though known from an earlier one
@@ -124,7 +132,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
     isGroup,
-    lastInboundAt: aboutContact ? message.timestamp : undefined,
+    lastInboundAt: wrote ? message.timestamp : undefined,
   });
   if (contact.cardTs && contact.slackChannel) {
     // The card shows name, picture, number and username: when one of them changed, it is edited in place.
@@ -170,37 +178,52 @@ async function replyQuote(message: InboundMessage, deps: InboundDeps): Promise<s
   return `> _${label}:_ ${quoted.replace(/\n/g, '\n> ')}`;
 }
 
-async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
+/** The byline and context of the contact's posts, shared by a new post and an edit in place. */
+export interface ThreadKit {
+  post(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void>;
+  /** Text and blocks of one part of a message's post: `marks` go in its context line (edited, deleted…). */
+  render(message: InboundMessage, sections: string[], contact: ContactRecord, deps: InboundDeps, extra?: { marks?: string[]; part?: { index: number; total: number } }): { text: string; blocks: SlackBlock[] };
+  byline(message: InboundMessage, contact: ContactRecord, deps: InboundDeps): string;
+}
+
+function byline(message: InboundMessage, contact: ContactRecord, deps: InboundDeps): string {
+  return deps.chat.canPostAs() ? '' : `*${escapeMrkdwn(authorOf(contact, message, deps.locale).username)}:* `;
+}
+
+const render: ThreadKit['render'] = (message, sections, _contact, deps, extra = {}) => {
   const m = messages(deps.locale);
+  const context = [sentAt(message.timestamp, deps.locale)];
+  if (message.fromPhone) context.push(m.sentFromPhone);
+  if (message.edited) context.push(`:pencil2: ${m.editedMessage}`);
+  if (message.deleted) context.push(`:wastebasket: ${m.deletedMessage}`);
+  context.push(...(extra.marks ?? []));
+  if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
+  else if (message.forwarded) context.push(m.forwarded);
+  if (extra.part && extra.part.total > 1) context.push(m.part(extra.part));
+  const blocks: SlackBlock[] = [
+    ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+  ];
+  return { text: sections.join('\n'), blocks };
+};
+
+async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
   const author = authorOf(contact, message, deps.locale);
   const customised = deps.chat.canPostAs();
   const quote = await replyQuote(message, deps);
-  const byline = customised ? '' : `*${escapeMrkdwn(author.username)}:* `;
-  const full = [quote, byline + body].filter(Boolean).join('\n');
+  // The ad or post the contact came from, below what they wrote.
+  const referral = message.referral ? describeReferral(message.referral, deps.locale) : undefined;
+  const full = [quote, byline(message, contact, deps) + body, referral].filter(Boolean).join('\n');
   const plan = planSlackMessages(full);
   let firstTs: string | undefined;
   for (const [i, sections] of plan.entries()) {
-    const ts = await postOnce(`post:${message.id}:${i}`, deps, () => {
-      const context = [sentAt(message.timestamp, deps.locale)];
-      if (message.fromPhone) context.push(m.sentFromPhone);
-      if (message.edited) context.push(`:pencil2: ${m.editedMessage}`);
-      if (message.deleted) context.push(`:wastebasket: ${m.deletedMessage}`);
-      if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
-      else if (message.forwarded) context.push(m.forwarded);
-      if (plan.length > 1) context.push(m.part({ index: i + 1, total: plan.length }));
-      const blocks: SlackBlock[] = [
-        ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
-      ];
-      return {
-        channel: contact.slackChannel ?? deps.channel,
-        threadTs: cardTs,
-        text: sections.join('\n'),
-        blocks,
-        as: customised ? author : undefined,
-        metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
-      };
-    });
+    const ts = await postOnce(`post:${message.id}:${i}`, deps, () => ({
+      channel: contact.slackChannel ?? deps.channel,
+      threadTs: cardTs,
+      ...render(message, sections, contact, deps, { part: { index: i + 1, total: plan.length } }),
+      as: customised ? author : undefined,
+      metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
+    }));
     firstTs ??= ts;
   }
   await deps.messages.link({
@@ -212,6 +235,8 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
     excerpt: excerpt(body),
   });
 }
+
+const threadKit: ThreadKit = { post: postInThread, render, byline };
 
 /**
  * Posts once per key: the effect log answers for attempts that recorded their result; on a retry,
@@ -236,7 +261,7 @@ async function postOnce(key: string, deps: InboundDeps, build: PostMessage | (()
   return ts;
 }
 
-function excerpt(mrkdwn: string): string {
+export function excerpt(mrkdwn: string): string {
   const flat = mrkdwn.replace(/\s+/g, ' ').trim();
   const chars = [...flat];
   return chars.length <= EXCERPT_MAX ? flat : `${chars.slice(0, EXCERPT_MAX - 1).join('')}…`;

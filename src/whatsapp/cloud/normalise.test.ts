@@ -46,8 +46,8 @@ describe('normaliseCloudWebhook with malformed items', () => {
     ]);
   });
 
-  it('does not check the items of fields other than messages', () => {
-    const out = normalise({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'smb_message_echoes', value: { messages: 'whatever' } }] }] });
-    expect(out).toEqual({ messages: [], statuses: [], ignoredFields: ['smb_message_echoes'], rejected: [] });
+  it('does not check the items of fields it does not show', () => {
+    const out = normalise({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'history', value: { messages: 'whatever', history: [{}, {}] } }] }] });
+    expect(out).toMatchObject({ messages: [], statuses: [], ignoredFields: ['history'], unread: [{ field: 'history', items: 2 }], rejected: [] });
   });
 });

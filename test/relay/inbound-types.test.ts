@@ -109,18 +109,19 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(allText(thread(h)[0]!)).toContain(label);
   });
 
-  it('shows unsupported and system messages as short notices', async () => {
+  it('shows system messages and what WhatsApp does not pass on, with Meta’s words, never as “unsupported”', async () => {
     h = await startHarness();
     await h.webhook(fixture('inbound-unsupported'));
     await h.webhook(fixture('inbound-system-number-change'));
-    await h.webhook(fixture('inbound-order'));
     await h.drain();
     const cards = h.slack.topLevel(CHANNEL);
     expect(cards).toHaveLength(1);
     const texts = h.slack.threadReplies(CHANNEL, cards[0]!.ts).map(allText);
-    expect(texts.some((t) => t.includes('Unsupported message type (poll_creation)'))).toBe(true);
     expect(texts.some((t) => t.includes('changed from 16505551234 to 16505550123'))).toBe(true);
-    expect(texts.some((t) => t.includes('Unsupported message type (order)'))).toBe(true);
+    const poll = texts.find((t) => t.includes('polls'))!;
+    expect(poll).toContain('WhatsApp does not pass polls on to integrations');
+    expect(poll).toContain('Message type unknown (error 131051). Message type is currently not supported.');
+    expect(texts.join(' ')).not.toMatch(/Unsupported message type/);
   });
 
   it('adds a reaction to the Slack message it reacts to, and removes it again', async () => {

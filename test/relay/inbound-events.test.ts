@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
+import type { FakeJira } from '../fakes/jira.js';
+import { CHANNEL, fakeJiraSite, fixture, startHarness, type Harness } from '../support/harness.js';
+import { settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
 import { textWebhook } from '../support/webhooks.js';
 
@@ -304,5 +306,42 @@ describe('failed deliveries in the thread', () => {
     const notice = await failedReply('status-failed-undeliverable');
     expect(notice).toContain('o número pode não ter WhatsApp');
     expect(notice).toContain('O WhatsApp diz: Message undeliverable (erro 131026). Unable to deliver message.');
+  });
+});
+
+describe('the Jira request’s copy of these events', () => {
+  let h: Harness;
+  let jira: FakeJira;
+  afterEach(async () => {
+    await h?.close();
+    await jira?.close();
+  });
+
+  it('keeps an order readably and a business echo as the business’s words, which open no request by themselves', async () => {
+    jira = await fakeJiraSite();
+    h = await startHarness({ jira });
+    await h.webhook(fixture('echo-text'));
+    await settle(h);
+    // Written on the business phone: no request is raised for it.
+    expect(jira.requests.size).toBe(0);
+    await h.webhook(patched('inbound-order', 'messages', { timestamp: String(Math.floor(Date.now() / 1000) - 60) }));
+    await settle(h);
+    expect(jira.requests.size).toBe(1);
+    const body = [...jira.requests.values()][0]!.comments.map((c) => c.body).join('\n');
+    expect(body).toContain('[Order, catalogue 194836987003835]');
+    expect(body).toContain('2 × di9ozbzfi4 ($30.00 each)');
+    expect(body).not.toContain('Unsupported');
+  });
+
+  it('names the phone, not the contact, as the author of an echo', async () => {
+    jira = await fakeJiraSite();
+    h = await startHarness({ jira });
+    await h.webhook(textWebhook('wamid.j-contact', 'Hello', { timestamp: Math.floor(Date.now() / 1000) - 60 }));
+    await settle(h);
+    await h.webhook(fixture('echo-text'));
+    await settle(h);
+    const body = [...jira.requests.values()][0]!.comments.map((c) => c.body).join('\n');
+    expect(body).toMatch(/Sent from the phone on WhatsApp \([^)]*\):\nHere's the info you requested!/);
+    expect(body).not.toMatch(/Sheena Nelson on WhatsApp \([^)]*\):\nHere's the info/);
   });
 });

@@ -1,14 +1,14 @@
-import { isBridgeError, MediaTooLargeError } from '../errors.js';
 import { messages, type Locale } from '../format/i18n.js';
 import { formatDateTime } from '../format/locale-format.js';
 import { planSlackMessages } from '../format/split.js';
+import { describeReferral } from '../format/commerce-content.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { InboundMessage, MediaContent, PersonIds, ReactionContent } from '../model.js';
+import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard, contactName, type CardTicket } from './card.js';
-import { describeReferral } from '../format/commerce-content.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
+import { relayMedia } from './inbound-media.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -71,7 +71,7 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
     case 'reaction':
       return relayReaction(message, message.content, contact, deps);
     case 'media':
-      return relayMedia(message, message.content, contact, deps);
+      return relayMedia(message, message.content, contact, deps, threadKit);
     case 'edit':
       return relayEdit(message, message.content, contact, deps, threadKit);
     case 'revoke':
@@ -269,7 +269,8 @@ export function excerpt(mrkdwn: string): string {
 
 async function relayReaction(message: InboundMessage, content: ReactionContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
   const target = await deps.messages.byWaId(content.targetId);
-  const previousKey = `reaction:${contact.chatId}:${content.targetId}`;
+  // One reaction per person per message: the business's own (from the phone) is apart from the contact's.
+  const previousKey = `reaction:${message.fromPhone ? 'phone' : contact.chatId}:${content.targetId}`;
   const name = content.emoji ? deps.reactionName(content.emoji) : undefined;
   if (target && (name || content.emoji === '')) {
     // WhatsApp keeps one reaction per person per message: a new one replaces the old.
@@ -281,66 +282,4 @@ async function relayReaction(message: InboundMessage, content: ReactionContent, 
   }
   // Target unknown (or an emoji Slack lacks): say it in words instead.
   await postInThread(message, describeContent(content, deps.locale), contact, contact.cardTs!, deps);
-}
-
-async function relayMedia(message: InboundMessage, content: MediaContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
-  const m = messages(deps.locale);
-  const key = `upload:${message.id}`;
-  if (await deps.effects.get(key)) return;
-  const description = describeContent(content, deps.locale);
-  const channel = contact.slackChannel ?? deps.channel;
-  const threadTs = contact.cardTs!;
-  const fileName = content.fileName ?? defaultFileName(content, content.mimeType);
-  // An attempt that crashed after Slack took the file but before recording it: find the file
-  // (before downloading anything) instead of uploading it a second time.
-  if (deps.retrySince !== undefined) {
-    const earlier = await deps.chat.findUploaded({ channel, threadTs, fileName, since: deps.retrySince });
-    if (earlier) {
-      await postInThread(message, description, contact, threadTs, deps);
-      return deps.effects.put(key, earlier);
-    }
-  }
-  let download;
-  try {
-    download = await deps.media.download(content.mediaId, deps.mediaMaxBytes);
-  } catch (err) {
-    if (isBridgeError(err) && err.code === 'media_too_large') {
-      const size = err instanceof MediaTooLargeError ? err.size : undefined;
-      const notice = m.mediaTooLarge({ size, limit: deps.mediaMaxBytes });
-      return postInThread(message, `${description}\n:warning: ${notice}`, contact, threadTs, deps);
-    }
-    if (isBridgeError(err) && err.retryable) throw err;
-    return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, threadTs, deps);
-  }
-  // The caption goes out as the contact's own post (so reactions and quotes find it by the message
-  // id), the file right after it; uploaded files are shared by Slack asynchronously, without a ts.
-  await postInThread(message, description, contact, threadTs, deps);
-  const { fileId } = await deps.chat.uploadFile({
-    channel,
-    threadTs,
-    fileName,
-    title: content.fileName ?? m.mediaKind(content.mediaKind),
-    length: download.size,
-    data: download.data,
-  });
-  await deps.effects.put(key, fileId);
-}
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'video/mp4': 'mp4',
-  'video/3gpp': '3gp',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'audio/aac': 'aac',
-  'audio/amr': 'amr',
-  'application/pdf': 'pdf',
-};
-
-function defaultFileName(content: MediaContent, mimeType: string): string {
-  const ext = EXTENSIONS[mimeType.split(';')[0]!.trim()] ?? 'bin';
-  return `${content.mediaKind}-${content.mediaId}.${ext}`;
 }

@@ -49,6 +49,13 @@ export interface SharedContact {
   phones: SharedContactPhone[];
   emails?: string[];
   org?: string;
+  /** Job title and department, as in the card (`org.title`, `org.department`). */
+  title?: string;
+  /** One line per postal address, as written in the card. */
+  addresses?: string[];
+  urls?: string[];
+  /** `YYYY-MM-DD`. */
+  birthday?: string;
 }
 
 export interface ContactsContent {

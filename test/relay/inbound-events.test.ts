@@ -276,11 +276,11 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   });
 });
 
-describe('failed deliveries in the thread', () => {
+describe('delivery statuses in the thread', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  async function failedReply(name: string): Promise<string> {
+  async function replyThenStatus(name: string): Promise<string> {
     await h.webhook(textWebhook('wamid.contact-wrote', 'Hello, I need help', { timestamp: Math.floor(Date.now() / 1000) - 60 }));
     await h.drain();
     const card = h.slack.topLevel(CHANNEL)[0]!.ts;
@@ -293,9 +293,23 @@ describe('failed deliveries in the thread', () => {
     return h.slack.threadReplies(CHANNEL, card).at(-1)!.text!;
   }
 
+  it('shows Meta’s documented statuses (with pricing and conversation) as reactions on the reply, adding no lines', async () => {
+    h = await startHarness();
+    await replyThenStatus('status-sent');
+    const card = h.slack.topLevel(CHANNEL)[0]!.ts;
+    const lines = h.slack.threadReplies(CHANNEL, card).length;
+    const { wa_message_id: wamid } = await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
+    for (const name of ['status-delivered', 'status-read']) await h.webhook(patched(name, 'statuses', { id: wamid }));
+    await h.drain();
+    const reply = h.slack.threadReplies(CHANNEL, card).find((m) => m.user === AGENT)!;
+    expect(h.slack.state.messages.find((m) => m.ts === reply.ts)!.reactions.map((r) => r.name)).toEqual(['eyes']);
+    expect(h.slack.calls('reactions.add').map((c) => c.params.name)).toEqual(['heavy_check_mark', 'white_check_mark', 'eyes']);
+    expect(h.slack.threadReplies(CHANNEL, card)).toHaveLength(lines);
+  });
+
   it('gives Meta’s title and details beside the code it does not explain', async () => {
     h = await startHarness();
-    const notice = await failedReply('status-failed');
+    const notice = await replyThenStatus('status-failed');
     expect(notice).toContain('WhatsApp returned error 131049.');
     expect(notice).toContain('WhatsApp says: This message was not delivered to maintain healthy ecosystem engagement. (error 131049)');
     expect(notice).toContain('In order to maintain a healthy ecosystem engagement, the message failed to be delivered.');
@@ -303,7 +317,7 @@ describe('failed deliveries in the thread', () => {
 
   it('keeps its own explanation of a known code and adds Meta’s details, in both locales', async () => {
     h = await startHarness({ env: { LOCALE: 'pt-BR' } });
-    const notice = await failedReply('status-failed-undeliverable');
+    const notice = await replyThenStatus('status-failed-undeliverable');
     expect(notice).toContain('o número pode não ter WhatsApp');
     expect(notice).toContain('O WhatsApp diz: Message undeliverable (erro 131026). Unable to deliver message.');
   });

@@ -96,6 +96,11 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(text).toContain('Dr. Barbara J. Johnson Esq.');
     expect(text).toContain('+1 (650) 555-0123');
     expect(text).toContain('Lucky Shrub');
+    // The rest of the card Meta documents: title and department, address, website, birthday.
+    expect(text).toContain('Title: Lead Counsel, Legal');
+    expect(text).toContain('Address: 1 Lucky Shrub Way, Menlo Park, CA, 94025, United States');
+    expect(text).toContain('Website: https://www.luckyshrub.com');
+    expect(text).toContain('Birthday: 1999-01-23');
   });
 
   it.each([

@@ -106,6 +106,10 @@ function allTexts(locale: Locale): Record<string, string> {
     referral: () => ['ad', 'post', undefined].map((sourceType) => m.referral({ sourceType })).join('|'),
     openAd: () => m.openAd,
     adMedia: () => ['image', 'video', ''].map((mediaType) => m.adMedia({ mediaType })).join('|'),
+    jobTitle: () => m.jobTitle,
+    address: () => m.address,
+    website: () => m.website,
+    birthday: () => m.birthday,
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));
 }

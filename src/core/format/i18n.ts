@@ -136,6 +136,10 @@ export interface Messages {
   referral(p: { sourceType?: string }): string;
   openAd: string;
   adMedia(p: { mediaType: string }): string;
+  jobTitle: string;
+  address: string;
+  website: string;
+  birthday: string;
 }
 
 const en: Messages = {
@@ -280,6 +284,10 @@ const en: Messages = {
   referral: ({ sourceType }) => (sourceType === 'post' ? 'Came from a post' : sourceType === 'ad' ? 'Came from an ad' : 'Came from an ad or post'),
   openAd: 'Open',
   adMedia: ({ mediaType }) => (mediaType === 'video' ? 'Ad video' : mediaType === 'image' ? 'Ad image' : 'Ad media'),
+  jobTitle: 'Title',
+  address: 'Address',
+  website: 'Website',
+  birthday: 'Birthday',
 };
 
 const ptBR: Messages = {
@@ -424,6 +432,10 @@ const ptBR: Messages = {
   referral: ({ sourceType }) => (sourceType === 'post' ? 'Veio de uma publicação' : sourceType === 'ad' ? 'Veio de um anúncio' : 'Veio de um anúncio ou publicação'),
   openAd: 'Abrir',
   adMedia: ({ mediaType }) => (mediaType === 'video' ? 'Vídeo do anúncio' : mediaType === 'image' ? 'Imagem do anúncio' : 'Mídia do anúncio'),
+  jobTitle: 'Cargo',
+  address: 'Endereço',
+  website: 'Site',
+  birthday: 'Aniversário',
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

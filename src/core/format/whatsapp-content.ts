@@ -111,5 +111,9 @@ function describeContact(contact: SharedContact, m: Messages): string[] {
   }
   for (const email of contact.emails ?? []) lines.push(`    ${m.email}: ${escapeMrkdwn(email)}`);
   if (contact.org?.trim()) lines.push(`    ${m.organization}: ${escapeMrkdwn(contact.org.trim())}`);
+  if (contact.title?.trim()) lines.push(`    ${m.jobTitle}: ${escapeMrkdwn(contact.title.trim())}`);
+  for (const address of contact.addresses ?? []) lines.push(`    ${m.address}: ${escapeMrkdwn(address)}`);
+  for (const url of contact.urls ?? []) lines.push(`    ${m.website}: ${escapeMrkdwn(url)}`);
+  if (contact.birthday?.trim()) lines.push(`    ${m.birthday}: ${escapeMrkdwn(contact.birthday.trim())}`);
   return lines;
 }

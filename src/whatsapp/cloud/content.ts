@@ -37,6 +37,10 @@ export function toContent(m: CloudContent & Partial<Pick<CloudMessage, 'edit' | 
             phones: (c.phones ?? []).filter((p) => p.phone).map((p) => ({ phone: p.phone!, type: p.type, waId: p.wa_id })),
             emails: (c.emails ?? []).map((e) => e.email).filter((e): e is string => Boolean(e)),
             org: c.org?.company,
+            ...optional('title', [c.org?.title, c.org?.department].filter(Boolean).join(', ')),
+            ...optional('addresses', (c.addresses ?? []).map((a) => [a.street, a.city, a.state, a.zip, a.country].filter(Boolean).join(', ')).filter(Boolean)),
+            ...optional('urls', (c.urls ?? []).map((u) => u.url).filter((u): u is string => Boolean(u))),
+            ...optional('birthday', c.birthday),
           })),
         };
       }
@@ -84,6 +88,11 @@ export function toContent(m: CloudContent & Partial<Pick<CloudMessage, 'edit' | 
     ...(said && (said.title || said.details) ? { error: strip(said) } : {}),
     ...(m.type === 'unsupported' || m.type === 'unknown' ? {} : { unknownKind: true }),
   };
+}
+
+/** `{ key: value }` when there is something to say, else nothing (so absent fields stay absent). */
+function optional<K extends string, V extends string | string[]>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined || value.length === 0 ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
 function strip<T extends Record<string, unknown>>(o: T): T {

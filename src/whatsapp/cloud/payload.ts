@@ -54,7 +54,21 @@ const contentShape = {
         name: z.looseObject({ formatted_name: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).optional(),
         phones: z.array(z.looseObject({ phone: z.string().optional(), type: z.string().optional(), wa_id: z.string().optional() })).optional(),
         emails: z.array(z.looseObject({ email: z.string().optional() })).optional(),
-        org: z.looseObject({ company: z.string().optional() }).optional(),
+        org: z.looseObject({ company: z.string().optional(), department: z.string().optional(), title: z.string().optional() }).optional(),
+        addresses: z
+          .array(
+            z.looseObject({
+              street: z.string().optional(),
+              city: z.string().optional(),
+              state: z.string().optional(),
+              zip: z.string().optional(),
+              country: z.string().optional(),
+              type: z.string().optional(),
+            }),
+          )
+          .optional(),
+        urls: z.array(z.looseObject({ url: z.string().optional() })).optional(),
+        birthday: z.string().optional(),
       }),
     )
     .optional(),

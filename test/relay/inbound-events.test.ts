@@ -1,7 +1,7 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, fixture, startHarness, type Harness } from '../support/harness.js';
+import { allText, captureLogLines, firstThread, patchedFixture } from '../support/cloud-thread.js';
 import { settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
 import { textWebhook } from '../support/webhooks.js';
@@ -9,44 +9,24 @@ import { textWebhook } from '../support/webhooks.js';
 /** The message the edit and revoke fixtures point at (`original_message_id`). */
 const ORIGINAL = 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=';
 
-type Body = { entry: Array<{ changes: Array<{ value: Record<string, Array<Record<string, unknown>>> }> }> };
-
-/** A documented fixture with its first item (message, echo or status) patched. */
-function patched(name: string, list: string, patch: Record<string, unknown>): Record<string, unknown> {
-  const body = fixture(name) as Body;
-  Object.assign(body.entry[0]!.changes[0]!.value[list]![0]!, patch);
-  return body;
-}
-
-function thread(h: Harness) {
-  const card = h.slack.topLevel(CHANNEL)[0];
-  if (!card) throw new Error('no contact card was posted');
-  return h.slack.threadReplies(CHANNEL, card.ts);
-}
-
-const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+const patched = patchedFixture;
+const thread = firstThread;
 const stored = (h: Harness, ts: string) => h.slack.state.messages.find((m) => m.ts === ts)!;
-
-function captureLogs(): { sink: Writable; lines: () => Array<Record<string, unknown>> } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { sink, lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
 
 describe('Cloud API events beyond plain messages, through the signed webhook into the fake Slack', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  it('shows a catalogue order with its items, quantities, prices, total, note and catalogue', async () => {
-    h = await startHarness();
-    expect((await h.webhook(fixture('inbound-order'))).status).toBe(200);
+  /** A fresh service that received one documented webhook: the text of the first post in the thread. */
+  async function firstPostOf(name: string, env: Record<string, string> = {}): Promise<string> {
+    h = await startHarness({ env });
+    expect((await h.webhook(fixture(name))).status).toBe(200);
     await h.drain();
-    const text = thread(h)[0]!.text!;
+    return thread(h)[0]!.text!;
+  }
+
+  it('shows a catalogue order with its items, quantities, prices, total, note and catalogue', async () => {
+    const text = (await firstPostOf('inbound-order'));
     expect(text).toContain('*Order* (catalogue 194836987003835)');
     expect(text).toContain('• 2 × di9ozbzfi4 · $30.00 each · $60.00');
     expect(text).toContain('• 1 × nqryix03ez · $25.00 each');
@@ -55,20 +35,14 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   });
 
   it('shows an order in Brazilian Portuguese', async () => {
-    h = await startHarness({ env: { LOCALE: 'pt-BR' } });
-    await h.webhook(fixture('inbound-order'));
-    await h.drain();
-    const text = thread(h)[0]!.text!.replace(/\u00a0/g, ' ');
+    const text = (await firstPostOf('inbound-order', { LOCALE: 'pt-BR' })).replace(/\u00a0/g, ' ');
     expect(text).toContain('*Pedido* (catálogo 194836987003835)');
     expect(text).toContain('2 × di9ozbzfi4 · US$ 30,00 cada');
     expect(text).toContain('*Total do pedido:* US$ 85,00');
   });
 
   it('shows a Flow’s answers as readable fields, not as JSON', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-flow-reply'));
-    await h.drain();
-    const text = thread(h)[0]!.text!;
+    const text = (await firstPostOf('inbound-flow-reply'));
     expect(text).toContain('*Form answers*');
     expect(text).toContain('• FirstName: Sheena');
     expect(text).toContain('• Appointment date: 2026-12-09');
@@ -79,19 +53,13 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   });
 
   it('shows Flow answers in Brazilian Portuguese', async () => {
-    h = await startHarness({ env: { LOCALE: 'pt-BR' } });
-    await h.webhook(fixture('inbound-flow-reply'));
-    await h.drain();
-    const text = thread(h)[0]!.text!;
+    const text = (await firstPostOf('inbound-flow-reply', { LOCALE: 'pt-BR' }));
     expect(text).toContain('*Respostas do formulário*');
     expect(text).toContain('• Wants reminder: sim');
   });
 
   it('shows the answer to a call permission request', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-call-permission-reply'));
-    await h.drain();
-    expect(thread(h)[0]!.text).toContain('Allowed calls from this business until');
+    expect(await firstPostOf('inbound-call-permission-reply')).toContain('Allowed calls from this business until');
   });
 
   it('replaces an edited message in place, marked edited, without a new post', async () => {
@@ -115,9 +83,7 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   it('edits a media caption in place and leaves the file as it is', async () => {
     h = await startHarness();
     h.graph.addMedia(Buffer.from('jpeg'), 'image/jpeg', { id: '1003383421387256' });
-    const image = fixture('inbound-image') as Body;
-    image.entry[0]!.changes[0]!.value.messages![0]!.id = ORIGINAL;
-    await h.webhook(image);
+    await h.webhook(patched('inbound-image', 'messages', { id: ORIGINAL }));
     await h.drain();
     const [caption, file] = thread(h);
     await h.webhook(fixture('inbound-edit-image'));
@@ -162,34 +128,22 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   });
 
   it('shows an edit WhatsApp delivered as unsupported (Meta’s interim form) without asking for it again', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-unsupported-edit'));
-    await h.drain();
-    const text = thread(h)[0]!.text!;
+    const text = (await firstPostOf('inbound-unsupported-edit'));
     expect(text).toContain('WhatsApp does not pass this edit on to integrations');
     expect(text).toContain('Message type is currently not supported.');
     expect(text).not.toMatch(/send it|Unsupported message type/);
   });
 
   it('gives a type newer than the bridge a short, honest notice', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-unknown-type'));
-    await h.drain();
-    expect(thread(h)[0]!.text).toContain('A kind of WhatsApp message this bridge does not know yet (hologram)');
+    expect(await firstPostOf('inbound-unknown-type')).toContain('A kind of WhatsApp message this bridge does not know yet (hologram)');
   });
 
   it('shows a welcome request', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-request-welcome'));
-    await h.drain();
-    expect(thread(h)[0]!.text).toContain('opened the chat with the business for the first time');
+    expect(await firstPostOf('inbound-request-welcome')).toContain('opened the chat with the business for the first time');
   });
 
   it('shows which ad the contact came from on the message that carries it', async () => {
-    h = await startHarness();
-    await h.webhook(fixture('inbound-text-referral'));
-    await h.drain();
-    const text = thread(h)[0]!.text!;
+    const text = (await firstPostOf('inbound-text-referral'));
     expect(text).toContain('Can I get more info about this?');
     expect(text).toContain('*Came from an ad*: Lucky Shrub Fall Collection');
     expect(text).toContain('> Chat with us to learn more about our fall collection!');
@@ -262,7 +216,7 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
   });
 
   it('acknowledges another phone number’s webhooks, posts none of them, and logs that once', async () => {
-    const { sink, lines } = captureLogs();
+    const { sink, lines } = captureLogLines();
     h = await startHarness({ logs: sink });
     expect((await h.webhook(fixture('other-number-text'))).status).toBe(200);
     expect((await h.webhook(patched('other-number-text', 'messages', { id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUFCMjdGQzM4RDUwMzQ3NUZFQQA=' }))).status).toBe(200);

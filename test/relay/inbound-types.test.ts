@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { allText, firstThread } from '../support/cloud-thread.js';
 import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
 
 const TARGET = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI4RDUxODhBMjY5RjlBOUEyRDkA';
@@ -11,13 +12,7 @@ function withMessage(name: string, patch: Record<string, unknown>): Record<strin
   return body;
 }
 
-function thread(h: Harness) {
-  const card = h.slack.topLevel(CHANNEL)[0];
-  if (!card) throw new Error('no contact card was posted');
-  return h.slack.threadReplies(CHANNEL, card.ts);
-}
-
-const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+const thread = firstThread;
 
 describe('every Cloud API inbound type in Slack', () => {
   let h: Harness;

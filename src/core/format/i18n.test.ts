@@ -110,6 +110,7 @@ function allTexts(locale: Locale): Record<string, string> {
     address: () => m.address,
     website: () => m.website,
     birthday: () => m.birthday,
+    deletedEarlier: () => m.deletedEarlier,
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));
 }

@@ -140,6 +140,8 @@ export interface Messages {
   address: string;
   website: string;
   birthday: string;
+  /** A deletion, in the Jira copy of the conversation (its line already says who). */
+  deletedEarlier: string;
 }
 
 const en: Messages = {
@@ -288,6 +290,7 @@ const en: Messages = {
   address: 'Address',
   website: 'Website',
   birthday: 'Birthday',
+  deletedEarlier: 'deleted an earlier message',
 };
 
 const ptBR: Messages = {
@@ -436,6 +439,7 @@ const ptBR: Messages = {
   address: 'Endereço',
   website: 'Site',
   birthday: 'Aniversário',
+  deletedEarlier: 'apagou uma mensagem anterior',
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

@@ -41,7 +41,7 @@ export function plainContent(content: Content, locale: Locale): string {
     case 'edit':
       return `[${m.editedMessage}] ${plainContent(content.content, locale)}`;
     case 'revoke':
-      return `[${m.deletedUnknown({ fromPhone: false })}]`;
+      return `[${m.deletedEarlier}]`;
     case 'welcome_request':
       return `[${m.welcomeRequest}]`;
     case 'preference':

@@ -151,6 +151,7 @@ describe('normaliseCloudWebhook for every documented event', () => {
     const a = only('user-preferences-stop');
     expect(a.message).toMatchObject({ chatId: WA_ID, timestamp: 1_731_705_721_000, content: { kind: 'preference', category: 'marketing_messages', value: 'stop' } });
     expect(only('user-preferences-stop').message.id).toBe(a.message.id);
+    expect(a.message.id).not.toContain(WA_ID);
   });
 
   it('leaves out another phone number’s changes and says which, and acknowledges sync fields unread', () => {

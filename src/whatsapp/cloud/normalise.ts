@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DeliveryStatus, InboundMessage, PersonIds, StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import { toContent, toReferral } from './content.js';
@@ -121,8 +122,9 @@ function fromPreference(p: CloudPreference, businessNumber: string, name: string
   const chatId = (ids.phone ?? ids.bsuid)!;
   const seconds = Number(p.timestamp);
   const message: InboundMessage = {
-    // Preferences have no id of their own: the person, the moment and the change make one (Meta's retries stay one).
-    id: `pref:${chatId}:${seconds}:${p.category}:${p.value}`.slice(0, 200),
+    // Preferences have no id of their own: the person, the moment and the change make one (Meta's retries
+    // stay one). The person is hashed: ids reach logs, numbers must not.
+    id: `pref:${createHash('sha256').update(chatId).digest('hex').slice(0, 16)}:${seconds}:${p.category}:${p.value}`.slice(0, 200),
     transport: 'cloud',
     chatId,
     businessNumber,

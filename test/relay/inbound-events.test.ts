@@ -196,6 +196,23 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
     expect(stored(h, echo!.ts).text).toContain('Deleted from the business phone.');
   });
 
+  it('replaces a business message edited on the phone in place', async () => {
+    h = await startHarness();
+    await h.webhook(fixture('echo-text'));
+    await h.drain();
+    const [echo] = thread(h);
+    const edit = {
+      type: 'edit',
+      revoke: undefined,
+      edit: { original_message_id: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBIyNDlBOEI5QUQ4NDc0N0FCNjMA', message: { type: 'text', text: { body: 'Here is the Quest 3 page.' } } },
+    };
+    await h.webhook(patched('echo-revoke', 'message_echoes', edit));
+    await h.drain();
+    expect(thread(h)).toHaveLength(1);
+    expect(stored(h, echo!.ts).text).toContain('Here is the Quest 3 page.');
+    expect(JSON.stringify(stored(h, echo!.ts).blocks)).toMatch(/Sent from the phone.*edited/);
+  });
+
   it('tells the thread when the contact stops marketing messages, without opening the window', async () => {
     h = await startHarness();
     expect((await h.webhook(fixture('user-preferences-stop'))).status).toBe(200);

@@ -42,7 +42,7 @@ export async function relayEdit(message: InboundMessage, content: EditContent, c
   const updated = await updateOrFallBack(target, async () => {
     // One post per message: a new version too long for one is cut to its first part, marked as such.
     const plan = planSlackMessages(kit.byline(message, contact, deps) + body);
-    const { text, blocks } = kit.render(message, plan[0]!, contact, deps, {
+    const { text, blocks } = kit.render(message, plan[0]!, deps, {
       marks: [`:pencil2: ${m.editedMessage}`],
       ...(plan.length > 1 ? { part: { index: 1, total: plan.length } } : {}),
     });
@@ -61,7 +61,7 @@ export async function relayRevoke(message: InboundMessage, content: RevokeConten
     // What the agents saw stays as a quote (as WhatsApp Web's deletions are shown), marked deleted.
     const said = message.fromPhone ? m.deletedFromPhone : m.deletedByContact;
     const before = target!.excerpt ? `> _${m.previousVersion}:_ ${target!.excerpt}\n` : '';
-    const { text, blocks } = kit.render(message, [`${kit.byline(message, contact, deps)}${before}:wastebasket: _${said}_`], contact, deps);
+    const { text, blocks } = kit.render(message, [`${kit.byline(message, contact, deps)}${before}:wastebasket: _${said}_`], deps);
     await deps.chat.updateMessage({ channel: target!.slackChannel, ts: target!.slackTs, text, blocks });
   });
   if (!updated) await kit.post(message, `:wastebasket: _${m.deletedUnknown({ fromPhone: Boolean(message.fromPhone) })}_`, contact, contact.cardTs!, deps);

@@ -1,7 +1,7 @@
+import { describeReferral } from '../format/commerce-content.js';
 import { messages, type Locale } from '../format/i18n.js';
 import { formatDateTime } from '../format/locale-format.js';
 import { planSlackMessages } from '../format/split.js';
-import { describeReferral } from '../format/commerce-content.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
@@ -182,7 +182,7 @@ async function replyQuote(message: InboundMessage, deps: InboundDeps): Promise<s
 export interface ThreadKit {
   post(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void>;
   /** Text and blocks of one part of a message's post: `marks` go in its context line (edited, deleted…). */
-  render(message: InboundMessage, sections: string[], contact: ContactRecord, deps: InboundDeps, extra?: { marks?: string[]; part?: { index: number; total: number } }): { text: string; blocks: SlackBlock[] };
+  render(message: InboundMessage, sections: string[], deps: InboundDeps, extra?: { marks?: string[]; part?: { index: number; total: number } }): { text: string; blocks: SlackBlock[] };
   byline(message: InboundMessage, contact: ContactRecord, deps: InboundDeps): string;
 }
 
@@ -190,7 +190,7 @@ function byline(message: InboundMessage, contact: ContactRecord, deps: InboundDe
   return deps.chat.canPostAs() ? '' : `*${escapeMrkdwn(authorOf(contact, message, deps.locale).username)}:* `;
 }
 
-const render: ThreadKit['render'] = (message, sections, _contact, deps, extra = {}) => {
+const render: ThreadKit['render'] = (message, sections, deps, extra = {}) => {
   const m = messages(deps.locale);
   const context = [sentAt(message.timestamp, deps.locale)];
   if (message.fromPhone) context.push(m.sentFromPhone);
@@ -220,7 +220,7 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
     const ts = await postOnce(`post:${message.id}:${i}`, deps, () => ({
       channel: contact.slackChannel ?? deps.channel,
       threadTs: cardTs,
-      ...render(message, sections, contact, deps, { part: { index: i + 1, total: plan.length } }),
+      ...render(message, sections, deps, { part: { index: i + 1, total: plan.length } }),
       as: customised ? author : undefined,
       metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
     }));
@@ -261,7 +261,7 @@ async function postOnce(key: string, deps: InboundDeps, build: PostMessage | (()
   return ts;
 }
 
-export function excerpt(mrkdwn: string): string {
+function excerpt(mrkdwn: string): string {
   const flat = mrkdwn.replace(/\s+/g, ' ').trim();
   const chars = [...flat];
   return chars.length <= EXCERPT_MAX ? flat : `${chars.slice(0, EXCERPT_MAX - 1).join('')}…`;

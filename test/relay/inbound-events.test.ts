@@ -156,7 +156,8 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
     h = await startHarness();
     await h.webhook(textWebhook('wamid.first-from-contact', 'Can you send me the info?'));
     await h.drain();
-    const before = await h.app.store.db.selectFrom('contacts').select('last_inbound_at').where('chat_id', '=', '16505551234').executeTakeFirstOrThrow();
+    const before = await h.app.store.contacts.get('16505551234');
+    expect(before?.lastInboundAt).toBeDefined();
     expect((await h.webhook(fixture('echo-text'))).status).toBe(200);
     await h.drain();
     const posts = thread(h);
@@ -167,8 +168,8 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
     expect(JSON.stringify(posts[1]!.blocks)).toContain('Sent from the phone');
     expect(h.graph.sent).toHaveLength(0);
     // Not the contact's message: the 24-hour window is where the contact left it.
-    const after = await h.app.store.db.selectFrom('contacts').select('last_inbound_at').where('chat_id', '=', '16505551234').executeTakeFirstOrThrow();
-    expect(after.last_inbound_at).toBe(before.last_inbound_at);
+    const after = await h.app.store.contacts.get('16505551234');
+    expect(after?.lastInboundAt).toBe(before?.lastInboundAt);
   });
 
   it('does not reopen the 24-hour window for a business echo', async () => {
@@ -221,8 +222,9 @@ describe('Cloud API events beyond plain messages, through the signed webhook int
     const posts = thread(h);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.text).toContain('asked to stop receiving marketing messages');
-    const row = await h.app.store.db.selectFrom('contacts').select('last_inbound_at').where('chat_id', '=', '16505551234').executeTakeFirstOrThrow();
-    expect(row.last_inbound_at).toBeNull();
+    const row = await h.app.store.contacts.get('16505551234');
+    expect(row).toBeDefined();
+    expect(row?.lastInboundAt).toBeUndefined();
   });
 
   it('acknowledges contact sync without posting anything', async () => {
@@ -258,7 +260,8 @@ describe('delivery statuses in the thread', () => {
     const posted = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'On our way', thread_ts: card });
     await h.slackEvent(eventCallback(threadReply(CHANNEL, card, 'On our way', { ts: posted.ts })));
     await h.drain();
-    const { wa_message_id: wamid } = await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
+    expect(h.graph.messages).toHaveLength(1);
+    const { wamid } = h.graph.messages[0]!;
     await h.webhook(patched(name, 'statuses', { id: wamid }));
     await h.drain();
     return h.slack.threadReplies(CHANNEL, card).at(-1)!.text!;
@@ -269,7 +272,8 @@ describe('delivery statuses in the thread', () => {
     await replyThenStatus('status-sent');
     const card = h.slack.topLevel(CHANNEL)[0]!.ts;
     const lines = h.slack.threadReplies(CHANNEL, card).length;
-    const { wa_message_id: wamid } = await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
+    expect(h.graph.messages).toHaveLength(1);
+    const { wamid } = h.graph.messages[0]!;
     for (const name of ['status-delivered', 'status-read']) await h.webhook(patched(name, 'statuses', { id: wamid }));
     await h.drain();
     const reply = h.slack.threadReplies(CHANNEL, card).find((m) => m.user === AGENT)!;

@@ -56,6 +56,21 @@ export interface DeadJob {
   finishedAt: number | null;
 }
 
+/** A job as the operator console lists it (no payload: it can hold message text and numbers). */
+export interface JobSummary {
+  id: number;
+  kind: string;
+  lane: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  crashes: number;
+  lastError: string | null;
+  runAt: number;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
 export interface Outbox {
   enqueue(job: NewJob, tx?: Executor): Promise<{ inserted: boolean; id: number | null }>;
   claim(workerId: string, limit: number): Promise<Job[]>;
@@ -77,6 +92,12 @@ export interface Outbox {
   recentDead(limit: number): Promise<DeadJob[]>;
   /** Deletes finished jobs older than the cut-off; dead jobs stay until someone looks at them. */
   pruneDone(olderThan: number): Promise<number>;
+  /** Pending jobs due first (oldest first), or dead jobs newest first, for the operator console. */
+  listJobs(filter: { status: 'pending' | 'dead'; limit: number }): Promise<JobSummary[]>;
+  /** A dead job runs again now, with fresh attempts and crash budget; false if it is not dead. */
+  retryDead(id: number): Promise<boolean>;
+  /** A dead job is set aside as done, its last error prefixed "discarded"; false if it is not dead. */
+  discardDead(id: number): Promise<boolean>;
 }
 
 export interface OutboxOptions {
@@ -231,6 +252,52 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       const r = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', olderThan).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
+
+    async listJobs(filter) {
+      const base = db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('status', '=', filter.status).limit(Math.max(0, filter.limit));
+      const rows = await (filter.status === 'pending' ? base.orderBy('run_at').orderBy('id') : base.orderBy('finished_at', 'desc').orderBy('id', 'desc')).execute();
+      return rows.map(toSummary);
+    },
+
+    async retryDead(id) {
+      // finished_at cleared: a pending job is not finished, and pruneDone must never see it.
+      const r = await db
+        .updateTable('jobs')
+        .set({ status: 'pending', attempts: 0, crashes: 0, run_at: now(), finished_at: null, locked_by: null, locked_until: null })
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async discardDead(id) {
+      // Done, so pruneDone removes it with the rest after the retention period; the dedupe key stays taken until then.
+      const r = await db
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'done', finished_at: now(), last_error: sql<string>`'discarded' || COALESCE(': ' || ${eb.ref('last_error')}, '')` }))
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}
+
+const SUMMARY_COLUMNS = ['id', 'kind', 'lane', 'status', 'attempts', 'max_attempts', 'crashes', 'last_error', 'run_at', 'created_at', 'finished_at'] as const;
+
+function toSummary(r: Pick<JobRow, (typeof SUMMARY_COLUMNS)[number]>): JobSummary {
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    lane: r.lane,
+    status: r.status,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    crashes: Number(r.crashes),
+    lastError: r.last_error,
+    runAt: Number(r.run_at),
+    createdAt: Number(r.created_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
   };
 }
 

@@ -27,6 +27,9 @@ import { createTicketStore } from './store/tickets-repo.js';
 import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
+import { createSqlDirectory } from './http/admin/sql-directory.js';
+import { createSlackLinks } from './http/admin/slack-links.js';
+import { createJobActivityTracker } from './queue/job-activity.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
 
@@ -153,7 +156,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         },
       }
     : undefined;
-  const handlers: Record<string, JobHandler> = createRelayHandlers({
+  // The console's Jira panel: when Jira jobs last succeeded and failed.
+  const jiraActivity = createJobActivityTracker();
+  const relayHandlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -193,6 +198,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     },
     jira,
   });
+  const handlers = jiraActivity.watch(relayHandlers, (kind) => kind.startsWith('jira.'));
   const worker = createWorker({
     outbox,
     handlers,
@@ -238,11 +244,22 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     self: () => slack.identity(),
   });
   whatsapp.register(server, intake, metrics);
+  const directory = createSqlDirectory(store.db);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
     logger,
     pairing: whatsapp.connection,
-    status: () => adminStatus({ config, outbox, slack, whatsapp }),
+    status: () => adminStatus({ config, outbox, slack, whatsapp, pacing, jiraActivity: jiraActivity.snapshot }),
+    jobs: {
+      listJobs: (filter) => outbox.listJobs(filter),
+      retryDead: (id) => outbox.retryDead(id),
+      discardDead: (id) => outbox.discardDead(id),
+      find: (id) => directory.findJob(id),
+      wake: () => worker.notify(),
+    },
+    conversations: directory,
+    links: createSlackLinks(slack),
+    unlink: whatsapp.connection && (() => whatsapp.connection!.unlink()),
   });
   if (whatsapp.connection) {
     const connection = whatsapp.connection;

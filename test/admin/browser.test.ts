@@ -1,20 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminStatus } from '../../src/http/admin/types.js';
 import { A11Y_AUDIT } from './a11y-audit.js';
+import { CHROMIUM, SHOTS, hasChromium, launchChromium } from './browser-support.js';
 import { TOKEN, XSS, buildAdminServer, sampleStatus } from './fixtures.js';
 
-// The override exists to check the skip path (ADMIN_TEST_CHROMIUM=/nowhere); CI uses Debian's chromium.
-const CHROMIUM = process.env.ADMIN_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`admin browser tests skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
-
-/** Screenshots are the artifacts of this suite: test-results/ is git-ignored. */
-const SHOTS = fileURLToPath(new URL('../../test-results/admin/', import.meta.url));
 /** Short, so waiting for the page to follow a change stays quick; the auto-waits allow several rounds. */
 const REFRESH_MS = 500;
 const FOLLOW = { timeout: REFRESH_MS * 10 };
@@ -33,13 +24,9 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
   const requestPairingCode = vi.fn(async (_phone: string) => 'WZYX9876');
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
     app = buildAdminServer({ status: async () => status, pairing: { requestPairingCode }, refreshMs: REFRESH_MS });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

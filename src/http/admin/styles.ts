@@ -94,7 +94,7 @@ export const CONSOLE_STYLES = `
 .items { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; }
 .item { border: 1px solid var(--border); border-radius: .5rem; padding: .8rem .95rem; background: var(--surface); min-width: 0; }
 .item h3 { margin: 0 0 .35rem; font-size: 1rem; overflow-wrap: anywhere; }
-.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .35rem 1rem; margin: 0 0 .5rem; }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(7.5rem, 1fr)); gap: .35rem 1rem; margin: 0 0 .5rem; }
 .facts div { min-width: 0; }
 .facts dt { font-size: .75rem; font-weight: 650; letter-spacing: .05em; text-transform: uppercase; color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -109,5 +109,6 @@ button.danger:hover { background: #6d1515; }
 .search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin: 0 0 1rem; }
 .search div { flex: 1 1 14rem; }
 .search input { max-width: none; width: 100%; }
+@media (max-width: 30rem) { .panel { padding: 1rem .8rem; } .item { padding: .7rem .75rem; } }
 .pager { display: flex; justify-content: space-between; gap: .5rem; margin-top: 1rem; }
 `;

@@ -6,6 +6,9 @@ import { textWebhook } from '../support/webhooks.js';
 import { A11Y_AUDIT } from './a11y-audit.js';
 import { CHROMIUM, DESKTOP, PHONE, SHOTS, hasChromium, launchChromium } from './browser-support.js';
 import { TOKEN } from './fixtures.js';
+import { fakeSocket, settle, type FakeSocket } from '../whatsapp-web/support.js';
+
+const WEB_ENV = { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined };
 
 /**
  * The operator console against the whole service: a real app on the fake Slack and Graph, driven
@@ -17,6 +20,10 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
+  /** The WhatsApp Web transport (with a fake Baileys socket) for the tests that need it. */
+  let webTransport = false;
+  const sockets: FakeSocket[] = [];
+  const remember = (sock: FakeSocket) => (sockets.push(sock), sock);
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -26,7 +33,7 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
   });
 
   beforeEach(async () => {
-    h = await startHarness({ env: { ADMIN_TOKEN: TOKEN } });
+    h = await startHarness({ env: { ADMIN_TOKEN: TOKEN, ...(webTransport ? WEB_ENV : {}) }, overrides: webTransport ? { webSocketFactory: () => remember(fakeSocket('15550783881:12@s.whatsapp.net')) } : {} });
     problems = [];
   });
   afterEach(async () => {
@@ -154,5 +161,35 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
     await page.getByRole('heading', { name: 'Ward 3 desk' }).waitFor();
     // One chat.getPermalink call taught the workspace's address; no call per row.
     expect(h.slack.calls('chat.getPermalink').length).toBe(1);
+  });
+
+  describe('on WhatsApp Web', () => {
+    beforeAll(() => {
+      webTransport = true;
+    });
+    afterAll(() => {
+      webTransport = false;
+    });
+
+    it('unlinks from the console: the stored session is forgotten and a new QR code appears (390 px)', async () => {
+      const linked = sockets.at(-1)!;
+      await linked.emit({ 'creds.update': { account: { details: Buffer.from('d'), accountSignature: Buffer.from('s') }, me: { id: '15550783881:12@s.whatsapp.net', name: 'Ward 3' } } });
+      await linked.emit({ 'connection.update': { connection: 'open' } });
+      await settle();
+      expect(await h.app.store.db.selectFrom('wa_auth').select('id').execute()).not.toEqual([]);
+      await signIn(PHONE);
+      await page.goto(`${h.base}/admin`);
+      const panel = page.getByRole('region', { name: 'WhatsApp Web connection' });
+      expect(await panel.locator('#wa-detail-state').textContent()).toBe('open');
+      await panel.getByRole('link', { name: 'Unlink…' }).click();
+      await page.getByRole('button', { name: 'Yes, unlink' }).click();
+      await until(() => sockets.at(-1) !== linked, 'a fresh WhatsApp Web connection');
+      expect(await h.app.store.db.selectFrom('wa_auth').select('id').execute()).toEqual([]);
+      await sockets.at(-1)!.emit({ 'connection.update': { qr: '2@Fresh0qr,after+unlink/one==,ZmFrZS1rZXk=,c2VjcmV0' } });
+      await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible', timeout: 15_000 });
+      await audit();
+      await fits();
+      await page.screenshot({ path: `${SHOTS}console-unlinked-new-qr-mobile.png`, fullPage: true });
+    });
   });
 });

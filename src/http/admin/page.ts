@@ -140,8 +140,8 @@ ${pageTop(html`<p class="meta">v${view.version} · WhatsApp ${view.transport ===
 <p class="lead">WhatsApp ⇄ Slack ⇄ Jira bridge: connection, queue and recent failures.</p>
 ${pairingPanel(view, opts)}
 ${cards(view)}
-${failuresPanel(view.failures)}
 ${whatsappDetailPanel(view)}
+${failuresPanel(view.failures)}
 ${pacingPanel(view)}
 ${jiraSyncPanel(view)}
 </main>

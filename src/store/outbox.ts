@@ -254,9 +254,9 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
     },
 
     async listJobs(filter) {
-      const base = db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('status', '=', filter.status).limit(Math.max(0, filter.limit));
+      const base = db.selectFrom('jobs').select(JOB_SUMMARY_COLUMNS).where('status', '=', filter.status).limit(Math.max(0, filter.limit));
       const rows = await (filter.status === 'pending' ? base.orderBy('run_at').orderBy('id') : base.orderBy('finished_at', 'desc').orderBy('id', 'desc')).execute();
-      return rows.map(toSummary);
+      return rows.map(toJobSummary);
     },
 
     async retryDead(id) {
@@ -283,9 +283,10 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
   };
 }
 
-const SUMMARY_COLUMNS = ['id', 'kind', 'lane', 'status', 'attempts', 'max_attempts', 'crashes', 'last_error', 'run_at', 'created_at', 'finished_at'] as const;
+/** The columns of a JobSummary, and the mapping (the console reads one job by id with them too). */
+export const JOB_SUMMARY_COLUMNS = ['id', 'kind', 'lane', 'status', 'attempts', 'max_attempts', 'crashes', 'last_error', 'run_at', 'created_at', 'finished_at'] as const;
 
-function toSummary(r: Pick<JobRow, (typeof SUMMARY_COLUMNS)[number]>): JobSummary {
+export function toJobSummary(r: Pick<JobRow, (typeof JOB_SUMMARY_COLUMNS)[number]>): JobSummary {
   return {
     id: Number(r.id),
     kind: r.kind,

@@ -35,6 +35,9 @@ describe('operator console routes', () => {
     expect(res.statusCode, url).toBe(200);
     return tokenIn(res.body)!;
   };
+  /** What the browser does: open the confirmation page, then submit its form. */
+  const confirmAndPost = async (url: string, headers: Record<string, string> = sameOrigin) =>
+    app!.inject({ method: 'POST', url, headers, payload: form({ csrf: await confirmToken(url) }) });
 
   describe('jobs', () => {
     it('lists dead jobs with what to do about them, and pending ones, each as a card', async () => {
@@ -69,8 +72,7 @@ describe('operator console routes', () => {
     it('retries a dead job on the confirmed POST, wakes the worker and writes an audit line without personal data', async () => {
       const { logger, lines } = capturingLogger();
       const { jobs } = build({ logger });
-      const csrf = await confirmToken('/admin/jobs/42/retry');
-      const res = await app!.inject({ method: 'POST', url: '/admin/jobs/42/retry', headers: sameOrigin, payload: form({ csrf }) });
+      const res = await confirmAndPost('/admin/jobs/42/retry');
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/admin/jobs?done=retry&job=42');
       expect(jobs.jobs[0]).toMatchObject({ status: 'pending', attempts: 0 });
@@ -88,8 +90,7 @@ describe('operator console routes', () => {
     it('discards a dead job on the confirmed POST, and logs it', async () => {
       const { logger, lines } = capturingLogger();
       const { jobs } = build({ logger });
-      const csrf = await confirmToken('/admin/jobs/41/discard');
-      const res = await app!.inject({ method: 'POST', url: '/admin/jobs/41/discard', headers: { ...sameOrigin, authorization: `Bearer ${TOKEN}` }, payload: form({ csrf }) });
+      const res = await confirmAndPost('/admin/jobs/41/discard', { ...sameOrigin, authorization: `Bearer ${TOKEN}` });
       expect(res.statusCode).toBe(303);
       expect(jobs.jobs[1]).toMatchObject({ status: 'done', lastError: 'discarded: graph_131047: (#131047) Re-engagement message' });
       expect(jobs.wakes).toBe(0);

@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { JobSummary } from '../../store/outbox.js';
+import { JOB_SUMMARY_COLUMNS, toJobSummary, type JobSummary } from '../../store/outbox.js';
 import type { Database } from '../../store/schema.js';
 import type { ConversationDirectory, ConversationSummary } from './types.js';
 
@@ -63,25 +63,8 @@ export function createSqlDirectory(db: Kysely<Database>): ConversationDirectory 
     },
 
     async findJob(id) {
-      const r = await db
-        .selectFrom('jobs')
-        .select(['id', 'kind', 'lane', 'status', 'attempts', 'max_attempts', 'crashes', 'last_error', 'run_at', 'created_at', 'finished_at'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!r) return undefined;
-      return {
-        id: Number(r.id),
-        kind: r.kind,
-        lane: r.lane,
-        status: r.status,
-        attempts: Number(r.attempts),
-        maxAttempts: Number(r.max_attempts),
-        crashes: Number(r.crashes),
-        lastError: r.last_error,
-        runAt: Number(r.run_at),
-        createdAt: Number(r.created_at),
-        finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-      };
+      const row = await db.selectFrom('jobs').select(JOB_SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row && toJobSummary(row);
     },
   };
 }

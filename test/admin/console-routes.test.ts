@@ -53,6 +53,7 @@ describe('operator console routes', () => {
       expect(res.body).toContain('href="/admin/jobs/41/discard"');
       // The conversation as a number people read, linked to the conversation list.
       expect(res.body).toContain('<a href="/admin/conversations?q=16505551234">+1 650 555 1234</a>');
+      expect(res.body).toContain('WhatsApp message to Slack <code>wa.inbound</code>');
       expect(res.body).not.toContain('<table');
       expect(res.body).not.toContain('<script');
     });
@@ -164,6 +165,13 @@ describe('operator console routes', () => {
       // A second retry of the same job: it is pending now, so 409.
       expect((await post('/admin/jobs/42/retry', 'retry:42')).statusCode).toBe(303);
       expect((await post('/admin/jobs/42/retry', 'retry:42')).statusCode).toBe(409);
+    });
+
+    it('does not exist without ADMIN_TOKEN', async () => {
+      build({ token: undefined, conversations: memoryConversations([]) });
+      for (const [method, url] of [['GET', '/admin/jobs'], ['GET', '/admin/jobs/42/retry'], ['POST', '/admin/jobs/42/retry'], ['GET', '/admin/conversations'], ['POST', '/admin/whatsapp/unlink']] as const) {
+        expect((await app!.inject({ method, url, headers: { ...sameOrigin, authorization: `Bearer ${TOKEN}` } })).statusCode, url).toBe(404);
+      }
     });
 
     it('asks for the admin token first on every console route', async () => {

@@ -9,12 +9,24 @@ export type JobAction = 'retry' | 'discard';
 // Reasons can be whole stack traces; the log has the rest.
 const REASON_MAX = 600;
 
+/** Job kinds in words (the kinds are intake's and jira/jobs.ts's constants). */
+const KINDS: Record<string, string> = {
+  'wa.inbound': 'WhatsApp message to Slack',
+  'wa.status': 'WhatsApp delivery status',
+  'slack.event': 'Slack reply or action to WhatsApp',
+  'bridge.notice': 'Notice in the Slack channel',
+  'jira.ensure': 'Create the Jira request',
+  'jira.flush': 'Comment on the Jira request',
+  'jira.sla': 'Read the Jira SLAs',
+  'jira.change': 'Jira change to Slack',
+};
+
 const reason = (text: string | null) => (text === null ? html`<span class="note">none recorded</span>` : text.length > REASON_MAX ? `${text.slice(0, REASON_MAX)}…` : text);
 
 function facts(job: JobSummary): Html {
   return html`<dl class="facts">
 <div><dt>Job</dt><dd>${job.id}</dd></div>
-<div><dt>Kind</dt><dd><code>${job.kind}</code></dd></div>
+<div><dt>Kind</dt><dd>${KINDS[job.kind] ?? ''} <code>${job.kind}</code></dd></div>
 <div><dt>Conversation</dt><dd>${laneLink(job.lane)}</dd></div>
 <div><dt>Attempts</dt><dd>${job.attempts} of ${job.maxAttempts}${job.crashes > 0 ? `, ${job.crashes} crashed` : ''}</dd></div>
 <div><dt>${job.status === 'dead' ? 'Gave up' : 'Runs'}</dt><dd>${when(job.status === 'dead' ? job.finishedAt : job.runAt)}</dd></div>

@@ -3,7 +3,8 @@ import { createSqlDirectory } from '../../src/http/admin/sql-directory.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { closeCreated, storeFixtures } from '../support/stores.js';
 
-// Numbers: Meta's documented test numbers (16505551234, 15550783881) and libphonenumber's German example (493012345678).
+// Numbers: Meta's documented examples (16505551234, 15550783881, the BSUID US.13491208655302741918 from Meta's BSUID page)
+// and the Berlin number src/core/format/phone.ts documents (493012345678).
 describe.each(storeFixtures)('console directory on $name', (fixture) => {
   let created: Awaited<ReturnType<typeof fixture.create>>;
   let store: SqlStore;

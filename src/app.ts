@@ -25,6 +25,8 @@ import { registerJiraWebhook } from './jira/webhook-route.js';
 import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
+import { createSlackLinks } from './http/admin/slack-links.js';
+import { createJobActivityTracker } from './queue/job-activity.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
 
@@ -148,7 +150,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         },
       }
     : undefined;
-  const handlers: Record<string, JobHandler> = createRelayHandlers({
+  // The console's Jira panel: when Jira jobs last succeeded and failed.
+  const jiraActivity = createJobActivityTracker();
+  const relayHandlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -188,6 +192,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     },
     jira,
   });
+  const handlers = jiraActivity.watch(relayHandlers, (kind) => kind.startsWith('jira.'));
   const worker = createWorker({
     outbox,
     handlers,
@@ -237,7 +242,17 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     token: config.ADMIN_TOKEN,
     logger,
     pairing: whatsapp.connection,
-    status: () => adminStatus({ config, outbox, slack, whatsapp }),
+    status: () => adminStatus({ config, outbox, slack, whatsapp, pacing, jiraActivity: jiraActivity.snapshot }),
+    jobs: {
+      listJobs: (filter) => outbox.listJobs(filter),
+      retryDead: (id) => outbox.retryDead(id),
+      discardDead: (id) => outbox.discardDead(id),
+      find: (id) => outbox.findJob(id),
+      wake: () => worker.notify(),
+    },
+    conversations: store.directory,
+    links: createSlackLinks(slack),
+    unlink: whatsapp.connection && (() => whatsapp.connection!.unlink()),
   });
   if (whatsapp.connection) {
     const connection = whatsapp.connection;

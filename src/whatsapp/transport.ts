@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthStorage } from '../core/store/auth-storage.js';
 import { createWebSide } from './web/side.js';
-import type { WebConnectionOptions } from './web/socket.js';
+import type { WebConnectionDetail, WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
 import type { Intake } from '../intake.js';
@@ -23,6 +23,10 @@ export interface WhatsAppSide {
     qr(): string | undefined;
     account(): string | undefined;
     requestPairingCode(phone: string): Promise<string>;
+    /** Why it is in its state, for the operator console. */
+    detail(): WebConnectionDetail;
+    /** Logs the device out and forgets the session; a new QR code follows. */
+    unlink(): Promise<void>;
   };
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { createWebSide } from './web/side.js';
 import type { WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
@@ -32,8 +31,12 @@ export interface WhatsAppSide {
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
 export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFactory' | 'backoff'>>;
 
-/** `pacers`: the Cloud API sender's (shared across instances on PostgreSQL, see src/pacing.ts). */
-export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
+/**
+ * `pacers`: the Cloud API sender's (shared across instances on PostgreSQL, see src/pacing.ts).
+ * The WhatsApp Web side is imported only when configured: Baileys and its protocol buffers cost a
+ * Cloud API deployment tens of MiB of memory it would never use.
+ */
+export async function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}, pacers: CloudPacers = {}): Promise<WhatsAppSide> {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({
       baseUrl: config.WHATSAPP_GRAPH_URL,
@@ -49,5 +52,6 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
       },
     };
   }
+  const { createWebSide } = await import('./web/side.js');
   return createWebSide({ config, logger, db, connection: web });
 }

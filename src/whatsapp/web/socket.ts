@@ -1,5 +1,4 @@
 import { DisconnectReason, type AuthenticationCreds, type BaileysEventMap, type WAMessageKey } from 'baileys';
-import QRCode from 'qrcode';
 import type { Kysely } from 'kysely';
 import { retryDelayMs } from '../../core/backoff.js';
 import type { StatusUpdate } from '../../core/model.js';
@@ -187,6 +186,8 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
 
   async function printQr(qr: string) {
     try {
+      // Loaded when a QR is first shown: a paired deployment never needs it.
+      const { default: QRCode } = await import('qrcode');
       const art = await QRCode.toString(qr, { type: 'terminal', small: true });
       log.info(`WhatsApp Web is not paired: scan this QR code in WhatsApp → Linked devices → Link a device\n${art}`);
     } catch (err) {

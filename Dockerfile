@@ -27,7 +27,8 @@ RUN npm run build \
 # with WhatsAppInSlack's PORT=80 does not override this ENV. No setcap on node: a file capability
 # makes node fail to start at all in a container that drops NET_BIND_SERVICE (cap_drop: ALL).
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+# MALLOC_ARENA_MAX and the CMD's Node option are those of `npm start` (package.json; README, "Deploy").
+ENV NODE_ENV=production PORT=3000 MALLOC_ARENA_MAX=2
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg tini \
@@ -42,5 +43,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# As `npm start` (package.json), without npm between tini and node: the same Node options.
+# As `npm start`, without npm between tini and node.
 CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

@@ -12,31 +12,24 @@
  * The service runs in a child process on plain node (bench/build.ts), as in bench/webhook.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildService, type Build } from './build.js';
 import { productionDeps, type DepsSize } from './deps-size.js';
+import { productionStart } from './production-start.js';
 import { measureIdle, measureIntake, optionalPackagesLoaded, type IdleSample, type IntakeSample, type Variant } from './footprint-measure.js';
 import { renderFootprint, type FootprintRun } from './footprint-report.js';
 import { machineInfo } from './report.js';
 import { cleanupAll, log, onCleanup, runBench } from './runner.js';
 import { writeSection } from './sections.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const REPO = new URL('..', import.meta.url);
 
 /** What used to be imported at start whatever the configuration (see src/app.ts, src/slack/emoji.ts before issue 14). */
 const EAGER = ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'emojibase-data/en/shortcodes/iamcal.json'];
-
-/** The Node options of `npm start` (package.json), which the Dockerfile's CMD repeats: the service is measured as it runs. */
-function productionNodeArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', REPO), 'utf8')) as { scripts: { start: string } };
-  const match = /^node\s+(.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
-  if (!match) throw new Error(`npm start is not "node [options] dist/main.js": ${pkg.scripts.start}`);
-  return match[1]!.split(/\s+/).filter(Boolean);
-}
 
 function buildRef(ref: string): Build {
   const tree = mkdtempSync(join(tmpdir(), 'switchboard-ref-'));
@@ -59,13 +52,14 @@ async function main(): Promise<void> {
 
   log('transpiling src/ for plain-node child processes');
   const current = track(buildService());
-  const flags = productionNodeArgs();
+  const prod = productionStart();
+  const asStarted = Object.entries(prod.env).map(([k, v]) => `${k}=${v}`).concat(prod.nodeArgs).join(' ');
   const variants: Variant[] = [
-    { id: 'eager', label: 'this build, what is now loaded on demand imported at start (baseline)', entry: current.entry, env: { BENCH_PRELOAD: EAGER.join(',') }, nodeArgs: flags },
+    { id: 'eager', label: 'this build, what is now loaded on demand imported at start (baseline)', entry: current.entry, env: { ...prod.env, BENCH_PRELOAD: EAGER.join(',') }, nodeArgs: prod.nodeArgs },
   ];
   if (ref) variants.push({ id: 'ref', label: `commit ${ref}, Node's defaults (baseline: the service before this work)`, entry: track(buildRef(ref)).entry });
   variants.push({ id: 'defaults', label: "this build, Node's defaults", entry: current.entry });
-  variants.push({ id: 'current', label: `**this build, as \`npm start\` runs it** (\`${flags.join(' ')}\`)`, entry: current.entry, nodeArgs: flags });
+  variants.push({ id: 'current', label: `**this build, as \`npm start\` runs it** (\`${asStarted}\`)`, entry: current.entry, env: prod.env, nodeArgs: prod.nodeArgs });
 
   let deps: DepsSize | undefined;
   if (!values['no-deps']) {
@@ -73,7 +67,7 @@ async function main(): Promise<void> {
     deps = await productionDeps(ref);
     onCleanup(async () => deps?.remove());
     // The image's node_modules, slimmed: the service must start and idle on it as well.
-    variants.push({ id: 'image', label: 'the same on the production node_modules, slimmed as in the image', entry: track(buildService(undefined, deps.modules)).entry, nodeArgs: flags });
+    variants.push({ id: 'image', label: 'the same on the production node_modules, slimmed as in the image', entry: track(buildService(undefined, deps.modules)).entry, env: prod.env, nodeArgs: prod.nodeArgs });
   }
 
   const idle = new Map<string, IdleSample[]>(variants.map((v) => [v.id, []]));

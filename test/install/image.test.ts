@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { productionStart } from '../../bench/production-start.js';
 
 // No container runtime here (DEPENDENCIES.md): the image is checked as text, and the slimming
 // script on a small tree. bench/footprint.ts starts the service on the real slimmed node_modules.
@@ -45,12 +46,14 @@ describe('the image (Dockerfile)', () => {
     expect(runs).toMatch(/apt-get install -y --no-install-recommends ffmpeg tini/);
   });
 
-  it('runs as the non-root user node, with the Node options of npm start', () => {
+  it('runs as the non-root user node, with the environment defaults and Node options of npm start', () => {
     expect(final).toContain('USER node');
-    const cmd = final.find((l) => l.startsWith('CMD'))!;
-    const args = JSON.parse(cmd.slice(3).trim()) as string[];
-    const pkg = JSON.parse(read('package.json')) as { scripts: { start: string } };
-    expect(args.join(' ')).toBe(pkg.scripts.start);
+    const start = productionStart();
+    const cmd = JSON.parse(final.find((l) => l.startsWith('CMD'))!.slice(3).trim()) as string[];
+    expect(cmd).toEqual(['node', ...start.nodeArgs, 'dist/main.js']);
+    const env = final.filter((l) => l.startsWith('ENV ')).join(' ');
+    expect(Object.keys(start.env).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(start.env)) expect(env, name).toMatch(new RegExp(`\\b${name}=${value}\\b`));
   });
 
   it('is what docker-compose.yml builds', () => {
@@ -95,5 +98,13 @@ describe('scripts/slim-node-modules.sh', () => {
     execFileSync('sh', [new URL('scripts/slim-node-modules.sh', root).pathname, modules]);
     expect(files.kept.filter((f) => !existsSync(join(modules, f)))).toEqual([]);
     expect(files.dropped.filter((f) => existsSync(join(modules, f)))).toEqual([]);
+  });
+});
+
+describe('npm start', () => {
+  it('reads its environment defaults and Node options, an operator’s own value winning', () => {
+    expect(productionStart('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-semi-space-size=2 dist/main.js')).toEqual({ env: { MALLOC_ARENA_MAX: '2' }, nodeArgs: ['--max-semi-space-size=2'] });
+    expect(productionStart('node dist/main.js')).toEqual({ env: {}, nodeArgs: [] });
+    expect(() => productionStart('MALLOC_ARENA_MAX=2 node dist/main.js')).toThrow(/npm start is not/);
   });
 });

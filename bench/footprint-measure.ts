@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGraph } from '../test/fakes/graph.js';
 import { createFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
-import { loadedPackages, OPTIONAL_PACKAGES, RESOLVE_LOG, type OptionalPackage } from '../test/support/loaded-packages.js';
+import { loadedPackages, RESOLVE_LOG } from '../test/support/loaded-packages.js';
 import { sqliteFixture } from '../test/support/stores.js';
 import { serviceEnv, startService, type ServiceHandle } from './child.js';
 import { closedLoop, contactNumber, epochMs, PHONE_NUMBER_ID, textWebhook } from './load.js';
@@ -123,14 +123,17 @@ export function measureIntake(variant: Variant): Promise<IntakeSample> {
   });
 }
 
-/** Started with test/support/resolve-log.mjs (its own run: the hook adds a thread and memory). */
-export async function optionalPackagesLoaded(variant: Variant): Promise<OptionalPackage[]> {
+/**
+ * The packages a start resolves through the ESM loader (our imports and those of ESM packages; a
+ * CommonJS package's own require()s are not seen), with test/support/resolve-log.mjs, in a start
+ * of its own: the hook adds a thread and memory.
+ */
+export async function packagesLoaded(variant: Variant): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-resolve-'));
   const file = join(dir, 'resolved.log');
   try {
     await withService(variant, ['--import', RESOLVE_LOG], { RESOLVE_LOG_FILE: file }, async () => undefined);
-    const loaded = loadedPackages(file);
-    return (Object.keys(OPTIONAL_PACKAGES) as OptionalPackage[]).filter((name) => loaded.has(name));
+    return [...loadedPackages(file)].sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,13 +13,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildService, type Build } from './build.js';
 import { productionDeps, type DepsSize } from './deps-size.js';
 import { productionStart } from './production-start.js';
-import { measureIdle, measureIntake, optionalPackagesLoaded, type IdleSample, type IntakeSample, type Variant } from './footprint-measure.js';
+import { measureIdle, measureIntake, packagesLoaded, type IdleSample, type IntakeSample, type Variant } from './footprint-measure.js';
 import { renderFootprint, type FootprintRun } from './footprint-report.js';
 import { machineInfo } from './report.js';
 import { cleanupAll, log, onCleanup, runBench } from './runner.js';
@@ -85,9 +85,9 @@ async function main(): Promise<void> {
     log(`intake, ${v.id}: peak ${(s.peakRss / 2 ** 20).toFixed(1)} MiB, ${s.okPerSecond.toFixed(0)} accepted/s`);
   }
   const packages = new Map<string, string[]>();
-  for (const v of variants) packages.set(v.id, await optionalPackagesLoaded(v));
+  for (const v of variants) packages.set(v.id, await packagesLoaded(v));
 
-  const run: FootprintRun = { machine: machineInfo(started), ref, variants, idle, intake, packages, deps, totalS: (performance.now() - t0) / 1000 };
+  const run: FootprintRun = { machine: machineInfo(started), ref, variants, idle, intake, packages, deps, totalS: (performance.now() - t0) / 1000, loadAverage: loadavg() };
   writeSection(new URL('../docs/BENCHMARKS.md', import.meta.url), 'footprint', renderFootprint(run));
   await cleanupAll();
   log(`wrote the footprint section of docs/BENCHMARKS.md (${run.totalS.toFixed(0)} s)`);

@@ -16,10 +16,8 @@ import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
 import { detectFfmpeg, toOggOpus } from './media/voice.js';
 import { createWhatsAppSide, type WebHooks } from './whatsapp/transport.js';
-import { webConnectedGauge } from './whatsapp/web/side.js';
+import { webConnectedGauge } from './whatsapp/web/health.js';
 import { registerSlackEvents } from './slack/events-route.js';
-import { createSocketModeReceiver } from './slack/socket-mode.js';
-import { createJiraTicketing } from './jira/client.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
 import { cardTicket } from './core/relay/tickets.js';
@@ -95,7 +93,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     pacer: pacing.slack,
     logger,
   });
-  const whatsapp = createWhatsAppSide(config, logger, store.auth, {
+  const whatsapp = await createWhatsAppSide(config, logger, store.auth, {
     socketFactory: overrides.webSocketFactory,
     onState(state) {
       if (state !== 'logged_out') return;
@@ -122,12 +120,15 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     slaRefreshMs: config.JIRA_SLA_REFRESH_MS,
     notify: () => wake(),
   });
-  const jira = config.jiraEnabled
+  // jira.js, @slack/socket-mode (and Baileys, in createWhatsAppSide) are imported only when the
+  // configuration uses them: each costs memory at start whether or not anything calls it.
+  const jiraClient = config.jiraEnabled ? await import('./jira/client.js') : undefined;
+  const jira = jiraClient
     ? {
         queue: jiraQueue,
         tickets: {
           locale: config.LOCALE,
-          ticketing: createJiraTicketing({
+          ticketing: jiraClient.createJiraTicketing({
             baseUrl: config.JIRA_BASE_URL!,
             email: config.JIRA_EMAIL!,
             apiToken: config.JIRA_API_TOKEN!,
@@ -263,7 +264,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
   if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
   const socketMode = config.SLACK_APP_TOKEN
-    ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
+    ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
     : undefined;
   if (socketMode) {
     readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });

@@ -1,5 +1,4 @@
 import { DisconnectReason, type AuthenticationCreds, type BaileysEventMap, type WAMessageKey } from 'baileys';
-import QRCode from 'qrcode';
 import { retryDelayMs } from '../../core/backoff.js';
 import type { StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
@@ -167,7 +166,8 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
     if (update.qr) {
       lastQr = update.qr;
       setState('qr');
-      await printQr(update.qr);
+      // Off the event chain: loading qrcode for the first QR must not hold back the events after it.
+      void printQr(update.qr);
       opts.onQr?.(update.qr);
     }
     if (update.connection === 'open') {
@@ -207,7 +207,11 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
 
   async function printQr(qr: string) {
     try {
+      // Loaded when a QR is first shown: a paired deployment never needs it.
+      const { default: QRCode } = await import('qrcode');
       const art = await QRCode.toString(qr, { type: 'terminal', small: true });
+      // Paired (or shown a newer QR) meanwhile: this one no longer links anything.
+      if (lastQr !== qr) return;
       log.info(`WhatsApp Web is not paired: scan this QR code in WhatsApp → Linked devices → Link a device\n${art}`);
     } catch (err) {
       log.warn({ err }, 'could not draw the pairing QR code');

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { describeMongoError } from './mongo/errors.js';
 
 /**
  * What a store failure means for the caller. `transient`: the store could not do it *now*, for a
@@ -102,6 +103,8 @@ export function describeStoreError(err: unknown): StoreErrorDescription | undefi
 
 function driverError(err: unknown, depth: number): StoreErrorDescription | undefined {
   if (!(err instanceof Error) || depth > 4) return undefined;
+  const mongo = describeMongoError(err);
+  if (mongo) return mongo;
   const code = (err as { code?: unknown }).code;
   if (err instanceof pg.DatabaseError && typeof code === 'string') {
     const known = SQLSTATE[code];

@@ -1,0 +1,75 @@
+import { MongoClient, MongoParseError, MongoServerSelectionError, type MongoClientOptions } from 'mongodb';
+import { StoreUnavailableError } from '../errors.js';
+
+/**
+ * Bounds on every driver call, unless the URL sets its own: finding a server, opening a
+ * connection, waiting for a pooled one, and a socket that stops answering. A call therefore fails
+ * (transient, see errors.ts) within seconds when the deployment is away, and the webhook answers
+ * 503 or the job is retried, instead of hanging.
+ */
+export const MONGO_BOUNDS = {
+  serverSelectionTimeoutMS: 5_000,
+  connectTimeoutMS: 5_000,
+  waitQueueTimeoutMS: 5_000,
+  socketTimeoutMS: 30_000,
+} as const;
+
+/** host:port/database of a MongoDB URL, without the credentials or options it may carry. */
+export function describeMongoUrl(url: string): string {
+  return url
+    .replace(/^mongodb(\+srv)?:\/\//, '')
+    .replace(/^[^@/]*@/, '')
+    .replace(/\?.*$/, '');
+}
+
+/** The driver's words for why, without its stack or its topology dump. */
+export function mongoReason(err: unknown): string {
+  const e = err as { message?: string; reason?: { servers?: Map<string, { error?: { message?: string } }> } };
+  for (const server of e.reason?.servers?.values() ?? []) {
+    if (server.error?.message) return server.error.message;
+  }
+  return e.message ?? String(err);
+}
+
+export const duration = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** The URL's own value of an option (case-insensitive, as the driver reads them). */
+export function urlOption(url: string, name: string): string | undefined {
+  const query = url.split('?')[1] ?? '';
+  for (const pair of query.split('&')) {
+    const [k, v] = pair.split('=');
+    if (k && v !== undefined && k.toLowerCase() === name.toLowerCase()) return decodeURIComponent(v);
+  }
+  return undefined;
+}
+
+/** Our bounds where the URL says nothing; what the URL says wins. */
+export function boundedOptions(url: string, extra: MongoClientOptions = {}): MongoClientOptions {
+  const options: MongoClientOptions = { appName: 'switchboard', ...extra };
+  for (const [name, value] of Object.entries(MONGO_BOUNDS)) {
+    if (urlOption(url, name) === undefined) Object.assign(options, { [name]: value });
+  }
+  return options;
+}
+
+/** Connects, bounded; a failure is one StoreUnavailableError line that names the server (never the password) and why. */
+export async function connectStoreClient(url: string, extra: MongoClientOptions = {}): Promise<MongoClient> {
+  const options = boundedOptions(url, extra);
+  const timeoutMs = Number(urlOption(url, 'serverSelectionTimeoutMS') ?? options.serverSelectionTimeoutMS);
+  const where = describeMongoUrl(url);
+  let client: MongoClient | undefined;
+  try {
+    client = new MongoClient(url, options);
+    await client.connect();
+    return client;
+  } catch (err) {
+    await client?.close().catch(() => undefined);
+    if (err instanceof MongoParseError) throw new StoreUnavailableError(`DATABASE_URL: not a valid MongoDB URL (${err.message})`);
+    if (err instanceof MongoServerSelectionError) {
+      throw new StoreUnavailableError(
+        `DATABASE_URL: could not reach MongoDB at ${where} within ${duration(timeoutMs)} (${mongoReason(err)}): check the URL, that the server runs and that this machine may connect to it`,
+      );
+    }
+    throw new StoreUnavailableError(`DATABASE_URL: MongoDB at ${where} refused the connection: ${mongoReason(err)}`);
+  }
+}

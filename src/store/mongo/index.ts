@@ -1,0 +1,97 @@
+import type { ClientSession, Db, MongoClient } from 'mongodb';
+import type { Store, StoreOpener } from '../../core/store/store.js';
+import { collections, PREFIX } from './collections.js';
+import { connectStoreClient } from './connect.js';
+import { createMongoAuth } from './auth.js';
+import { createMongoIdentities } from './identities.js';
+import { createMongoQueue } from './queue.js';
+import { createMongoRateBuckets } from './rate-buckets.js';
+import { createMongoContacts, createMongoEffects, createMongoMessageMap } from './repos.js';
+import { migrate, pendingVersions } from './schema.js';
+import { createMongoTickets } from './tickets.js';
+import { legacyUserThreads, type LegacyThreads } from './legacy-threads.js';
+
+/** The MongoDB store, with what only it can do: read the earlier WhatsAppInSlack tool's threads in its database. */
+export interface MongoStore extends Store {
+  readonly kind: 'mongodb';
+  /** Whether multi-document transactions are used for intake (a replica set or a sharded cluster reported them). */
+  readonly transactions: boolean;
+  readonly legacy: LegacyThreads;
+  /** The server's version (buildInfo), for the doctor. */
+  serverVersion(): Promise<string>;
+}
+
+export { PREFIX };
+
+/**
+ * Transactions need a replica set or mongos, and sessions: what the server says about itself at
+ * connection (a standalone reports sessions but refuses transactions).
+ */
+async function hasTransactions(db: Db): Promise<boolean> {
+  const hello = await db.command({ hello: 1 });
+  const clustered = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+  return clustered && hello.logicalSessionTimeoutMinutes != null;
+}
+
+function transactionRunner(client: MongoClient) {
+  return async <T>(work: (session: ClientSession) => Promise<T>): Promise<T> => {
+    const session = client.startSession();
+    try {
+      // withTransaction retries the whole unit on a transient transaction error; every step is idempotent.
+      return await session.withTransaction(() => work(session));
+    } finally {
+      await session.endSession();
+    }
+  };
+}
+
+/** Opened by src/store/open.ts through a dynamic import, so other deployments never load the driver. */
+export const openMongoStore: StoreOpener = async (url, options) => openMongo(url, options);
+
+export async function openMongo(url: string, options: Parameters<StoreOpener>[1] = {}): Promise<MongoStore> {
+  const client = await connectStoreClient(url, { maxPoolSize: options.poolSize ?? 10 });
+  if (options.onConnectionError) {
+    const report = options.onConnectionError;
+    client.on('serverHeartbeatFailed', (event) => report(event.failure));
+  }
+  const db = client.db();
+  const cols = collections(db);
+  const now = options.clock ?? Date.now;
+  let transactions = false;
+  try {
+    transactions = await hasTransactions(db);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+  const deps = { cols, transaction: transactions ? transactionRunner(client) : undefined };
+  return {
+    kind: 'mongodb',
+    exclusive: false,
+    shared: true,
+    transactions,
+    migrate: () => migrate(cols, now),
+    pendingMigrations: () => pendingVersions(cols),
+    async ping() {
+      await db.command({ ping: 1 });
+    },
+    async close() {
+      await client.close();
+    },
+    queue: (queueOptions) => createMongoQueue(deps, queueOptions),
+    // The port before intake moved onto the queue handle: the service's defaults.
+    intake: (work) => createMongoQueue(deps, { leaseMs: 60_000, maxAttempts: 8 }).intake(work),
+    contacts: createMongoContacts(cols, now),
+    messages: createMongoMessageMap(cols, now),
+    effects: createMongoEffects(cols, now),
+    tickets: createMongoTickets(cols, now),
+    identities: createMongoIdentities(cols),
+    rateBuckets: createMongoRateBuckets(cols, now),
+    auth: createMongoAuth(cols, now),
+    legacy: legacyUserThreads(db, cols),
+    async serverVersion() {
+      const info = await db.admin().command({ buildInfo: 1 });
+      return String(info.version);
+    },
+  };
+}

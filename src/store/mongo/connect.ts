@@ -52,10 +52,12 @@ export function boundedOptions(url: string, extra: MongoClientOptions = {}): Mon
   return options;
 }
 
-/** Connects, bounded; a failure is one StoreUnavailableError line that names the server (never the password) and why. */
-export async function connectStoreClient(url: string, extra: MongoClientOptions = {}): Promise<MongoClient> {
-  const options = boundedOptions(url, extra);
-  const timeoutMs = Number(urlOption(url, 'serverSelectionTimeoutMS') ?? options.serverSelectionTimeoutMS);
+/**
+ * Connects with these options; any failure becomes one line that names the server (never the
+ * password) and why, without the driver's stack or topology dump.
+ */
+export async function connectClient(url: string, options: MongoClientOptions): Promise<MongoClient> {
+  const timeoutMs = Number(urlOption(url, 'serverSelectionTimeoutMS') ?? options.serverSelectionTimeoutMS ?? 30_000);
   const where = describeMongoUrl(url);
   let client: MongoClient | undefined;
   try {
@@ -64,12 +66,19 @@ export async function connectStoreClient(url: string, extra: MongoClientOptions 
     return client;
   } catch (err) {
     await client?.close().catch(() => undefined);
-    if (err instanceof MongoParseError) throw new StoreUnavailableError(`DATABASE_URL: not a valid MongoDB URL (${err.message})`);
+    if (err instanceof MongoParseError) throw new Error(`not a valid MongoDB URL (${err.message})`, { cause: err });
     if (err instanceof MongoServerSelectionError) {
-      throw new StoreUnavailableError(
-        `DATABASE_URL: could not reach MongoDB at ${where} within ${duration(timeoutMs)} (${mongoReason(err)}): check the URL, that the server runs and that this machine may connect to it`,
-      );
+      throw new Error(`could not reach MongoDB at ${where} within ${duration(timeoutMs)} (${mongoReason(err)}): check the URL, that the server runs and that this machine may connect to it`, { cause: err });
     }
-    throw new StoreUnavailableError(`DATABASE_URL: MongoDB at ${where} refused the connection: ${mongoReason(err)}`);
+    throw new Error(`MongoDB at ${where} refused the connection: ${mongoReason(err)}`, { cause: err });
+  }
+}
+
+/** The store's connection: bounded (MONGO_BOUNDS), and a failure is the one line start-up shows. */
+export async function connectStoreClient(url: string, extra: MongoClientOptions = {}): Promise<MongoClient> {
+  try {
+    return await connectClient(url, boundedOptions(url, extra));
+  } catch (err) {
+    throw new StoreUnavailableError(`DATABASE_URL: ${(err as Error).message}`, { cause: err });
   }
 }

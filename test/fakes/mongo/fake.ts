@@ -81,6 +81,11 @@ export async function createFakeMongo(options: FakeMongoOptions = {}): Promise<F
     if (!MONITORING.has(name)) commands.push(name);
     const keys = MONITORING.has(name) ? [name] : [name, '*'];
     if (!(await faults.gate(keys))) return void socket.destroy();
+    // As MongoDB 6.0+: OP_QUERY carries the handshake only; drivers send everything else as OP_MSG.
+    if (request.op === 'query' && !MONITORING.has(name)) {
+      socket.write(encodeQueryReply(request.header.requestId, { ok: 0, errmsg: `Unsupported OP_QUERY command: ${name}`, code: 352, codeName: 'UnsupportedOpQueryCommand' }));
+      return;
+    }
     const injected = failureFor(name);
     if (injected === 'network') return void socket.destroy();
     const reply = injected

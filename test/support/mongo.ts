@@ -49,3 +49,20 @@ export const mongoTargets: MongoTarget[] = realMongoTarget ? [fakeMongoTarget, r
 if (!process.env.MONGODB_URL) {
   console.info('MongoDB store tests run on the wire-protocol fake only: set MONGODB_URL=mongodb://… to run them against a real server too (none can be installed on this machine).');
 }
+
+/** The harness's store option for a MongoDB fake's database (the fake is the test's to close). */
+export function mongoStoreFixture(fake: FakeMongo, db: string) {
+  return {
+    name: 'mongodb' as const,
+    async create() {
+      const url = fake.uri(db, FAST);
+      return {
+        url,
+        open: () => {
+          throw new Error('open the MongoDB store through the app');
+        },
+        drop: async () => undefined,
+      };
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { createMongoIdentities } from './identities.js';
 import { createMongoQueue } from './queue.js';
 import { createMongoRateBuckets } from './rate-buckets.js';
 import { createMongoContacts, createMongoEffects, createMongoMessageMap } from './repos.js';
-import { migrate, pendingVersions } from './schema.js';
+import { migrate, pendingVersions, recordedVersions } from './schema.js';
 import { createMongoTickets } from './tickets.js';
 import { legacyUserThreads, type LegacyThreads } from './legacy-threads.js';
 
@@ -19,6 +19,8 @@ export interface MongoStore extends Store {
   readonly legacy: LegacyThreads;
   /** The server's version (buildInfo), for the doctor. */
   serverVersion(): Promise<string>;
+  /** The highest schema version recorded in the database; undefined before the first start. */
+  schemaVersion(): Promise<number | undefined>;
 }
 
 export { PREFIX };
@@ -92,6 +94,10 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     async serverVersion() {
       const info = await db.admin().command({ buildInfo: 1 });
       return String(info.version);
+    },
+    async schemaVersion() {
+      const recorded = [...(await recordedVersions(cols))];
+      return recorded.length === 0 ? undefined : Math.max(...recorded);
     },
   };
 }

@@ -13,7 +13,7 @@ import { plainContent } from './core/format/plain-content.js';
 import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
 import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type BridgeNoticeJob, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
-import type { JobFailure } from './store/outbox.js';
+import type { JobFailure } from './core/store/queue.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 
 export interface RelayHandlerDeps {

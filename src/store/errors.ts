@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describeMongoError } from './mongo/errors.js';
 
 /**
@@ -106,7 +105,7 @@ function driverError(err: unknown, depth: number): StoreErrorDescription | undef
   const mongo = describeMongoError(err);
   if (mongo) return mongo;
   const code = (err as { code?: unknown }).code;
-  if (err instanceof pg.DatabaseError && typeof code === 'string') {
+  if (isPostgresError(err, code)) {
     const known = SQLSTATE[code];
     if (known) return known;
     // Class 08: connection exception; class 53: insufficient resources.
@@ -121,4 +120,12 @@ function driverError(err: unknown, depth: number): StoreErrorDescription | undef
   const message = PG_MESSAGES.find(([pattern]) => pattern.test(err.message));
   if (message) return transient(message[1]);
   return driverError(err.cause, depth + 1);
+}
+
+/**
+ * An error the PostgreSQL server sent (pg's DatabaseError: a SQLSTATE code and a severity),
+ * recognised by its shape so that classifying errors never loads the pg driver.
+ */
+function isPostgresError(err: Error, code: unknown): code is string {
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof (err as { severity?: unknown }).severity === 'string';
 }

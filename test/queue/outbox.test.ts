@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeCreated, storeFixtures } from '../support/stores.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { createOutbox, type Job, type Outbox } from '../../src/store/outbox.js';
+import type { Job, Outbox } from '../../src/store/outbox.js';
 
 describe.each(storeFixtures)('outbox on $name', (fixture) => {
   let created: Awaited<ReturnType<typeof fixture.create>>;
@@ -12,10 +12,10 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
 
   beforeEach(async () => {
     created = await fixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     clock = 1_000_000;
-    outbox = createOutbox(store, { leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
+    outbox = store.queue({ leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
   });
   afterEach(async () => {
     await closeCreated(store, created);
@@ -31,10 +31,10 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
     expect(jobs.map((j) => j.payload)).toEqual([{ n: 1 }]);
   });
 
-  it('enqueues inside the caller’s transaction and vanishes with its rollback', async () => {
+  it('enqueues inside intake’s unit of work and vanishes with its rollback', async () => {
     await expect(
-      store.db.transaction().execute(async (trx) => {
-        await outbox.enqueue({ kind: 'k', lane: 'l', payload: 1, dedupeKey: 'e1' }, trx);
+      outbox.intake(async (uow) => {
+        await uow.enqueue({ kind: 'k', lane: 'l', payload: 1, dedupeKey: 'e1' });
         throw new Error('event not recorded');
       }),
     ).rejects.toThrow();
@@ -58,7 +58,7 @@ describe.each(storeFixtures)('outbox on $name', (fixture) => {
   it('hands out a head an earlier claim saw only while it is still due and still its lane’s head', async () => {
     for (const lane of ['a', 'b', 'c']) await outbox.enqueue({ kind: 'k', lane, payload: `${lane}1` });
     await outbox.enqueue({ kind: 'k', lane: 'c', payload: 'c2' });
-    const other = createOutbox(store, { leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
+    const other = store.queue({ leaseMs: LEASE, maxAttempts: 3, clock: () => clock, random: () => 0.5 });
     // This claim sees the heads of a, b and c and takes a1.
     expect((await outbox.claim('w', 1)).map((j) => j.payload)).toEqual(['a1']);
     // Meanwhile another worker takes b1, and c1 finishes there.

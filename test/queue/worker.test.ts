@@ -5,7 +5,6 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createWorker, type Worker } from '../../src/queue/worker.js';
 import { BridgeError } from '../../src/core/errors.js';
-import { createOutbox } from '../../src/store/outbox.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { closeCreated, postgresFixture, storeFixtures } from '../support/stores.js';
 import { until } from '../support/until.js';
@@ -20,7 +19,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
 
   beforeEach(async () => {
     created = await fixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
   });
   afterEach(async () => {
@@ -31,7 +30,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
 
   it('recovers a job whose worker process crashed mid-job, once its lease expires', async () => {
     const leaseMs = 800;
-    const outbox = createOutbox(store, { leaseMs, maxAttempts: 5 });
+    const outbox = store.queue({ leaseMs, maxAttempts: 5 });
     await outbox.enqueue({ kind: 'work', lane: 'contact-1', payload: { n: 1 } });
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-worker.ts', created.url, String(leaseMs)], {
@@ -67,7 +66,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
   });
 
   it('retries a failing job, records metrics, and dead-letters a permanent failure with its reason', async () => {
-    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
+    const outbox = store.queue({ leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
     const metrics = createMetrics();
     let calls = 0;
     const worker = createWorker({
@@ -110,7 +109,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
   });
 
   it('gives in-flight jobs back on a stop that times out', async () => {
-    const outbox = createOutbox(store, { leaseMs: 60_000, maxAttempts: 3 });
+    const outbox = store.queue({ leaseMs: 60_000, maxAttempts: 3 });
     let release: () => void = () => undefined;
     const worker = createWorker({
       outbox,
@@ -133,14 +132,14 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
 describe('two workers sharing one PostgreSQL queue', () => {
   it('run 1,000 jobs, none twice, none at once within a lane, each lane in order', async () => {
     const created = await postgresFixture.create();
-    const stores = [created.open(), created.open()];
+    const stores = await Promise.all([created.open(), created.open()]);
     try {
       await stores[0]!.migrate();
       const db = stores[0]!.db;
       await sql`CREATE TABLE run_log (id bigserial PRIMARY KEY, lane text NOT NULL, seq int NOT NULL, worker text NOT NULL)`.execute(db);
       const LANES = 40;
       const PER_LANE = 25;
-      const outbox0 = createOutbox(stores[0]!, { leaseMs: 30_000, maxAttempts: 3 });
+      const outbox0 = stores[0]!.queue({ leaseMs: 30_000, maxAttempts: 3 });
       for (let seq = 0; seq < PER_LANE; seq++) {
         for (let lane = 0; lane < LANES; lane++) {
           await outbox0.enqueue({ kind: 'step', lane: `lane-${lane}`, payload: { lane: `lane-${lane}`, seq }, dedupeKey: `e-${lane}-${seq}` });
@@ -150,7 +149,7 @@ describe('two workers sharing one PostgreSQL queue', () => {
       let overlaps = 0;
       const workers = stores.map((store, i) =>
         createWorker({
-          outbox: createOutbox(store, { leaseMs: 30_000, maxAttempts: 3 }),
+          outbox: store.queue({ leaseMs: 30_000, maxAttempts: 3 }),
           logger: silent,
           concurrency: 6,
           leaseMs: 30_000,

@@ -38,7 +38,7 @@ describe('a retried job after a crash between posting and recording', () => {
   beforeEach(async () => {
     slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60 });
     created = await sqliteFixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     deps = inboundDeps(slack, store, CHANNEL);
   });

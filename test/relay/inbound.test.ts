@@ -53,6 +53,9 @@ describe('WhatsApp → Slack (Cloud API)', () => {
     const again = await createApp(h.app.config, createLogger('silent'));
     const address = (await again.start(0)).replace('0.0.0.0', '127.0.0.1');
     try {
+      // Until auth.test has answered, the service cannot know it may post as the contact and shows a
+      // byline instead (the safe rendering): this test is about the thread, so let it learn first.
+      await again.slack.identity();
       const { signMetaBody } = await import('../support/meta-signature.js');
       const raw = JSON.stringify(textWebhook('wamid.after', 'after restart'));
       const res = await fetch(`${address}/webhooks/whatsapp`, {

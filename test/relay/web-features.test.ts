@@ -33,7 +33,7 @@ describe('relaying what only WhatsApp Web reports', () => {
   beforeEach(async () => {
     slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }] });
     created = await sqliteFixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     deps = inboundDeps(slack, store, CHANNEL);
     await (deps.chat as ReturnType<typeof inboundDeps>['chat']).identity();

@@ -15,7 +15,7 @@ describe.each(storeFixtures)('store contract on $name', (fixture) => {
 
   beforeEach(async () => {
     created = await fixture.create();
-    store = created.open();
+    store = await created.open();
   });
   afterEach(async () => {
     await closeCreated(store, created);

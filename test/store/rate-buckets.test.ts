@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createRateBuckets } from '../../src/store/rate-buckets.js';
 import { postgresFixture, useMigratedStore } from '../support/stores.js';
 
 /** Slow enough that no token comes back while a test runs: every answer is decided by the burst alone. */
@@ -10,7 +9,7 @@ describe('shared rate buckets on PostgreSQL', () => {
   const ctx = useMigratedStore(postgresFixture);
 
   it('grants a burst, then says how long to wait for the next token', async () => {
-    const buckets = createRateBuckets(ctx.store.db);
+    const buckets = ctx.store.rateBuckets;
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await buckets.take('slack:C1', SLOW));
     expect(answers.slice(0, 3)).toEqual([0, 0, 0]);
@@ -21,10 +20,10 @@ describe('shared rate buckets on PostgreSQL', () => {
   });
 
   it('never grants more than the burst to instances taking at once', async () => {
-    const other = ctx.created.open();
+    const other = await ctx.created.open();
     try {
-      const a = createRateBuckets(ctx.store.db);
-      const b = createRateBuckets(other.db);
+      const a = ctx.store.rateBuckets;
+      const b = other.rateBuckets;
       const limit = { perSecond: 0.01, burst: 5 };
       const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).take('slack:C1', limit)));
       expect(answers.filter((w) => w === 0)).toHaveLength(5);
@@ -34,10 +33,10 @@ describe('shared rate buckets on PostgreSQL', () => {
   });
 
   it('holds a key through a pause for every instance, then lets one through rather than a burst', async () => {
-    const other = ctx.created.open();
+    const other = await ctx.created.open();
     try {
-      const a = createRateBuckets(ctx.store.db);
-      const b = createRateBuckets(other.db);
+      const a = ctx.store.rateBuckets;
+      const b = other.rateBuckets;
       await a.pause('graph:number:1', 30_000, SLOW);
       const wait = await b.take('graph:number:1', SLOW);
       expect(wait).toBeGreaterThan(25_000);
@@ -56,7 +55,7 @@ describe('shared rate buckets on PostgreSQL', () => {
   });
 
   it('prunes only rows that answer as a missing row would', async () => {
-    const buckets = createRateBuckets(ctx.store.db);
+    const buckets = ctx.store.rateBuckets;
     const fast = { perSecond: 1000, burst: 1 };
     await buckets.take('graph:pair:idle', fast);
     await buckets.take('graph:pair:recent', fast);

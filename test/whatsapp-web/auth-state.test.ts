@@ -7,7 +7,7 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   const ctx = useMigratedStore(fixture);
 
   it('starts a fresh session, and the credentials survive reopening the store', async () => {
-    const auth = await useStoreAuthState(ctx.store.db);
+    const auth = await useStoreAuthState(ctx.store.auth);
     expect(auth.state.creds.registered).toBe(false);
     const noiseKey = Buffer.from(auth.state.creds.noiseKey.private);
     // Baileys merges creds.update into the object, then asks for a save.
@@ -15,8 +15,8 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
     await auth.saveCreds();
 
     await ctx.store.close();
-    ctx.store = ctx.created.open();
-    const again = await useStoreAuthState(ctx.store.db);
+    ctx.store = await ctx.created.open();
+    const again = await useStoreAuthState(ctx.store.auth);
     expect(again.state.creds.registered).toBe(true);
     expect(again.state.creds.me).toEqual({ id: '16505550000:3@s.whatsapp.net', name: 'Acme' });
     expect(again.state.creds.nextPreKeyId).toBe(31);
@@ -25,7 +25,7 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('gets, sets and deletes keys; pre-keys by id list', async () => {
-    const { state } = await useStoreAuthState(ctx.store.db);
+    const { state } = await useStoreAuthState(ctx.store.auth);
     const key = (n: number): SignalDataTypeMap['pre-key'] => ({ public: Buffer.alloc(32, n), private: Buffer.alloc(32, n + 100) });
     // Baileys uploads pre-keys in hundreds at once: more than one chunk.
     const preKeys = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [String(i + 1), key(i + 1)]));
@@ -44,7 +44,7 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('gives app-state sync keys back as protobuf objects', async () => {
-    const { state } = await useStoreAuthState(ctx.store.db);
+    const { state } = await useStoreAuthState(ctx.store.auth);
     const keyData = proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.from('k'), timestamp: 1767366759 });
     await state.keys.set({ 'app-state-sync-key': { AAAAAQ: keyData } });
     const got = (await state.keys.get('app-state-sync-key', ['AAAAAQ'])).AAAAAQ!;
@@ -53,8 +53,8 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
   });
 
   it('keeps sessions apart, and clear() forgets only its own', async () => {
-    const a = await useStoreAuthState(ctx.store.db, 'a');
-    const b = await useStoreAuthState(ctx.store.db, 'b');
+    const a = await useStoreAuthState(ctx.store.auth, 'a');
+    const b = await useStoreAuthState(ctx.store.auth, 'b');
     a.state.creds.registered = true;
     b.state.creds.registered = true;
     await a.saveCreds();
@@ -65,23 +65,23 @@ describe.each(storeFixtures)('WhatsApp Web auth state on $name', (fixture) => {
     await a.clear();
     expect(a.state.creds.registered).toBe(false);
     expect(await a.state.keys.get('sender-key', ['g1'])).toEqual({});
-    expect((await useStoreAuthState(ctx.store.db, 'a')).state.creds.registered).toBe(false);
-    expect((await useStoreAuthState(ctx.store.db, 'b')).state.creds.registered).toBe(true);
+    expect((await useStoreAuthState(ctx.store.auth, 'a')).state.creds.registered).toBe(false);
+    expect((await useStoreAuthState(ctx.store.auth, 'b')).state.creds.registered).toBe(true);
     expect(Buffer.from((await b.state.keys.get('sender-key', ['g1'])).g1!).toString()).toBe('b');
   });
 
   it('writes creds in the order they were saved', async () => {
-    const auth = await useStoreAuthState(ctx.store.db);
+    const auth = await useStoreAuthState(ctx.store.auth);
     const saves: Promise<void>[] = [];
     for (let i = 1; i <= 20; i++) {
       auth.state.creds.nextPreKeyId = i;
       saves.push(auth.saveCreds());
     }
     await Promise.all(saves);
-    expect((await useStoreAuthState(ctx.store.db)).state.creds.nextPreKeyId).toBe(20);
+    expect((await useStoreAuthState(ctx.store.auth)).state.creds.nextPreKeyId).toBe(20);
   });
 
   it('rejects a session name that could reach other sessions', async () => {
-    await expect(useStoreAuthState(ctx.store.db, 'a:b')).rejects.toThrow(/session name/);
+    await expect(useStoreAuthState(ctx.store.auth, 'a:b')).rejects.toThrow(/session name/);
   });
 });

@@ -1,3 +1,5 @@
+import type { IntakeStore } from './intake.js';
+
 /**
  * The durable job queue, as the worker, the intake and the operator console use it. Every store
  * implements it with the same semantics (the contract suite in test/store/contract/ checks them):
@@ -95,7 +97,11 @@ export interface JobListFilter {
   limit: number;
 }
 
-export interface JobQueue {
+/**
+ * A queue handle (`Store.queue(options)`). It is also where intake's unit of work runs
+ * (IntakeStore): the jobs it queues take this handle's defaults and clock.
+ */
+export interface JobQueue extends IntakeStore {
   enqueue(job: NewJob): Promise<EnqueueResult>;
   /** Up to `limit` due lane heads, oldest first, leased to `workerId`. */
   claim(workerId: string, limit: number): Promise<Job[]>;
@@ -120,7 +126,7 @@ export interface JobQueue {
   recentDead(limit: number): Promise<DeadJob[]>;
   /** Deletes finished jobs older than the cut-off; dead jobs stay until someone looks at them. */
   pruneDone(olderThan: number): Promise<number>;
-  /** Pending jobs oldest first (by id); dead jobs most recently dead first. */
+  /** Pending jobs due first (run_at, then id); dead jobs most recently dead first (finished_at, then id, descending). */
   listJobs(filter: JobListFilter): Promise<JobSummary[]>;
   /** A dead job goes back to the queue, due now, with attempts and crashes reset; false if it is not dead. */
   retryDead(id: number): Promise<boolean>;

@@ -1,7 +1,6 @@
 import type { ContactStore, EffectLog, MessageMap, TicketStore } from '../ports.js';
 import type { AuthStorage } from './auth-storage.js';
 import type { IdentityStore } from './identities.js';
-import type { IntakeStore } from './intake.js';
 import type { JobQueue, QueueOptions } from './queue.js';
 import type { RateBuckets } from './rate-buckets.js';
 
@@ -16,7 +15,7 @@ export interface MigrationReport {
  * Everything the service keeps, behind one port: each store (in memory, SQLite, PostgreSQL,
  * MongoDB) implements all of it, and test/store/contract/ checks that they behave alike.
  */
-export interface Store extends IntakeStore {
+export interface Store {
   readonly kind: StoreKind;
   /**
    * This process holds the store alone (the embedded SQLite file's process lock; an in-memory
@@ -34,7 +33,7 @@ export interface Store extends IntakeStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** A queue handle; each holds its own claim state, so one per worker. */
+  /** A queue handle (and intake's unit of work); each holds its own claim state, so one per worker. */
   queue(options: QueueOptions): JobQueue;
   readonly contacts: ContactStore;
   readonly messages: MessageMap;

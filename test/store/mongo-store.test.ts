@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IntakeStore, JobQueue } from '../../src/core/store/index.js';
 import { describeStoreError } from '../../src/store/errors.js';
 import { openMongo, type MongoStore } from '../../src/store/mongo/index.js';
 import { mongoTargets, type MongoTarget } from '../support/mongo.js';
@@ -37,7 +36,7 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
   it('queues one job per dedupe key under concurrent intake, without a transaction on a standalone server', async () => {
     const store = await openStore();
     await store.migrate();
-    const queue = store.queue({ leaseMs: 10_000, maxAttempts: 3 }) as JobQueue & IntakeStore;
+    const queue = store.queue({ leaseMs: 10_000, maxAttempts: 3 });
     const results = await Promise.all(
       Array.from({ length: 12 }, () => queue.intake((uow) => uow.enqueue({ kind: 'k', lane: 'chat:1', payload: { n: 1 }, dedupeKey: 'wa:msg:1' }))),
     );

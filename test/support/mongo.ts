@@ -1,4 +1,5 @@
 import { createFakeMongo, type FakeMongo } from '../fakes/mongo.js';
+import type { StoreFixture } from './stores.js';
 
 /**
  * Where the MongoDB store tests run: the wire-protocol fake (a fresh one per database), and a
@@ -50,19 +51,16 @@ if (!process.env.MONGODB_URL) {
   console.info('MongoDB store tests run on the wire-protocol fake only: set MONGODB_URL=mongodb://… to run them against a real server too (none can be installed on this machine).');
 }
 
-/** The harness's store option for a MongoDB fake's database (the fake is the test's to close). */
-export function mongoStoreFixture(fake: FakeMongo, db: string) {
-  return {
-    name: 'mongodb' as const,
+/**
+ * The harness's store option for a MongoDB fake's database (the fake is the test's to close). The
+ * harness reads only the URL and `drop`; StoreFixture is still typed for the SQL fixtures.
+ */
+export function mongoStoreFixture(fake: FakeMongo, db: string): StoreFixture {
+  const fixture = {
+    name: 'mongodb',
     async create() {
-      const url = fake.uri(db, FAST);
-      return {
-        url,
-        open: () => {
-          throw new Error('open the MongoDB store through the app');
-        },
-        drop: async () => undefined,
-      };
+      return { url: fake.uri(db, FAST), open: () => Promise.reject(new Error('the app opens the MongoDB store itself')), drop: async () => undefined };
     },
   };
+  return fixture as unknown as StoreFixture;
 }

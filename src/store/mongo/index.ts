@@ -81,8 +81,6 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
       await client.close();
     },
     queue: (queueOptions) => createMongoQueue(deps, queueOptions),
-    // The port before intake moved onto the queue handle: the service's defaults.
-    intake: (work) => createMongoQueue(deps, { leaseMs: 60_000, maxAttempts: 8 }).intake(work),
     contacts: createMongoContacts(cols, now),
     messages: createMongoMessageMap(cols, now),
     effects: createMongoEffects(cols, now),

@@ -1,6 +1,6 @@
 import type { ClientSession } from 'mongodb';
 import { retryDelayMs } from '../../core/backoff.js';
-import type { IntakeStore, IntakeWork } from '../../core/store/intake.js';
+import type { IntakeWork } from '../../core/store/intake.js';
 import {
   attemptsSpent,
   discardedError,
@@ -50,7 +50,7 @@ const toSummary = (d: JobDoc): JobSummary => ({
   finishedAt: d.finishedAt,
 });
 
-export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQueue & IntakeStore {
+export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQueue {
   const { cols } = deps;
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;

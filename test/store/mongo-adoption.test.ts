@@ -55,6 +55,17 @@ describe('adopting WhatsAppInSlack userThreads at first start (MongoDB store)', 
     expect(fake.documents('switchboard', 'userThreads')).toEqual([]);
   });
 
+  it('adopts the first of two documents naming one thread and lists the other as rejected', async () => {
+    await client.db().collection('userThreads').insertMany([
+      { userId: '16505551234@c.us', thread_ts: '1700000000.000100' },
+      { userId: '16505550000@c.us', thread_ts: '1700000000.000100' },
+    ]);
+    const report = await start('slackwhatsapp');
+    expect(report).toMatchObject({ imported: 1, rejected: [{ userId: '16505550000@c.us', reason: 'thread_ts is already the card of another contact' }] });
+    expect((await store!.contacts.findByCard(CHANNEL, '1700000000.000100'))?.chatId).toBe('16505551234');
+    expect(await store!.legacy.adopted()).toBe(true);
+  });
+
   it('does nothing, and asks Slack nothing, on a database without userThreads', async () => {
     store = await openMongo(fake.uri('fresh'));
     await store.migrate();

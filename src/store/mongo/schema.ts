@@ -21,7 +21,8 @@ const INDEXES: Array<[keyof Omit<Collections, 'db'>, IndexDescription[]]> = [
       { key: { status: 1, runAt: 1, _id: 1 }, name: 'status_run_at' },
     ],
   ],
-  ['contacts', [{ key: { slackChannel: 1, cardTs: 1 }, name: 'card' }]],
+  // One card, one contact (as the SQL stores' unique index): only contacts that have a card are in it.
+  ['contacts', [{ key: { slackChannel: 1, cardTs: 1 }, name: 'card', unique: true, partialFilterExpression: { cardTs: { $type: 'string' } } }]],
   [
     'identifiers',
     [

@@ -36,6 +36,13 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
     expect(await b.schemaVersion()).toBe(1);
   });
 
+  it.runIf(target.name === 'fake')('waits out another instance’s build of the same indexes', async () => {
+    created.fake!.failNext('createIndexes', { code: 276, codeName: 'IndexBuildAborted', errmsg: 'index build aborted: another build of it took over' }, 2);
+    const store = await openStore();
+    expect(await store.migrate()).toEqual({ applied: [1], alreadyApplied: [] });
+    expect(created.fake!.commands.filter((c) => c === 'createIndexes').length).toBeGreaterThan(2);
+  });
+
   it('refuses, in one line, a database whose schema is newer than this release', async () => {
     const client = new MongoClient(created.url);
     try {

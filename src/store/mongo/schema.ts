@@ -63,6 +63,26 @@ const INDEXES: Array<[keyof Omit<Collections, 'db'>, IndexDescription[]]> = [
   ['buckets', [{ key: { updatedAt: 1 }, name: 'updated_at' }]],
 ];
 
+/** How long an instance waits for another one's build of the same indexes to finish. */
+const INDEX_BUILD_WAIT_MS = 30_000;
+
+/**
+ * A server building the same index for another instance may answer that a build is in progress
+ * rather than wait for it: wait, bounded, and ask again (an index that exists is then a no-op).
+ */
+async function whileAnotherBuilds<T>(build: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + INDEX_BUILD_WAIT_MS;
+  for (;;) {
+    try {
+      return await build();
+    } catch (err) {
+      const codeName = (err as { codeName?: unknown }).codeName;
+      if (typeof codeName !== 'string' || !/^IndexBuild(AlreadyInProgress|Aborted)$/.test(codeName) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /**
  * Numbered and append-only, as the SQL migrations. Each step is idempotent (an index that exists
  * is left alone), so two instances starting together may both run it and end in the same state;
@@ -73,7 +93,7 @@ export const mongoMigrations: MongoMigration[] = [
     version: 1,
     name: 'collections and indexes',
     async up(cols) {
-      for (const [name, indexes] of INDEXES) await cols[name].createIndexes(indexes);
+      for (const [name, indexes] of INDEXES) await whileAnotherBuilds(() => cols[name].createIndexes(indexes));
     },
   },
 ];

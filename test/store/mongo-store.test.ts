@@ -43,6 +43,22 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
     expect(created.fake!.commands.filter((c) => c === 'createIndexes').length).toBeGreaterThan(2);
   });
 
+  it('runs a retried older dead job of a lane only after the lane’s running job finished', async () => {
+    const store = await openStore();
+    await store.migrate();
+    const queue = store.queue({ leaseMs: 60_000, maxAttempts: 3 });
+    const { id: older } = await queue.enqueue({ kind: 'k', lane: 'chat:1', payload: 'older' });
+    const [first] = await queue.claim('w', 5);
+    await queue.fail(first!, 'w', { message: 'bad', retryable: false });
+    await queue.enqueue({ kind: 'k', lane: 'chat:1', payload: 'newer' });
+    const [newer] = await queue.claim('w', 5);
+    expect(newer!.payload).toBe('newer');
+    expect(await queue.retryDead(older!)).toBe(true);
+    expect(await queue.claim('w', 5)).toEqual([]); // the lane runs one job at a time, even out of order
+    await queue.complete(newer!, 'w');
+    expect((await queue.claim('w', 5)).map((j) => j.payload)).toEqual(['older']);
+  });
+
   it('refuses, in one line, a database whose schema is newer than this release', async () => {
     const client = new MongoClient(created.url);
     try {

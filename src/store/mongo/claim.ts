@@ -14,8 +14,8 @@ export const dueFilter = (t: number): Filter<JobDoc> => ({
 
 /**
  * The ids of due lane heads, oldest first. A lane's head is its oldest unfinished job; only the
- * head may run, and only when no other job of its lane runs (a running job is unfinished, so it is
- * the head itself). The unfinished jobs are read through the (status, lane, _id) index.
+ * head may run, and only when no other job of its lane runs. The unfinished jobs are read through
+ * the (status, lane, _id) index; finished ones never are.
  */
 export async function dueHeads(cols: Collections, t: number): Promise<number[]> {
   const heads = await cols.jobs
@@ -23,8 +23,15 @@ export async function dueHeads(cols: Collections, t: number): Promise<number[]> 
       [
         { $match: { status: { $in: ['pending', 'running'] } } },
         { $sort: { lane: 1, _id: 1 } },
-        { $group: { _id: '$lane', head: { $first: { _id: '$_id', status: '$status', runAt: '$runAt', lockedUntil: '$lockedUntil' } } } },
-        { $match: { $or: [{ 'head.status': 'pending', 'head.runAt': { $lte: t } }, { 'head.status': 'running', 'head.lockedUntil': { $lt: t } }] } },
+        {
+          $group: {
+            _id: '$lane',
+            head: { $first: { _id: '$_id', status: '$status', runAt: '$runAt', lockedUntil: '$lockedUntil' } },
+            running: { $sum: { $cond: [{ $eq: ['$status', 'running'] }, 1, 0] } },
+          },
+        },
+        // A pending head waits while a later job of its lane runs (one an operator's retry of an older dead job overtook).
+        { $match: { $or: [{ 'head.status': 'pending', 'head.runAt': { $lte: t }, running: 0 }, { 'head.status': 'running', 'head.lockedUntil': { $lt: t } }] } },
         { $sort: { 'head._id': 1 } },
         { $limit: HEADS_PER_LOOKUP },
       ],

@@ -111,3 +111,12 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
     expect((err as Error).message).toMatch(/^DATABASE_URL: could not reach MongoDB at 127\.0\.0\.1:\d+\/switchboard within 500 ms \(connect ECONNREFUSED [^)]+\): check the URL/);
   });
 });
+
+describe('opening a MongoDB store', () => {
+  it('says in one line, without the password, that a mongodb+srv:// host cannot be looked up', async () => {
+    const err = await openMongo('mongodb+srv://user:secret@cluster0.example.invalid/slackwhatsapp?retryWrites=true&w=majority').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect((err as Error).message).toMatch(/^DATABASE_URL: could not look up MongoDB at cluster0\.example\.invalid\/slackwhatsapp \(querySrv \w+ _mongodb\._tcp\.cluster0\.example\.invalid\): check the host name/);
+    expect((err as Error).message).not.toContain('secret');
+  });
+});

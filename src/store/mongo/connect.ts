@@ -14,6 +14,8 @@ export const MONGO_BOUNDS = {
   socketTimeoutMS: 30_000,
 } as const;
 
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ESERVFAIL', 'ETIMEOUT', 'ENODATA']);
+
 /** host:port/database of a MongoDB URL, without the credentials or options it may carry. */
 export function describeMongoUrl(url: string): string {
   return url
@@ -67,6 +69,10 @@ export async function connectClient(url: string, options: MongoClientOptions): P
   } catch (err) {
     await client?.close().catch(() => undefined);
     if (err instanceof MongoParseError) throw new Error(`not a valid MongoDB URL (${err.message})`, { cause: err });
+    // mongodb+srv:// resolves its servers through DNS before any connection is tried.
+    if (DNS_CODES.has(String((err as { code?: unknown }).code))) {
+      throw new Error(`could not look up MongoDB at ${where} (${mongoReason(err)}): check the host name in the URL (a mongodb+srv:// URL needs its DNS SRV record) and this machine's DNS`, { cause: err });
+    }
     if (err instanceof MongoServerSelectionError) {
       throw new Error(`could not reach MongoDB at ${where} within ${duration(timeoutMs)} (${mongoReason(err)}): check the URL, that the server runs and that this machine may connect to it`, { cause: err });
     }

@@ -184,6 +184,11 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
       return rows.map(toSummary);
     },
 
+    async findJob(id) {
+      const row = await db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row && toSummary(row);
+    },
+
     async retryDead(id) {
       // finished_at cleared: a pending job is not finished, and pruneDone must never see it.
       const r = await db

@@ -10,6 +10,7 @@ import { createSqlQueue } from './outbox.js';
 import { createPostgresRateBuckets, createSqliteRateBuckets } from './rate-buckets.js';
 import { createContactStore, createEffectLog, createMessageMap } from './repos.js';
 import type { Database } from './schema.js';
+import { createSqlDirectory } from './sql-directory.js';
 import { createSqlIdentities } from './sql-identities.js';
 import { createTicketStore } from './tickets-repo.js';
 
@@ -102,6 +103,7 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     identities: createSqlIdentities(db),
     rateBuckets: dialect === 'postgres' ? createPostgresRateBuckets(db) : createSqliteRateBuckets(db, now),
     auth: createSqlAuthStorage(db, dialect, now),
+    directory: createSqlDirectory(db),
   };
 }
 

@@ -47,7 +47,7 @@ describe('MongoDB fake, through the official driver', () => {
     expect(fake.documents('app', 'jobs')).toEqual([]);
   });
 
-  it('inserts, finds in batches with getMore, sorts, projects, counts, aggregates and deletes', async () => {
+  it('inserts, finds in batches with getMore, sorts, projects, counts, lists distinct values, aggregates and deletes', async () => {
     fake = await createFakeMongo();
     const jobs = (await connect()).db().collection<{ n: number; lane: string }>('jobs');
     await jobs.insertMany(Array.from({ length: 250 }, (_, i) => ({ n: i, lane: `l${i % 3}` })));
@@ -63,6 +63,7 @@ describe('MongoDB fake, through the official driver', () => {
     expect(await jobs.estimatedDocumentCount()).toBe(250);
     const groups = await jobs.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$lane', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
     expect(groups).toEqual([{ _id: 'l0', n: 84 }, { _id: 'l1', n: 83 }, { _id: 'l2', n: 83 }]);
+    expect((await jobs.distinct('lane', { n: { $lt: 2 } })).sort()).toEqual(['l0', 'l1']);
     expect((await jobs.deleteMany({ n: { $lt: 100 } })).deletedCount).toBe(100);
     expect((await jobs.deleteOne({ lane: 'l0' })).deletedCount).toBe(1);
     expect(await jobs.estimatedDocumentCount()).toBe(149);

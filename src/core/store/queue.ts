@@ -128,6 +128,8 @@ export interface JobQueue extends IntakeStore {
   pruneDone(olderThan: number): Promise<number>;
   /** Pending jobs due first (run_at, then id); dead jobs most recently dead first (finished_at, then id, descending). */
   listJobs(filter: JobListFilter): Promise<JobSummary[]>;
+  /** One job, whatever its status (the console follows a retried job); undefined once pruned. */
+  findJob(id: number): Promise<JobSummary | undefined>;
   /** A dead job goes back to the queue, due now, with attempts and crashes reset; false if it is not dead. */
   retryDead(id: number): Promise<boolean>;
   /** A dead job is finished as done, its last error prefixed "discarded"; false if it is not dead. */

@@ -1,5 +1,6 @@
 import type { ContactStore, EffectLog, MessageMap, TicketStore } from '../ports.js';
 import type { AuthStorage } from './auth-storage.js';
+import type { ConversationDirectory } from './directory.js';
 import type { IdentityStore } from './identities.js';
 import type { JobQueue, QueueOptions } from './queue.js';
 import type { RateBuckets } from './rate-buckets.js';
@@ -42,6 +43,8 @@ export interface Store {
   readonly identities: IdentityStore;
   readonly rateBuckets: RateBuckets;
   readonly auth: AuthStorage;
+  /** The operator console's conversation list. */
+  readonly directory: ConversationDirectory;
 }
 
 export interface OpenStoreOptions {

@@ -5,6 +5,8 @@ export interface MemoryIdentities {
   store: IdentityStore;
   /** A handle whose writes are undone by `rollback` (intake units run one at a time, see queue.ts). */
   begin(): { store: IdentityStore; rollback(): void };
+  /** Every identifier value of a conversation (the console's directory searches them). */
+  valuesOf(chatId: string): string[];
 }
 
 interface Row {
@@ -68,6 +70,7 @@ export function createMemoryIdentities(contactCreatedAt: (chatId: string) => num
 
   return {
     store: make(),
+    valuesOf: (chatId) => [...rows].filter(([, row]) => row.chatId === chatId).map(([k]) => parse(k).value),
     begin() {
       const undo: Array<() => void> = [];
       return { store: make(undo), rollback: () => undo.reverse().forEach((u) => u()) };

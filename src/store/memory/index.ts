@@ -1,6 +1,7 @@
 import type { AuthStorage } from '../../core/store/auth-storage.js';
 import { pauseStep, prunable, takeStep, type BucketState, type RateBuckets } from '../../core/store/rate-buckets.js';
 import type { Store } from '../../core/store/store.js';
+import { createMemoryDirectory } from './directory.js';
 import { createMemoryIdentities } from './identities.js';
 import { createMemoryJobs, createMemoryQueue } from './queue.js';
 import { createMemoryContacts, createMemoryEffects, createMemoryMessageMap } from './repos.js';
@@ -10,20 +11,23 @@ import { createMemoryTickets } from './tickets.js';
 export interface MemoryData {
   jobs: ReturnType<typeof createMemoryJobs>;
   identities: ReturnType<typeof createMemoryIdentities>;
-  records: Pick<Store, 'contacts' | 'messages' | 'effects' | 'tickets' | 'rateBuckets' | 'auth'>;
+  records: Pick<Store, 'contacts' | 'messages' | 'effects' | 'tickets' | 'rateBuckets' | 'auth' | 'directory'>;
 }
 
 /** An empty in-memory database; `clock` stamps its records (created_at, updated_at). */
 export function createMemoryData(clock: () => number = Date.now): MemoryData {
   const contacts = createMemoryContacts(clock);
+  const identities = createMemoryIdentities((chatId) => contacts.createdAt(chatId));
+  const tickets = createMemoryTickets(clock);
   return {
     jobs: createMemoryJobs(),
-    identities: createMemoryIdentities((chatId) => contacts.createdAt(chatId)),
+    identities,
     records: {
       contacts,
       messages: createMemoryMessageMap(clock),
       effects: createMemoryEffects(clock),
-      tickets: createMemoryTickets(clock),
+      tickets,
+      directory: createMemoryDirectory(contacts, identities, tickets),
       rateBuckets: createMemoryRateBuckets(clock),
       auth: createMemoryAuthStorage(),
     },

@@ -233,6 +233,11 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
       return rows.slice(0, limit).map(toSummary);
     },
 
+    async findJob(id) {
+      const r = jobs.byId.get(id);
+      return r && toSummary(r);
+    },
+
     async retryDead(id) {
       const r = jobs.byId.get(id);
       if (r?.status !== 'dead') return false;

@@ -1,18 +1,25 @@
 import { isStatusUpgrade, type DeliveryStatus } from '../../core/model.js';
 import type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap } from '../../core/ports.js';
 
-type StoredContact = ContactRecord & { createdAt: number };
+type StoredContact = ContactRecord & { createdAt: number; updatedAt: number };
 
 /** Contacts on a Map, with the SQL upsert's rules (what an update does not say is kept; the card is never touched). */
-export function createMemoryContacts(now: () => number): ContactStore & { createdAt(chatId: string): number | undefined } {
+export interface MemoryContacts extends ContactStore {
+  createdAt(chatId: string): number | undefined;
+  /** Every contact with when it was last updated (the console's directory reads them). */
+  all(): Array<ContactRecord & { updatedAt: number }>;
+}
+
+export function createMemoryContacts(now: () => number): MemoryContacts {
   const rows = new Map<string, StoredContact>();
   const out = (r: StoredContact | undefined): ContactRecord | undefined => {
     if (!r) return undefined;
-    const { createdAt: _createdAt, ...contact } = r;
+    const { createdAt: _createdAt, updatedAt: _updatedAt, ...contact } = r;
     return structuredClone(contact);
   };
   return {
     createdAt: (chatId) => rows.get(chatId)?.createdAt,
+    all: () => [...rows.values()].map((r) => ({ ...out(r)!, updatedAt: r.updatedAt })),
     async get(chatId) {
       return out(rows.get(chatId));
     },
@@ -34,6 +41,7 @@ export function createMemoryContacts(now: () => number): ContactStore & { create
         slackChannel: before?.slackChannel,
         cardTs: before?.cardTs,
         createdAt: before?.createdAt ?? now(),
+        updatedAt: now(),
       };
       rows.set(c.chatId, dropUndefined(row));
       return out(rows.get(c.chatId))!;
@@ -43,7 +51,7 @@ export function createMemoryContacts(now: () => number): ContactStore & { create
       const holder = [...rows.values()].find((o) => o.slackChannel === slackChannel && o.cardTs === cardTs);
       if (holder && holder.chatId !== chatId) throw new Error(`the card ${slackChannel}/${cardTs} belongs to another contact`);
       const r = rows.get(chatId);
-      if (r) rows.set(chatId, { ...r, slackChannel, cardTs });
+      if (r) rows.set(chatId, { ...r, slackChannel, cardTs, updatedAt: now() });
     },
     async findByCard(slackChannel, cardTs) {
       return out([...rows.values()].find((r) => r.slackChannel === slackChannel && r.cardTs === cardTs));

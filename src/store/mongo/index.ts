@@ -9,6 +9,7 @@ import { createMongoRateBuckets } from './rate-buckets.js';
 import { createMongoContacts, createMongoEffects, createMongoMessageMap } from './repos.js';
 import { migrate, pendingVersions, recordedVersions } from './schema.js';
 import { createMongoTickets } from './tickets.js';
+import { createMongoDirectory } from './directory.js';
 import { legacyUserThreads, type LegacyThreads } from './legacy-threads.js';
 
 /** The MongoDB store, with what only it can do: read the earlier WhatsAppInSlack tool's threads in its database. */
@@ -88,6 +89,7 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     identities: createMongoIdentities(cols),
     rateBuckets: createMongoRateBuckets(cols, now),
     auth: createMongoAuth(cols, now),
+    directory: createMongoDirectory(cols),
     legacy: legacyUserThreads(db, cols),
     async serverVersion() {
       const info = await db.admin().command({ buildInfo: 1 });

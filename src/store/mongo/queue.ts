@@ -177,6 +177,11 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
       return docs.map(toSummary);
     },
 
+    async findJob(id) {
+      const doc = await cols.jobs.findOne({ _id: id });
+      return doc ? toSummary(doc) : undefined;
+    },
+
     async retryDead(id) {
       const r = await cols.jobs.updateOne(
         { _id: id, status: 'dead' },

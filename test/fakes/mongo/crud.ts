@@ -1,9 +1,10 @@
-/** insert, find, getMore, killCursors, update, delete, findAndModify, count, aggregate. */
+/** insert, find, getMore, killCursors, update, delete, findAndModify, count, distinct, aggregate. */
 import { ObjectId, serialize, type Document } from 'bson';
 import { Aggregator, find as mingoFind } from 'mingo';
 import type { FakeCollection } from './collection.js';
 import type { Engine } from './engine.js';
 import { badValue, CommandError, notImplemented } from './errors.js';
+import { getPath } from './keys.js';
 import { applyUpdate, clone, seedFromFilter } from './update.js';
 
 export interface Call {
@@ -158,6 +159,18 @@ export const crudCommands: Record<string, Handler> = {
     docs = docs.slice(num(body.skip) ?? 0);
     const limit = Math.abs(num(body.limit) ?? 0);
     return { n: limit > 0 ? Math.min(limit, docs.length) : docs.length, ok: 1 };
+  },
+
+  distinct({ engine, db, body }) {
+    const coll = engine.collection(db, String(body.distinct));
+    const key = String(body.key);
+    const seen = new Map<string, unknown>();
+    for (const doc of coll ? coll.select(body.query as Document | undefined) : []) {
+      const value = getPath(doc, key);
+      // An array's elements count one by one, as the server counts them.
+      for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) seen.set(Buffer.from(serialize({ v })).toString('hex'), v);
+    }
+    return { values: [...seen.values()], ok: 1 };
   },
 
   aggregate({ engine, db, body }) {

@@ -67,6 +67,20 @@ export function consoleJobCases(ctx: ContractContext): void {
     expect(await outbox.pruneDone(ctx.clock.now + 1)).toBe(1);
   });
 
+  it('reads one job by id, whatever its status, until it is pruned', async () => {
+    const outbox = ctx.queue();
+    const { id } = await outbox.enqueue({ kind: 'k', lane: 'a', payload: { secret: 'message text' } });
+    expect(await outbox.findJob(id!)).toEqual({ id, kind: 'k', lane: 'a', status: 'pending', attempts: 0, maxAttempts: 3, crashes: 0, lastError: null, runAt: ctx.clock.now, createdAt: ctx.clock.now, finishedAt: null });
+    const [job] = await outbox.claim('w', 1);
+    expect(await outbox.findJob(id!)).toMatchObject({ status: 'running', attempts: 1 });
+    await outbox.complete(job!, 'w');
+    expect(await outbox.findJob(id!)).toMatchObject({ status: 'done', finishedAt: ctx.clock.now });
+    expect(JSON.stringify(await outbox.findJob(id!))).not.toContain('message text');
+    await outbox.pruneDone(ctx.clock.now + 1);
+    expect(await outbox.findJob(id!)).toBeUndefined();
+    expect(await outbox.findJob(987_654)).toBeUndefined();
+  });
+
   it('refuses to retry or discard a job that is not dead, or does not exist', async () => {
     const outbox = ctx.queue();
     const { id: pending } = await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });

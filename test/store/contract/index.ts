@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { authCases } from './auth.js';
 import { bucketCases } from './buckets.js';
 import { consoleJobCases } from './console-jobs.js';
+import { directoryCases } from './directory.js';
 import { useContractStore, type ContractOpener, type ContractOptions } from './context.js';
 import { intakeCases } from './intake.js';
 import { multiInstanceCases } from './multi-instance.js';
@@ -31,7 +32,10 @@ export function describeStoreContract(name: string, open: ContractOpener, option
   describe(`store contract on ${name}`, () => {
     const ctx = useContractStore(open, options);
     describe('queue', () => queueCases(ctx));
-    describe('operator console', () => consoleJobCases(ctx));
+    describe('operator console', () => {
+      consoleJobCases(ctx);
+      directoryCases(ctx);
+    });
     describe('intake', () => intakeCases(ctx));
     describe('records', () => recordCases(ctx));
     describe('tickets', () => ticketCases(ctx));

@@ -33,6 +33,15 @@ describe('MongoDB fake, through the official driver', () => {
     expect(unknown).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
   });
 
+  it('refuses, by name, the options and stages it does not implement instead of ignoring them', async () => {
+    fake = await createFakeMongo();
+    const coll = (await connect()).db().collection('c');
+    await expect(coll.createIndex({ a: 1 }, { collation: { locale: 'fr' } })).rejects.toMatchObject({ code: 238, codeName: 'NotImplemented', message: expect.stringContaining('collation') });
+    await expect(coll.createIndex({ a: 'text' })).rejects.toMatchObject({ code: 238 });
+    await expect(coll.aggregate([{ $lookup: { from: 'd', localField: 'a', foreignField: 'b', as: 'x' } }]).toArray()).rejects.toMatchObject({ code: 238, message: expect.stringContaining('$lookup') });
+    await expect(coll.find({}, { collation: { locale: 'fr' } }).toArray()).rejects.toMatchObject({ code: 238 });
+  });
+
   it('refuses transactions as a standalone server does', async () => {
     fake = await createFakeMongo();
     const client = await connect();

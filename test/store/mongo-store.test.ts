@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeStoreError, StoreUnavailableError } from '../../src/store/errors.js';
 import { openMongo, type MongoStore } from '../../src/store/mongo/index.js';
 import { mongoTargets, type MongoTarget } from '../support/mongo.js';
+import { until } from '../support/until.js';
 
 type Created = Awaited<ReturnType<MongoTarget['create']>>;
 
@@ -85,6 +86,8 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
       return uow.enqueue({ kind: 'k', lane: 'chat:16505551234', payload: null, dedupeKey: 'wa:msg:1' });
     });
     expect(created.fake!.commands.filter((c) => /transaction/i.test(c))).toEqual([]);
+    // The insert that lets the webhook answer 200 waits for the journal (and a majority, on a replica set).
+    expect(created.fake!.received('insert').filter((c) => c.insert === 'switchboard.jobs').map((c) => c.writeConcern)).toEqual([{ w: 'majority', j: true }]);
     expect(created.fake!.documents('switchboard', 'switchboard.jobs')).toEqual([expect.objectContaining({ dedupeKey: 'wa:msg:1', status: 'pending' })]);
   });
 
@@ -96,6 +99,8 @@ describe.each(mongoTargets)('MongoDB store on the $name server', (target) => {
     const down = await queue.enqueue({ kind: 'k', lane: 'l', payload: null }).catch((e: unknown) => e);
     expect(describeStoreError(down)).toMatchObject({ transient: true });
     await created.fake!.acceptConnections();
+    // The driver finds the server again at its next health check.
+    await until(() => store.ping().then(() => true, () => false), 'the store to answer again');
     created.fake!.hang('insert', { count: 1 });
     const hung = await queue.enqueue({ kind: 'k', lane: 'l', payload: null }).catch((e: unknown) => e);
     expect(describeStoreError(hung)).toEqual({ transient: true, cause: 'the database did not answer in time' });

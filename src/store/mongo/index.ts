@@ -1,7 +1,7 @@
-import type { ClientSession, Db, MongoClient } from 'mongodb';
+import type { ClientSession, Db, MongoClient, WriteConcernSettings } from 'mongodb';
 import type { Store, StoreOpener } from '../../core/store/store.js';
 import { collections, PREFIX } from './collections.js';
-import { connectStoreClient } from './connect.js';
+import { connectStoreClient, urlOption } from './connect.js';
 import { createMongoAuth } from './auth.js';
 import { createMongoIdentities } from './identities.js';
 import { createMongoQueue } from './queue.js';
@@ -36,12 +36,20 @@ async function hasTransactions(db: Db): Promise<boolean> {
   return clustered && hello.logicalSessionTimeoutMinutes != null;
 }
 
-function transactionRunner(client: MongoClient) {
+/**
+ * A 200 means recorded: the job insert that acknowledges a webhook waits for the journal (and a
+ * majority, on a replica set), not only for memory, unless the URL chose its own write concern.
+ */
+function intakeWriteConcern(url: string): WriteConcernSettings | undefined {
+  return urlOption(url, 'w') === undefined && urlOption(url, 'journal') === undefined ? { w: 'majority', journal: true } : undefined;
+}
+
+function transactionRunner(client: MongoClient, writeConcern: WriteConcernSettings | undefined) {
   return async <T>(work: (session: ClientSession) => Promise<T>): Promise<T> => {
     const session = client.startSession();
     try {
       // withTransaction retries the whole unit on a transient transaction error; every step is idempotent.
-      return await session.withTransaction(() => work(session));
+      return await session.withTransaction(() => work(session), writeConcern ? { writeConcern } : {});
     } finally {
       await session.endSession();
     }
@@ -67,7 +75,8 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     await client.close().catch(() => undefined);
     throw err;
   }
-  const deps = { cols, transaction: transactions ? transactionRunner(client) : undefined };
+  const writeConcern = intakeWriteConcern(url);
+  const deps = { cols, transaction: transactions ? transactionRunner(client, writeConcern) : undefined, intakeWriteConcern: writeConcern };
   return {
     kind: 'mongodb',
     exclusive: false,

@@ -1,4 +1,4 @@
-import type { ClientSession } from 'mongodb';
+import type { ClientSession, WriteConcernSettings } from 'mongodb';
 import { retryDelayMs } from '../../core/backoff.js';
 import type { IntakeWork } from '../../core/store/intake.js';
 import {
@@ -21,6 +21,8 @@ export interface QueueDeps {
   cols: Collections;
   /** Runs intake's unit of work in a multi-document transaction; only where the deployment has them. */
   transaction?: <T>(work: (session: ClientSession) => Promise<T>) => Promise<T>;
+  /** How the job insert outside a transaction is acknowledged (a transaction's commit carries its own). */
+  intakeWriteConcern?: WriteConcernSettings;
 }
 
 const toJob = (d: JobDoc, claimedAt: number): Job => ({
@@ -83,7 +85,7 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
       return { inserted: false, id: null };
     }
     try {
-      await cols.jobs.insertOne(doc, { session });
+      await cols.jobs.insertOne(doc, session ? { session } : { writeConcern: deps.intakeWriteConcern });
       return { inserted: true, id };
     } catch (err) {
       if (isDuplicateKey(err, 'dedupeKey')) return { inserted: false, id: null };

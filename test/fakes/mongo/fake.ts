@@ -48,6 +48,8 @@ export interface FakeMongo {
   documents(db: string, collection: string): Document[];
   /** Names of the commands received so far (handshake and health checks left out), oldest first. */
   readonly commands: readonly string[];
+  /** The documents of the commands received with this name, oldest first (what the driver sent). */
+  received(name: string): Document[];
   /** Connections open now. */
   connections(): number;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function createFakeMongo(options: FakeMongoOptions = {}): Promise<F
   const faults = createFaults();
   const failures: Array<{ key: string; left: number; error: InjectedError }> = [];
   const commands: string[] = [];
+  const bodies: Array<{ name: string; body: Document }> = [];
   const sockets = new Set<Socket>();
   let connectionIds = 0;
   const version = options.version ?? '7.0.0';
@@ -78,7 +81,10 @@ export async function createFakeMongo(options: FakeMongoOptions = {}): Promise<F
     const body = (request.op === 'query' && raw.$query ? raw.$query : raw) as Document;
     const db = request.op === 'query' ? request.collection.split('.')[0]! : String(body.$db ?? 'test');
     const name = commandName(body);
-    if (!MONITORING.has(name)) commands.push(name);
+    if (!MONITORING.has(name)) {
+      commands.push(name);
+      bodies.push({ name, body });
+    }
     const keys = MONITORING.has(name) ? [name] : [name, '*'];
     if (!(await faults.gate(keys))) return void socket.destroy();
     // As MongoDB 6.0+: OP_QUERY carries the handshake only; drivers send everything else as OP_MSG.
@@ -159,6 +165,7 @@ export async function createFakeMongo(options: FakeMongoOptions = {}): Promise<F
     sweepTtl: (now = Date.now()) => engine.sweepTtl(now),
     documents: (db, collection) => (engine.collection(db, collection)?.docs ?? []).map((d) => clone(d)),
     commands,
+    received: (name) => bodies.filter((b) => b.name === name).map((b) => b.body),
     connections: () => sockets.size,
     async close() {
       faults.shutdown();

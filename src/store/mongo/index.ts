@@ -1,6 +1,6 @@
 import type { ClientSession, Db, MongoClient, WriteConcernSettings } from 'mongodb';
 import type { Store, StoreOpener } from '../../core/store/store.js';
-import { collections, PREFIX } from './collections.js';
+import { collections } from './collections.js';
 import { connectStoreClient, urlOption } from './connect.js';
 import { createMongoAuth } from './auth.js';
 import { createMongoIdentities } from './identities.js';
@@ -23,8 +23,6 @@ export interface MongoStore extends Store {
   /** The highest schema version recorded in the database; undefined before the first start. */
   schemaVersion(): Promise<number | undefined>;
 }
-
-export { PREFIX };
 
 /**
  * Transactions need a replica set or mongos, and sessions: what the server says about itself at

@@ -1,5 +1,5 @@
 import type { ClientSession, Collection, Db, MongoServerError } from 'mongodb';
-import type { JobStatus } from '../../core/store/queue.js';
+import type { JobRecord } from '../job-record.js';
 import type { IdentifierKind } from '../../core/store/identities.js';
 
 /**
@@ -8,27 +8,11 @@ import type { IdentifierKind } from '../../core/store/identities.js';
  */
 export const PREFIX = 'switchboard.';
 
-/** Times are epoch milliseconds, as in the SQL stores: one representation, no time-zone surprises. */
-export interface JobDoc {
-  _id: number;
-  kind: string;
-  lane: string;
-  /** JSON text, as the SQL stores keep it: exactly what was queued, read back as `unknown`. */
-  payload: string;
-  /** Absent when the job has none; unique among the jobs that have one (partial index). */
-  dedupeKey?: string;
-  status: JobStatus;
-  attempts: number;
-  crashes: number;
-  maxAttempts: number;
-  runAt: number;
-  lockedUntil: number | null;
-  lockedBy: string | null;
-  lastError: string | null;
-  createdAt: number;
-  finishedAt: number | null;
-  firstRunAt: number | null;
-}
+/** A job record (src/store/job-record.ts) under its id as `_id`; a null dedupe key is outside the unique partial index. */
+export type JobDoc = Omit<JobRecord, 'id'> & { _id: number };
+
+export const jobDoc = ({ id, ...rest }: JobRecord): JobDoc => ({ _id: id, ...rest });
+export const jobRecord = ({ _id, ...rest }: JobDoc): JobRecord => ({ id: _id, ...rest });
 
 export interface ContactDoc {
   _id: string;

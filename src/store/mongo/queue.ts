@@ -9,12 +9,12 @@ import {
   type Job,
   type JobQueue,
   type JobStatus,
-  type JobSummary,
   type NewJob,
   type QueueOptions,
 } from '../../core/store/queue.js';
 import { claimOne, dueHeads } from './claim.js';
-import { isDuplicateKey, nextId, type Collections, type JobDoc } from './collections.js';
+import { isDuplicateKey, jobDoc, jobRecord, nextId, type Collections, type JobDoc } from './collections.js';
+import { jobOf, newJobRecord, summaryOf } from '../job-record.js';
 import { createMongoIdentities } from './identities.js';
 
 export interface QueueDeps {
@@ -25,32 +25,8 @@ export interface QueueDeps {
   intakeWriteConcern?: WriteConcernSettings;
 }
 
-const toJob = (d: JobDoc, claimedAt: number): Job => ({
-  id: d._id,
-  kind: d.kind,
-  lane: d.lane,
-  payload: JSON.parse(d.payload) as unknown,
-  attempts: d.attempts,
-  maxAttempts: d.maxAttempts,
-  crashes: d.crashes,
-  createdAt: d.createdAt,
-  resumed: d.firstRunAt !== null && d.firstRunAt < claimedAt,
-  lastError: d.lastError,
-});
-
-const toSummary = (d: JobDoc): JobSummary => ({
-  id: d._id,
-  kind: d.kind,
-  lane: d.lane,
-  status: d.status,
-  attempts: d.attempts,
-  maxAttempts: d.maxAttempts,
-  crashes: d.crashes,
-  lastError: d.lastError,
-  runAt: d.runAt,
-  createdAt: d.createdAt,
-  finishedAt: d.finishedAt,
-});
+const toJob = (d: JobDoc, claimedAt: number) => jobOf(jobRecord(d), claimedAt);
+const toSummary = (d: JobDoc) => summaryOf(jobRecord(d));
 
 export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQueue {
   const { cols } = deps;
@@ -62,26 +38,9 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
     const t = now();
     // Outside any transaction: a shared counter written inside them would make every intake conflict.
     const id = await nextId(cols, 'jobs');
-    const doc: JobDoc = {
-      _id: id,
-      kind: job.kind,
-      lane: job.lane,
-      payload: JSON.stringify(job.payload ?? null),
-      ...(job.dedupeKey !== undefined ? { dedupeKey: job.dedupeKey } : {}),
-      status: 'pending',
-      attempts: 0,
-      crashes: 0,
-      maxAttempts: job.maxAttempts ?? options.maxAttempts,
-      runAt: job.runAt ?? t,
-      lockedUntil: null,
-      lockedBy: null,
-      lastError: null,
-      createdAt: t,
-      finishedAt: null,
-      firstRunAt: null,
-    };
+    const doc = jobDoc(newJobRecord(id, job, t, options.maxAttempts));
     // In a transaction a write error aborts the whole transaction, so a repeat is looked for first there.
-    if (session && doc.dedupeKey !== undefined && (await cols.jobs.findOne({ dedupeKey: doc.dedupeKey }, { session, projection: { _id: 1 } }))) {
+    if (session && doc.dedupeKey !== null && (await cols.jobs.findOne({ dedupeKey: doc.dedupeKey }, { session, projection: { _id: 1 } }))) {
       return { inserted: false, id: null };
     }
     try {

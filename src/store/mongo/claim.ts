@@ -17,7 +17,7 @@ export const dueFilter = (t: number): Filter<JobDoc> => ({
  * head may run, and only when no other job of its lane runs. The unfinished jobs are read through
  * the (status, lane, _id) index; finished ones never are.
  */
-export async function dueHeads(cols: Collections, t: number): Promise<number[]> {
+export async function dueHeads(cols: Collections, t: number): Promise<Head[]> {
   const heads = await cols.jobs
     .aggregate<{ _id: string; head: Pick<JobDoc, '_id' | 'status' | 'runAt' | 'lockedUntil'> }>(
       [
@@ -38,7 +38,24 @@ export async function dueHeads(cols: Collections, t: number): Promise<number[]> 
       { maxTimeMS: 10_000 },
     )
     .toArray();
-  return heads.map((h) => h.head._id);
+  return heads.map((h) => ({ id: h.head._id, lane: h._id }));
+}
+
+export interface Head {
+  id: number;
+  lane: string;
+}
+
+/**
+ * Whether a head an earlier walk found is still its lane's head with nothing else of its lane
+ * running: one probe of the (status, lane, _id) index instead of a new walk.
+ */
+export async function stillHead(cols: Collections, head: Head): Promise<boolean> {
+  const other = await cols.jobs.findOne(
+    { status: { $in: ['pending', 'running'] }, lane: head.lane, _id: { $ne: head.id }, $or: [{ _id: { $lt: head.id } }, { status: 'running' }] },
+    { projection: { _id: 1 } },
+  );
+  return other === null;
 }
 
 /**

@@ -12,7 +12,10 @@ import {
   type NewJob,
   type QueueOptions,
 } from '../../core/store/queue.js';
-import { claimOne, dueHeads } from './claim.js';
+import { claimOne, dueHeads, stillHead, type Head } from './claim.js';
+
+/** How long the heads one walk found are trusted (each is re-checked before it is claimed). */
+const KNOWN_HEADS_TTL_MS = 1_000;
 import { isDuplicateKey, jobDoc, jobRecord, nextId, type Collections, type JobDoc } from './collections.js';
 import { jobOf, newJobRecord, summaryOf } from '../job-record.js';
 import { createMongoIdentities } from './identities.js';
@@ -32,6 +35,8 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
   const { cols } = deps;
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
+  // Due heads seen by the last walk and not yet handed out (see claim).
+  const known: { heads: Head[]; at: number } = { heads: [], at: 0 };
 
   /** The job document is the record of the event: its unique dedupe key decides "new or repeat" in one insert. */
   async function enqueue(job: NewJob, session?: ClientSession) {
@@ -71,12 +76,26 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
       if (limit <= 0) return [];
       const t = now();
       const claimed: Job[] = [];
-      for (const id of await dueHeads(cols, t)) {
-        if (claimed.length >= limit) break;
-        const doc = await claimOne(cols, id, workerId, t, options.leaseMs);
-        if (doc) claimed.push(toJob(doc, t));
+      const tried = new Set<number>();
+      const take = async (heads: Head[], check: boolean) => {
+        let i = 0;
+        for (; i < heads.length && claimed.length < limit; i++) {
+          const head = heads[i]!;
+          tried.add(head.id);
+          if (check && !(await stillHead(cols, head))) continue;
+          const doc = await claimOne(cols, head.id, workerId, t, options.leaseMs);
+          if (doc) claimed.push(toJob(doc, t));
+        }
+        return heads.slice(i);
+      };
+      // Heads the last walk found beyond what it handed out are tried first, each re-checked: most claims need no walk.
+      if (t - known.at < KNOWN_HEADS_TTL_MS) known.heads = await take(known.heads, true);
+      if (claimed.length < limit) {
+        const walked = (await dueHeads(cols, t)).filter((h) => !tried.has(h.id));
+        known.heads = await take(walked, false);
+        known.at = t;
       }
-      return claimed;
+      return claimed.sort((a, b) => a.id - b.id);
     },
 
     async complete(job, workerId) {

@@ -1,8 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import type { Store, StoreKind } from '../core/store/store.js';
-import type { OpenStoreOptions } from '../core/store/store.js';
+import type { OpenStoreOptions, Store } from '../core/store/store.js';
 import { createSqlAuthStorage } from './auth-storage.js';
 import { runMigrations } from './migrator.js';
 import { migrations } from './migrations/index.js';
@@ -115,5 +114,3 @@ export async function tableExists(db: Kysely<Database>, dialect: Dialect, table:
   const { rows } = await query.execute(db);
   return Number(rows[0]?.n ?? 0) > 0;
 }
-
-export type { StoreKind };

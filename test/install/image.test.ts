@@ -57,7 +57,12 @@ describe('the image (Dockerfile)', () => {
   });
 
   it('is what docker-compose.yml builds', () => {
-    expect(read('docker-compose.yml')).toMatch(/^\s+app:\n\s+build: \.\n/m);
+    const compose = read('docker-compose.yml');
+    expect(compose).toMatch(/^ {2}app:$/m);
+    // Every service that builds (directly or through a shared YAML anchor) builds this Dockerfile.
+    const builds = [...compose.matchAll(/^\s+build:\s*(\S+)\s*$/gm)].map((m) => m[1]);
+    expect(builds.length).toBeGreaterThan(0);
+    expect(new Set(builds)).toEqual(new Set(['.']));
   });
 });
 

@@ -11,7 +11,8 @@ import type { FailureClassifier } from './queue/failures.js';
 import type { SqlStore } from './store/sql-store.js';
 import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
 import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
-import { createRelayHandlers } from './relay-handlers.js';
+import { createRelayHandlers, queueAgentLine } from './relay-handlers.js';
+import { createAgentStartModule } from './agent-start-module.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
 import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
@@ -115,7 +116,23 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const effects = createEffectLog(store.db);
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
-  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
+  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, templatePicker: Boolean(whatsapp.templates), marker: opaqueMarker, now: Date.now });
+  const agentStart = createAgentStartModule({
+    config,
+    db: store.db,
+    logger,
+    slack,
+    contacts,
+    messages: messageMap,
+    effects,
+    sender: whatsapp.sender,
+    templates: whatsapp.templates,
+    async enqueue(job) {
+      const r = await outbox.enqueue(job);
+      if (r.inserted) wake();
+      return r.inserted;
+    },
+  });
   const tickets = createTicketStore(store.db);
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
@@ -150,10 +167,27 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
           sender: whatsapp.sender,
           now: Date.now,
+          cardNotes: agentStart.cardNotes,
         },
       }
     : undefined;
-  const handlers: Record<string, JobHandler> = createRelayHandlers({
+  const outbound = {
+    locale: config.LOCALE,
+    contacts,
+    messages: messageMap,
+    effects,
+    chat: slack,
+    sender: whatsapp.sender,
+    notices,
+    notePrefix: config.NOTE_PREFIX,
+    signReplies: config.SIGN_REPLIES,
+    voice: ffmpeg ? { toOggOpus: (data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
+    emojiFromName: slackNameToEmoji,
+    now: Date.now,
+    templateName: config.WHATSAPP_TEMPLATE_NAME,
+    templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
+  };
+  const relayDeps = {
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -174,25 +208,22 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             return open ? cardTicket(open, config.LOCALE) : undefined;
           }
         : undefined,
+      cardNotes: agentStart.cardNotes,
     },
-    outbound: {
-      locale: config.LOCALE,
-      contacts,
-      messages: messageMap,
-      effects,
-      chat: slack,
-      sender: whatsapp.sender,
-      notices,
-      notePrefix: config.NOTE_PREFIX,
-      signReplies: config.SIGN_REPLIES,
-      voice: ffmpeg ? { toOggOpus: (data, maxBytes) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
-      emojiFromName: slackNameToEmoji,
-      now: Date.now,
-      templateName: config.WHATSAPP_TEMPLATE_NAME,
-      templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
-    },
+    outbound,
     jira,
+  };
+  const started = agentStart.wire({
+    notices,
+    outbound,
+    ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
+    afterSend: jira
+      ? async (event, chatId, outcome) => {
+          if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, relayDeps);
+        }
+      : undefined,
   });
+  const handlers: Record<string, JobHandler> = { ...createRelayHandlers(relayDeps), ...started.handlers };
   const worker = createWorker({
     outbox,
     handlers,
@@ -251,9 +282,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (jira) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
   }
-  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
+  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger, interactions: started.interactions });
   const socketMode = config.SLACK_APP_TOKEN
-    ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
+    ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL, interactions: started.interactions })
     : undefined;
   if (socketMode) {
     readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });

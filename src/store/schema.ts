@@ -138,7 +138,25 @@ export interface WaAuthTable {
   updated_at: number | null;
 }
 
+/** A saved reply agents share (migration 11). */
+export interface SavedRepliesTable {
+  name: string;
+  text: string;
+  file_url: string | null;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** Who started a conversation from Slack (migration 11). */
+export interface ConversationStartsTable {
+  chat_id: string;
+  started_by: string;
+  started_at: number;
+}
+
 export interface Database {
+  saved_replies: SavedRepliesTable;
+  conversation_starts: ConversationStartsTable;
   tickets: TicketsTable;
   jira_pending_comments: JiraPendingCommentsTable;
   jira_comment_batches: JiraCommentBatchesTable;

@@ -12,6 +12,8 @@ import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
 import { createCloudSender, type CloudPacers } from './cloud/sender.js';
 import { registerCloudWebhook } from './cloud/webhook-route.js';
+import { createTemplateCatalogue } from './cloud/templates.js';
+import type { TemplateCatalogue } from '../core/start/ports.js';
 
 /** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
 export interface WhatsAppSide {
@@ -27,6 +29,8 @@ export interface WhatsAppSide {
   };
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Cloud API with WHATSAPP_BUSINESS_ACCOUNT_ID: the account's approved templates. */
+  templates?: TemplateCatalogue;
 }
 
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
@@ -44,6 +48,7 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
     return {
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
+      ...(config.WHATSAPP_BUSINESS_ACCOUNT_ID ? { templates: createTemplateCatalogue(graph, config.WHATSAPP_BUSINESS_ACCOUNT_ID) } : {}),
       register(server, intake, metrics) {
         registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger, metrics });
       },

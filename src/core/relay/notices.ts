@@ -29,6 +29,8 @@ export function createNotices(deps: {
   effects: EffectLog;
   locale: Locale;
   templateName?: string;
+  /** The button opens a picker of the account's templates (WHATSAPP_BUSINESS_ACCOUNT_ID): offered even without a default. */
+  templatePicker?: boolean;
   /** Hashes a notice key into the marker its post carries (the key may hold ids; the marker is opaque). */
   marker(key: string): string;
   now(): number;
@@ -55,7 +57,7 @@ export function createNotices(deps: {
     say,
     async windowClosed(where, chatId, key) {
       const text = `:hourglass: ${m.windowClosed}`;
-      if (!deps.templateName) return say(where, `${text}\n${m.templateNotConfigured}`, key);
+      if (!deps.templateName && !deps.templatePicker) return say(where, `${text}\n${m.templateNotConfigured}`, key);
       const blocks: SlackBlock[] = [
         { type: 'section', text: { type: 'mrkdwn', text } },
         {

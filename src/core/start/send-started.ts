@@ -1,0 +1,112 @@
+/**
+ * The worker's side of starting a conversation and of the template picker: the card and thread
+ * (created once, or the existing ones), the template (or, on WhatsApp Web, the text) sent once, and
+ * a line in the thread that the delivery receipts land on.
+ */
+import { BridgeError, isBridgeError } from '../errors.js';
+import { messages, startMessages, type Locale } from '../format/i18n.js';
+import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, WhatsAppSender } from '../ports.js';
+import { replyAddress } from '../relay/address.js';
+import { contactCard } from '../relay/card.js';
+import { CARD_EVENT_TYPE } from '../relay/inbound.js';
+import { explainSendFailure, type Notices } from '../relay/notices.js';
+import type { AgentStartStore } from './ports.js';
+import { fillTemplate } from './texts.js';
+
+export interface StartJob {
+  chatId: string;
+  /** The agent (Slack user id). */
+  user: string;
+  /** The modal's view id: one submission, one send, however often the job runs. */
+  viewId: string;
+  /** A new conversation: the number (digits) and the name typed. Absent: the picker in an existing thread. */
+  start?: { phone: string; name?: string };
+  template?: { name: string; language: string; params: string[]; body: string };
+  /** WhatsApp Web: free text. */
+  text?: string;
+  /** The thread's "Send template" notice, replaced by who sent what. */
+  noticeTs?: string;
+}
+
+export interface StartDeps {
+  locale: Locale;
+  transport: 'cloud' | 'web';
+  /** The support channel's id. */
+  channel(): Promise<string>;
+  contacts: ContactStore;
+  messages: MessageMap;
+  effects: EffectLog;
+  chat: ChatSurface;
+  sender: WhatsAppSender;
+  notices: Notices;
+  store: AgentStartStore;
+  /** The card's lines besides the contact (who started it), as inbound draws them. */
+  cardNotes(chatId: string): Promise<string[]>;
+  now(): number;
+}
+
+async function once(key: string, deps: StartDeps, work: () => Promise<string>): Promise<string> {
+  const done = await deps.effects.get(key);
+  if (done) return done;
+  const value = await work();
+  await deps.effects.put(key, value);
+  return value;
+}
+
+/** The conversation's card: the existing one, or a new one (with the same effect key the inbound relay uses, so only one is ever posted). */
+async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']> }, deps: StartDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
+  let contact = await deps.contacts.get(job.chatId);
+  if (!contact) {
+    contact = await deps.contacts.upsert({ chatId: job.chatId, transport: deps.transport, waId: job.start.phone, phone: job.start.phone, name: job.start.name, isGroup: false });
+  }
+  if (contact.cardTs && contact.slackChannel) return contact as ContactRecord & { cardTs: string; slackChannel: string };
+  await deps.store.recordStarter(job.chatId, job.user, deps.now());
+  const channel = await deps.channel();
+  const card = contactCard(contact, deps.locale, undefined, await deps.cardNotes(job.chatId));
+  const ts = await once(`card:${job.chatId}`, deps, async () => (await deps.chat.postMessage({ channel, ...card, metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: job.chatId } } })).ts);
+  await deps.contacts.setCard(job.chatId, channel, ts);
+  return { ...contact, slackChannel: channel, cardTs: ts };
+}
+
+export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
+  const m = messages(deps.locale);
+  const s = startMessages(deps.locale);
+  const contact = job.start ? await ensureCard({ ...job, start: job.start }, deps) : await deps.contacts.get(job.chatId);
+  if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError('no contact card for this conversation', { code: 'unknown_contact', retryable: false });
+  const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
+  const user = escapeMrkdwn(await deps.chat.userName(job.user).catch(() => job.user));
+  const key = `start:${job.viewId}`;
+  const t = job.template;
+  const shown = t ? fillTemplate(t.body, t.params) : (job.text ?? '');
+  const head = t ? s.startedWithTemplate({ user, template: escapeMrkdwn(t.name) }) : s.startedWithText({ user });
+  const quoted = shown ? `\n${escapeMrkdwn(shown).replace(/^/gm, '> ')}` : '';
+  // The line first: the send's receipts land on it.
+  const lineTs = await once(`line:${key}`, deps, async () => (await deps.chat.postMessage({ ...where, text: head + quoted })).ts);
+  if (!(await deps.effects.get(key))) {
+    let sent: { id: string };
+    try {
+      sent = t
+        ? await deps.sender.sendTemplate(replyAddress(contact), t.name, t.language, { ref: key, bodyParams: t.params })
+        : await deps.sender.sendText(replyAddress(contact), job.text ?? '', { ref: key });
+    } catch (err) {
+      if (isBridgeError(err) && err.retryable) throw err;
+      await explainSendFailure(err, where, job.chatId, deps.notices, m, `fail:${key}`);
+      await deps.chat.addReaction(where.channel, lineTs, 'x').catch(() => undefined);
+      return;
+    }
+    await deps.effects.put(key, sent.id);
+    await deps.messages.link({ waMessageId: sent.id, chatId: job.chatId, direction: 'out', slackChannel: where.channel, slackTs: lineTs, excerpt: (t?.name ?? shown).slice(0, 200) });
+  }
+  if (job.noticeTs && t) {
+    const done = `:white_check_mark: ${m.templateSent({ user, template: escapeMrkdwn(t.name) })}`;
+    // The button is replaced by who used it, so nobody sends the template twice.
+    await deps.chat.updateMessage({ channel: where.channel, ts: job.noticeTs, text: done, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: done } }] });
+  }
+}
+
+/** The card line naming who started the conversation, when it was started from Slack. */
+export async function starterNotes(chatId: string, store: AgentStartStore, locale: Locale): Promise<string[]> {
+  const starter = await store.starter(chatId);
+  return starter ? [startMessages(locale).startedBy({ user: `<@${starter.userId}>` })] : [];
+}

@@ -1,0 +1,14 @@
+/** The queued work of the interactions: what a modal's submission asked for, run by the worker. */
+import { runSavedReply, type SavedReplyDeps, type SavedReplyJob } from '../../core/start/send-saved-reply.js';
+import { runStart, type StartDeps, type StartJob } from '../../core/start/send-started.js';
+import type { JobHandler } from '../../queue/worker.js';
+
+export const JOB_START = 'slack.start';
+export const JOB_SAVED_REPLY = 'slack.saved_reply';
+
+export function createInteractionJobs(deps: { start: StartDeps; savedReply: SavedReplyDeps }): Record<string, JobHandler> {
+  return {
+    [JOB_START]: async (payload) => runStart(payload as StartJob, deps.start),
+    [JOB_SAVED_REPLY]: async (payload) => runSavedReply(payload as SavedReplyJob, deps.savedReply),
+  };
+}

@@ -389,7 +389,7 @@ const startEn: StartMessages = {
   savedReplyLabel: 'Saved reply',
   noSavedReplies: 'There are no saved replies yet. Add one on the app’s Home tab or with /whatsapp replies.',
   replyName: 'Name',
-  replyNameHint: 'Letters, digits, - and _ (used in /whatsapp reply <name>)',
+  replyNameHint: 'Letters, digits, - and _ (used in /whatsapp reply NAME)',
   replyText: 'Text',
   replyTextHint: 'Placeholders: {name} (the contact), {ticket} (the Jira request), {agent} (who sends it)',
   replyFile: 'Link to a file',
@@ -403,7 +403,7 @@ const startEn: StartMessages = {
   savedReplySent: ({ user, name }) => `${user} sent the saved reply ${name}:`,
   replyInThread: 'Slack does not say which thread a slash command was typed in: use the message shortcut “Send saved reply” on a message of the contact’s thread.',
   homeIntro: 'Saved replies are shared by everyone answering WhatsApp. Insert one in a contact’s thread with the message shortcut “Send saved reply”.',
-  commandHelp: '/whatsapp (or /whatsapp start) starts a conversation with a number, /whatsapp replies manages the saved replies, /whatsapp reply <name> sends one.',
+  commandHelp: '/whatsapp (or /whatsapp start) starts a conversation with a number, /whatsapp replies manages the saved replies, /whatsapp reply NAME sends one.',
 };
 
 const startPtBR: StartMessages = {
@@ -432,7 +432,7 @@ const startPtBR: StartMessages = {
   savedReplyLabel: 'Resposta pronta',
   noSavedReplies: 'Ainda não há respostas prontas. Adicione uma na aba Início do app ou com /whatsapp replies.',
   replyName: 'Nome',
-  replyNameHint: 'Letras, dígitos, - e _ (usado em /whatsapp reply <nome>)',
+  replyNameHint: 'Letras, dígitos, - e _ (usado em /whatsapp reply NOME)',
   replyText: 'Texto',
   replyTextHint: 'Marcadores: {name} (o contato), {ticket} (a solicitação no Jira), {agent} (quem envia)',
   replyFile: 'Link para um arquivo',
@@ -446,7 +446,7 @@ const startPtBR: StartMessages = {
   savedReplySent: ({ user, name }) => `${user} enviou a resposta pronta ${name}:`,
   replyInThread: 'O Slack não informa em qual conversa um comando foi digitado: use o atalho de mensagem “Enviar resposta pronta” em uma mensagem da conversa do contato.',
   homeIntro: 'As respostas prontas são compartilhadas por todos que atendem no WhatsApp. Insira uma na conversa de um contato com o atalho de mensagem “Enviar resposta pronta”.',
-  commandHelp: '/whatsapp (ou /whatsapp start) inicia uma conversa com um número, /whatsapp replies gerencia as respostas prontas, /whatsapp reply <nome> envia uma.',
+  commandHelp: '/whatsapp (ou /whatsapp start) inicia uma conversa com um número, /whatsapp replies gerencia as respostas prontas, /whatsapp reply NOME envia uma.',
 };
 
 const START_CATALOG = { en: startEn, 'pt-BR': startPtBR } satisfies Record<Locale, StartMessages>;

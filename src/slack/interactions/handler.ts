@@ -3,6 +3,7 @@
  * within 3 seconds of its trigger, so this runs in the request (not in the queue); what is to be
  * sent is queued by submissions.ts.
  */
+import { escapeMrkdwn } from '../../core/format/whatsapp-to-mrkdwn.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import { chatLane } from '../../intake.js';
 import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps } from './context.js';
@@ -45,7 +46,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         const name = rest.join(' ');
         const contact = i.threadTs ? await deps.contacts.findByCard(i.channel, i.threadTs) : undefined;
         if (!contact?.cardTs) return ephemeral(ctx.s.replyInThread);
-        if (!(await deps.store.savedReply(name))) return ephemeral(ctx.s.unknownReply({ name }));
+        if (!(await deps.store.savedReply(name))) return ephemeral(ctx.s.unknownReply({ name: escapeMrkdwn(name) }));
         const job: SavedReplyJob = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, name, user: i.user, key: `trigger:${i.triggerId}` };
         await deps.enqueue({ kind: JOB_SAVED_REPLY, lane: chatLane(contact.chatId), payload: job, dedupeKey: `slack:trigger:${i.triggerId}` });
         return undefined;

@@ -3,7 +3,9 @@ import type { FakeTemplate } from '../fakes/graph.js';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack-events.js';
 import { globalShortcut, modal, picked, slashCommand, typed, values, viewAction, viewSubmission } from '../support/slack-interactions.js';
+import { until } from '../support/until.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
+import { fakeSocket, fixtureMessage } from '../whatsapp-web/support.js';
 
 /** Meta's example WhatsApp Business Account id (webhook and template-management examples). */
 const WABA = '102290129340398';
@@ -173,5 +175,42 @@ describe('the thread’s Send template button', () => {
     expect(h.slack.calls('views.open').map((c) => c.error)).toEqual(['invalid_trigger_id']);
     await h.drain();
     expect(h.graph.sent).toHaveLength(0);
+  });
+});
+
+describe('starting a conversation on WhatsApp Web', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('sends free text, and the contact’s answer lands in the new thread', async () => {
+    const sockets: Array<ReturnType<typeof fakeSocket>> = [];
+    h = await startHarness({
+      env: { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined },
+      slack: { users },
+      overrides: {
+        webSocketFactory: () => {
+          const sock = fakeSocket('15550783881:12@s.whatsapp.net');
+          sockets.push(sock);
+          return sock;
+        },
+      },
+    });
+    const sock = sockets.at(-1)!;
+    await sock.emit({ 'connection.update': { connection: 'open' } });
+
+    await h.slackEvent(undefined, { form: globalShortcut(h.slack, 'switchboard_start') });
+    const opened = modal(h.slack, 'switchboard_start');
+    expect((opened.view.blocks as Array<{ block_id?: string }>).map((b) => b.block_id)).toEqual(['phone', 'name', 'message']);
+    const state = values({ phone: typed('+1 650 555 1234'), name: typed('Sheena'), message: typed('Hello Sheena, this is the clinic about your results.') });
+    expect((await h.slackEvent(undefined, { form: viewSubmission(h.slack, opened, state) })).status).toBe(200);
+    await h.drain();
+    expect(sock.sent).toEqual([expect.objectContaining({ jid: '16505551234@s.whatsapp.net', content: { text: 'Hello Sheena, this is the clinic about your results.' } })]);
+    const [card] = cardOf(h);
+    expect(JSON.stringify(card!.blocks)).toContain('Conversation started from Slack by');
+
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [fixtureMessage('text-conversation')] } });
+    await until(async () => h.slack.threadReplies(CHANNEL, card!.ts).length === 2, 'the answer in the thread');
+    expect(cardOf(h)).toHaveLength(1);
+    expect(h.slack.threadReplies(CHANNEL, card!.ts).at(-1)!.text).toBe('Hi, my order #4411 has not arrived yet');
   });
 });

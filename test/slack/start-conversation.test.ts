@@ -98,6 +98,19 @@ describe('starting a conversation from Slack', () => {
     expect(JSON.stringify(redrawn.blocks)).toContain('Conversation started from Slack by');
   });
 
+  it('opens the modal at once when Graph is slow to list the templates, and fills them in when they arrive', async () => {
+    h = await cloudHarness();
+    h.graph.delay('templates', 2_500);
+    const res = await h.slackEvent(undefined, { form: globalShortcut(h.slack, 'switchboard_start') });
+    expect(res.status).toBe(200);
+    // Opened within the trigger's 3 seconds (the fake refuses a later views.open), saying it is loading.
+    expect(h.slack.calls('views.open').map((c) => c.error)).toEqual([undefined]);
+    expect(JSON.stringify(modal(h.slack, 'switchboard_start').view.blocks)).toContain('Loading the account’s templates');
+    await until(() => modal(h.slack, 'switchboard_start').updates === 1, 'the templates in the modal');
+    expect(JSON.stringify(modal(h.slack, 'switchboard_start').view.blocks)).toContain('appointment_reminder|en_US');
+    h.graph.delay('templates', 0);
+  });
+
   it('reuses the card of a contact who already has one', async () => {
     h = await cloudHarness();
     await h.webhook(textWebhook('wamid.first', 'Hello'));

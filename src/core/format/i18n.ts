@@ -339,6 +339,7 @@ export interface StartMessages {
   invalidPhone: string;
   noTemplates: string;
   templatesUnavailable: string;
+  templatesLoading: string;
   noBusinessAccount: string;
   startedBy(p: { user: string }): string;
   startedWithTemplate(p: { user: string; template: string }): string;
@@ -382,6 +383,7 @@ const startEn: StartMessages = {
   invalidPhone: 'This is not a valid phone number. Write it with the country code, e.g. +1 650 555 1234.',
   noTemplates: 'The WhatsApp Business account has no approved templates, and only a template can start a conversation.',
   templatesUnavailable: 'The templates could not be loaded from WhatsApp just now. Close this and try again in a minute.',
+  templatesLoading: ':hourglass_flowing_sand: Loading the account’s templates from WhatsApp…',
   noBusinessAccount: 'Set WHATSAPP_BUSINESS_ACCOUNT_ID to choose among the account’s templates; only the default one is offered.',
   startedBy: ({ user }) => `:outbox_tray: Conversation started from Slack by ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} started the conversation with the template ${template}:`,
@@ -425,6 +427,7 @@ const startPtBR: StartMessages = {
   invalidPhone: 'Este não é um número de telefone válido. Escreva com o código do país, por exemplo +55 11 91234 5678.',
   noTemplates: 'A conta do WhatsApp Business não tem modelos aprovados, e só um modelo pode iniciar uma conversa.',
   templatesUnavailable: 'Não foi possível carregar os modelos do WhatsApp agora. Feche e tente de novo em um minuto.',
+  templatesLoading: ':hourglass_flowing_sand: Carregando os modelos da conta no WhatsApp…',
   noBusinessAccount: 'Defina WHATSAPP_BUSINESS_ACCOUNT_ID para escolher entre os modelos da conta; só o modelo padrão é oferecido.',
   startedBy: ({ user }) => `:outbox_tray: Conversa iniciada pelo Slack por ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} iniciou a conversa com o modelo ${template}:`,

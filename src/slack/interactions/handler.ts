@@ -25,7 +25,12 @@ export function createInteractions(deps: InteractionDeps): Interactions {
   const log = deps.logger.child({ component: 'slack-interactions' });
 
   async function openStart(triggerId: string): Promise<void> {
-    await ctx.open(triggerId, startView(ctx.s, { transport: ctx.transport, choice: ctx.transport === 'cloud' ? await ctx.choice() : { templates: [], params: [] } }));
+    if (ctx.transport === 'web') {
+      await ctx.open(triggerId, startView(ctx.s, { transport: 'web', choice: { templates: [], params: [] } }));
+      return;
+    }
+    // Slack keeps what was typed in input blocks across views.update, so a late fill-in loses nothing.
+    await ctx.openPicker(triggerId, undefined, (choice) => startView(ctx.s, { transport: 'cloud', choice }));
   }
 
   async function publishHome(user: string): Promise<void> {
@@ -77,7 +82,10 @@ export function createInteractions(deps: InteractionDeps): Interactions {
           : templateView(ctx.s, parseMetadata<TemplatePlace>(i.metadata) as TemplatePlace, choice);
       return ctx.update(i.viewId, i.hash, view);
     }
-    if (i.actionId === ADD_REPLY && i.triggerId) return ctx.open(i.triggerId, repliesView(ctx.s, await deps.store.savedReplies()));
+    if (i.actionId === ADD_REPLY && i.triggerId) {
+      await ctx.open(i.triggerId, repliesView(ctx.s, await deps.store.savedReplies()));
+      return;
+    }
     if (i.actionId !== REPLY_MENU) return;
     const [op, ...nameParts] = i.value.split(':');
     const name = nameParts.join(':');
@@ -86,8 +94,8 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     const editing = op === 'edit' ? replies.find((r) => r.name === name) : undefined;
     if (i.callbackId === CB_REPLIES) return ctx.update(i.viewId, i.hash, repliesView(ctx.s, replies, editing));
     if (i.callbackId === CB_HOME) {
-      if (editing && i.triggerId) return ctx.open(i.triggerId, repliesView(ctx.s, replies, editing));
-      return publishHome(i.user);
+      if (editing && i.triggerId) await ctx.open(i.triggerId, repliesView(ctx.s, replies, editing));
+      else await publishHome(i.user);
     }
   }
 
@@ -113,7 +121,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         if (!contact) return undefined;
         const d = deps.defaultTemplate;
         const place: TemplatePlace = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, noticeTs: i.messageTs };
-        await ctx.open(i.triggerId, templateView(ctx.s, place, await ctx.choice(d ? templateKey(d) : undefined)));
+        await ctx.openPicker(i.triggerId, d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice));
         return undefined;
       }
       case 'view_action':

@@ -21,7 +21,8 @@ const errors = (fields: Record<string, string>): InteractionAnswer => ({ respons
 /** The chosen template with its variables, or the errors to show. */
 async function chosenTemplate(ctx: Ctx, values: StateValues): Promise<{ template: NonNullable<StartJob['template']> } | { errors: Record<string, string> }> {
   const t = await ctx.templateFor(inputValue(values, 'template', PICK_TEMPLATE));
-  if (!t) return { errors: { template: ctx.s.templatesUnavailable } };
+  // An error must name a block of the view: without templates there is no picker to name.
+  if (!t) return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
   const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`) ?? '').trim());
   const missing = params.findIndex((p) => p === '');
   if (missing >= 0) return { errors: { [`var_${missing + 1}`]: ctx.s.variableLabel({ n: missing + 1 }) } };

@@ -111,8 +111,8 @@ export function startView(m: StartMessages, input: StartViewInput): View {
   ];
   if (input.transport === 'web') blocks.push(textInput('message', m.messageLabel, { multiline: true, max: 4096 }));
   else blocks.push(...templateBlocks(m, input.choice));
-  const canSend = input.transport === 'web' || input.choice.selected !== undefined || input.choice.templates.length > 0;
-  return modal(CB_START, m.startTitle, blocks, { k: 'start' }, canSend ? m.send : undefined, m.cancel);
+  // Input blocks need a submit button (Slack refuses the view otherwise), templates or not.
+  return modal(CB_START, m.startTitle, blocks, { k: 'start' }, m.send, m.cancel);
 }
 
 export interface TemplatePlace {

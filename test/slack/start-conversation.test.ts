@@ -5,7 +5,8 @@ import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack
 import { globalShortcut, modal, picked, slashCommand, typed, values, viewAction, viewSubmission } from '../support/slack-interactions.js';
 import { until } from '../support/until.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
-import { fakeSocket, fixtureMessage } from '../whatsapp-web/support.js';
+import { startWebHarness } from '../support/web-harness.js';
+import { fixtureMessage } from '../whatsapp-web/support.js';
 
 /** Meta's example WhatsApp Business Account id (webhook and template-management examples). */
 const WABA = '102290129340398';
@@ -196,20 +197,8 @@ describe('starting a conversation on WhatsApp Web', () => {
   afterEach(async () => h?.close());
 
   it('sends free text, and the contact’s answer lands in the new thread', async () => {
-    const sockets: Array<ReturnType<typeof fakeSocket>> = [];
-    h = await startHarness({
-      env: { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined },
-      slack: { users },
-      overrides: {
-        webSocketFactory: () => {
-          const sock = fakeSocket('15550783881:12@s.whatsapp.net');
-          sockets.push(sock);
-          return sock;
-        },
-      },
-    });
-    const sock = sockets.at(-1)!;
-    await sock.emit({ 'connection.update': { connection: 'open' } });
+    let sock;
+    ({ h, sock } = await startWebHarness({ slack: { users } }));
 
     await h.slackEvent(undefined, { form: globalShortcut(h.slack, 'switchboard_start') });
     const opened = modal(h.slack, 'switchboard_start');

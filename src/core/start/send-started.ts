@@ -6,11 +6,12 @@
 import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, startMessages, type Locale } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { ChatSurface, ContactRecord, ContactStore, EffectLog, MessageMap, WhatsAppSender } from '../ports.js';
+import type { ContactRecord } from '../ports.js';
 import { replyAddress } from '../relay/address.js';
 import { contactCard } from '../relay/card.js';
 import { CARD_EVENT_TYPE } from '../relay/inbound.js';
-import { explainSendFailure, type Notices } from '../relay/notices.js';
+import { explainSendFailure } from '../relay/notices.js';
+import type { OutboundDeps } from '../relay/outbound.js';
 import type { AgentStartStore } from './ports.js';
 import { fillTemplate } from './texts.js';
 
@@ -29,17 +30,11 @@ export interface StartJob {
   noticeTs?: string;
 }
 
-export interface StartDeps {
-  locale: Locale;
+/** The reply path's own parts, and what starting needs besides. */
+export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'messages' | 'effects' | 'chat' | 'sender' | 'notices'> {
   transport: 'cloud' | 'web';
   /** The support channel's id. */
   channel(): Promise<string>;
-  contacts: ContactStore;
-  messages: MessageMap;
-  effects: EffectLog;
-  chat: ChatSurface;
-  sender: WhatsAppSender;
-  notices: Notices;
   store: AgentStartStore;
   /** The card's lines besides the contact (who started it), as inbound draws them. */
   cardNotes(chatId: string): Promise<string[]>;

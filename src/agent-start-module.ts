@@ -81,6 +81,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           notices: relay.notices,
           store,
           cardNotes,
+          afterSend: relay.afterSend,
           now: Date.now,
         },
         savedReply: { outbound: relay.outbound, store, ticketKey: relay.ticketKey, afterSend: relay.afterSend },

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeTemplate } from '../fakes/graph.js';
-import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
+import type { FakeJira } from '../fakes/jira.js';
+import { CHANNEL, fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
 import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack-events.js';
 import { globalShortcut, modal, picked, slashCommand, typed, values, viewAction, viewSubmission } from '../support/slack-interactions.js';
 import { until } from '../support/until.js';
@@ -34,16 +35,20 @@ async function openAndPick(h: Harness, template: FakeTemplate): Promise<void> {
 function startValues(phone: string, vars: string[], template = REMINDER) {
   const fields: Record<string, ReturnType<typeof typed> | ReturnType<typeof picked>> = { phone: typed(phone), name: typed('Sheena'), template: picked(`${template.name}|${template.language}`) };
   vars.forEach((v, i) => (fields[`var_${i + 1}`] = typed(v)));
-  return values(fields, { template: 'switchboard_pick_template' });
+  const actions = Object.fromEntries(vars.map((_, i) => [`var_${i + 1}`, 'switchboard_template_var']));
+  return values(fields, { template: 'switchboard_pick_template', ...actions });
 }
 
 const cardOf = (h: Harness) => h.slack.topLevel(CHANNEL);
 
 describe('starting a conversation from Slack', () => {
   let h: Harness;
+  let jira: FakeJira | undefined;
   afterEach(async () => {
     if (h) expect(await h.app.outbox.recentDead(10)).toHaveLength(0);
     await h?.close();
+    await jira?.close();
+    jira = undefined;
   });
 
   it('answers an invalid number with an error in the modal and sends nothing', async () => {
@@ -110,6 +115,32 @@ describe('starting a conversation from Slack', () => {
     await until(() => modal(h.slack, 'switchboard_start').updates === 1, 'the templates in the modal');
     expect(JSON.stringify(modal(h.slack, 'switchboard_start').view.blocks)).toContain('appointment_reminder|en_US');
     h.graph.delay('templates', 0);
+  });
+
+  it('with Jira: the request the contact’s answer raises starts with the template the agent sent', async () => {
+    jira = await fakeJiraSite();
+    h = await startHarness({ jira, env: { WHATSAPP_BUSINESS_ACCOUNT_ID: WABA }, graph: { templates: TEMPLATES }, slack: { users } });
+    await openAndPick(h, REMINDER);
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_start'), startValues('+16505551234', ['Sheena', '10:00'])) });
+    await h.drain();
+    expect(jira.requests.size).toBe(0);
+    await h.webhook(textWebhook('wamid.answer-j', 'I will be there'));
+    await until(() => [...jira!.requests.values()].some((r) => r.comments.some((c) => c.body.includes('I will be there'))), 'the answer in the request');
+    const comments = [...jira.requests.values()][0]!.comments.map((c) => c.body).join('\n');
+    expect(comments).toMatch(/Ana Souza[^\n]*\n\[appointment_reminder\] Hello Sheena, your appointment at 10:00 is confirmed\.[\s\S]*I will be there/);
+  });
+
+  it('redraws the preview with what was typed, and asks for a variable left empty', async () => {
+    h = await cloudHarness();
+    await openAndPick(h, REMINDER);
+    const typedSoFar = startValues('+16505551234', ['Sheena', '']);
+    await h.slackEvent(undefined, { form: viewAction(h.slack, modal(h.slack, 'switchboard_start'), { actionId: 'switchboard_template_var', blockId: 'var_1', value: 'Sheena' }, typedSoFar) });
+    const preview = (modal(h.slack, 'switchboard_start').view.blocks as Array<{ block_id?: string; text?: { text: string } }>).find((b) => b.block_id === 'preview');
+    expect(preview?.text?.text).toContain('Hello Sheena, your appointment at {{2}} is confirmed.');
+    const res = await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_start'), typedSoFar) });
+    expect(await res.json()).toEqual({ response_action: 'errors', errors: { var_2: expect.stringContaining('Fill this in') } });
+    await h.drain();
+    expect(h.graph.sent).toHaveLength(0);
   });
 
   it('reuses the card of a contact who already has one', async () => {

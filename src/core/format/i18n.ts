@@ -335,6 +335,7 @@ export interface StartMessages {
   templateLabel: string;
   variableLabel(p: { n: number }): string;
   preview: string;
+  fillIn: string;
   messageLabel: string;
   invalidPhone: string;
   noTemplates: string;
@@ -379,6 +380,7 @@ const startEn: StartMessages = {
   templateLabel: 'Template',
   variableLabel: ({ n }) => `Variable {{${n}}}`,
   preview: 'Preview',
+  fillIn: 'Fill this in: the template needs it.',
   messageLabel: 'Message',
   invalidPhone: 'This is not a valid phone number. Write it with the country code, e.g. +1 650 555 1234.',
   noTemplates: 'The WhatsApp Business account has no approved templates, and only a template can start a conversation.',
@@ -423,6 +425,7 @@ const startPtBR: StartMessages = {
   templateLabel: 'Modelo',
   variableLabel: ({ n }) => `Variável {{${n}}}`,
   preview: 'Prévia',
+  fillIn: 'Preencha: o modelo precisa disso.',
   messageLabel: 'Mensagem',
   invalidPhone: 'Este não é um número de telefone válido. Escreva com o código do país, por exemplo +55 11 91234 5678.',
   noTemplates: 'A conta do WhatsApp Business não tem modelos aprovados, e só um modelo pode iniciar uma conversa.',

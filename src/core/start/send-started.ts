@@ -12,6 +12,7 @@ import { contactCard } from '../relay/card.js';
 import { CARD_EVENT_TYPE } from '../relay/inbound.js';
 import { explainSendFailure } from '../relay/notices.js';
 import type { OutboundDeps } from '../relay/outbound.js';
+import type { SlackMessageEvent } from '../slack-events.js';
 import type { AgentStartStore } from './ports.js';
 import { fillTemplate } from './texts.js';
 
@@ -38,6 +39,8 @@ export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'm
   store: AgentStartStore;
   /** The card's lines besides the contact (who started it), as inbound draws them. */
   cardNotes(chatId: string): Promise<string[]>;
+  /** What follows a message an agent sent (the Jira line), as for a typed reply. */
+  afterSend?(event: SlackMessageEvent, chatId: string, outcome: 'sent'): Promise<void>;
   now(): number;
 }
 
@@ -93,6 +96,9 @@ export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
     await deps.effects.put(key, sent.id);
     await deps.messages.link({ waMessageId: sent.id, chatId: job.chatId, direction: 'out', slackChannel: where.channel, slackTs: lineTs, excerpt: (t?.name ?? shown).slice(0, 200) });
   }
+  // Jira's copy of the conversation starts with what the agent sent (it waits for the request the contact's answer raises).
+  const text = t ? `[${t.name}] ${shown}` : shown;
+  await deps.afterSend?.({ kind: 'message', eventId: key, channel: where.channel, user: job.user, ts: lineTs, threadTs: where.threadTs, text }, job.chatId, 'sent');
   if (job.noticeTs && t) {
     const done = `:white_check_mark: ${m.templateSent({ user, template: escapeMrkdwn(t.name) })}`;
     // The button is replaced by who used it, so nobody sends the template twice.

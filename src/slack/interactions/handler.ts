@@ -10,7 +10,24 @@ import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps 
 import { JOB_SAVED_REPLY } from './jobs.js';
 import { inputValue, SAVED_REPLY_SHORTCUT, START_SHORTCUT, type Interaction } from './payloads.js';
 import { handleSubmission } from './submissions.js';
-import { ADD_REPLY, CB_HOME, CB_REPLIES, CB_START, CB_TEMPLATE, homeView, infoView, PICK_TEMPLATE, repliesView, REPLY_MENU, savedReplyPicker, startView, templateKey, templateView, type TemplatePlace } from './views.js';
+import {
+  ADD_REPLY,
+  CB_HOME,
+  CB_REPLIES,
+  CB_START,
+  CB_TEMPLATE,
+  homeView,
+  infoView,
+  PICK_TEMPLATE,
+  repliesView,
+  REPLY_MENU,
+  savedReplyPicker,
+  startView,
+  TEMPLATE_VAR,
+  templateKey,
+  templateView,
+  type TemplatePlace,
+} from './views.js';
 
 export interface Interactions {
   handle(interaction: Interaction): Promise<InteractionAnswer>;
@@ -69,13 +86,14 @@ export function createInteractions(deps: InteractionDeps): Interactions {
   }
 
   async function viewAction(i: Extract<Interaction, { type: 'view_action' }>): Promise<void> {
-    if (i.actionId === PICK_TEMPLATE && (i.callbackId === CB_START || i.callbackId === CB_TEMPLATE)) {
-      // The variables and the preview follow the template: the view is drawn again around it.
+    if ((i.actionId === PICK_TEMPLATE || i.actionId === TEMPLATE_VAR) && (i.callbackId === CB_START || i.callbackId === CB_TEMPLATE)) {
+      // The variables and the preview follow the template and what was typed: the view is drawn again around them.
       const params = Object.keys(i.values)
         .filter((b) => /^var_\d+$/.test(b))
         .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
-        .map((b) => inputValue(i.values, b) ?? '');
-      const choice = await ctx.choice(i.value, params);
+        .map((b) => inputValue(i.values, b, TEMPLATE_VAR) ?? '');
+      const selected = i.actionId === PICK_TEMPLATE ? i.value : inputValue(i.values, 'template', PICK_TEMPLATE);
+      const choice = await ctx.choice(selected, params);
       const view =
         i.callbackId === CB_START
           ? startView(ctx.s, { transport: ctx.transport, phone: inputValue(i.values, 'phone'), name: inputValue(i.values, 'name'), choice })

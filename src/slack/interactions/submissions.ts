@@ -12,7 +12,7 @@ import { chatLane } from '../../intake.js';
 import { parseMetadata, type Ctx, type InteractionAnswer } from './context.js';
 import { JOB_SAVED_REPLY, JOB_START } from './jobs.js';
 import { inputValue, type Interaction, type StateValues } from './payloads.js';
-import { CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, type TemplatePlace } from './views.js';
+import { CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type TemplatePlace } from './views.js';
 
 type Submission = Extract<Interaction, { type: 'view_submission' }>;
 
@@ -23,9 +23,9 @@ async function chosenTemplate(ctx: Ctx, values: StateValues): Promise<{ template
   const t = await ctx.templateFor(inputValue(values, 'template', PICK_TEMPLATE));
   // An error must name a block of the view: without templates there is no picker to name.
   if (!t) return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
-  const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`) ?? '').trim());
+  const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`, TEMPLATE_VAR) ?? '').trim());
   const missing = params.findIndex((p) => p === '');
-  if (missing >= 0) return { errors: { [`var_${missing + 1}`]: ctx.s.variableLabel({ n: missing + 1 }) } };
+  if (missing >= 0) return { errors: { [`var_${missing + 1}`]: ctx.s.fillIn } };
   return { template: { name: t.name, language: t.language, params, body: t.body } };
 }
 

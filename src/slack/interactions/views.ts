@@ -15,6 +15,8 @@ export const CB_SAVED_REPLY = 'switchboard_saved_reply';
 export const CB_REPLIES = 'switchboard_replies';
 export const CB_HOME = 'switchboard_home';
 export const PICK_TEMPLATE = 'switchboard_pick_template';
+/** The variables' inputs: Enter in one redraws the preview with what was typed. */
+export const TEMPLATE_VAR = 'switchboard_template_var';
 export const REPLY_MENU = 'switchboard_reply_menu';
 export const ADD_REPLY = 'switchboard_reply_add';
 
@@ -87,8 +89,9 @@ function templateBlocks(m: StartMessages, choice: TemplateChoice): SlackBlock[] 
   const t = choice.selected;
   if (!t) return blocks;
   for (let n = 1; n <= t.variables; n++) {
-    // A block id per template and variable: Slack keeps what was typed in a block across updates.
-    blocks.push(textInput(`var_${n}`, m.variableLabel({ n }), { initial: choice.params[n - 1], max: 1024 }));
+    // Same block and action ids across updates: Slack keeps what was typed in them.
+    const input = textInput(`var_${n}`, m.variableLabel({ n }), { initial: choice.params[n - 1], max: 1024 });
+    blocks.push({ ...input, dispatch_action: true, element: { ...(input.element as object), action_id: TEMPLATE_VAR } });
   }
   if (t.body) {
     const preview = fillTemplate(t.body, choice.params);

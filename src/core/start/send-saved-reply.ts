@@ -41,20 +41,17 @@ export async function runSavedReply(job: SavedReplyJob, deps: SavedReplyDeps): P
   }
   const contact = await outbound.contacts.get(job.chatId);
   const agent = await outbound.chat.userName(job.user).catch(() => job.user);
+  // The text is Slack markup (the line shows it, the reply path converts it): what came from WhatsApp is escaped.
   const text = fillSavedReply(reply.text, {
-    name: contact ? contactName(contact, outbound.locale) : messages(outbound.locale).unknownName,
-    ticket: (await deps.ticketKey(job.chatId)) ?? '',
-    agent,
+    name: escapeMrkdwn(contact ? contactName(contact, outbound.locale) : messages(outbound.locale).unknownName),
+    ticket: escapeMrkdwn((await deps.ticketKey(job.chatId)) ?? ''),
+    agent: escapeMrkdwn(agent),
   });
   const body = reply.fileUrl ? `${text}\n${reply.fileUrl}` : text;
   // The thread shows what the contact gets; the send's receipts land on this line, as on a typed reply.
-  const lineKey = `saved-line:${job.key}`;
-  let ts = await outbound.effects.get(lineKey);
-  if (!ts) {
-    const head = s.savedReplySent({ user: escapeMrkdwn(agent), name: escapeMrkdwn(reply.name) });
-    ts = (await outbound.chat.postMessage({ ...where, text: `${head}\n${body}` })).ts;
-    await outbound.effects.put(lineKey, ts);
-  }
+  // A notice, so a crashed attempt's post is found again rather than repeated.
+  const head = s.savedReplySent({ user: escapeMrkdwn(agent), name: escapeMrkdwn(reply.name) });
+  const ts = await outbound.notices.say(where, `${head}\n${body}`, `saved-line:${job.key}`);
   const event: SlackMessageEvent = { kind: 'message', eventId: `saved:${job.key}`, channel: job.channel, user: job.user, ts, threadTs: job.threadTs, text: body };
   const outcome = await relayAgentMessage(event, job.chatId, outbound);
   await deps.afterSend?.(event, job.chatId, outcome);

@@ -79,8 +79,8 @@ export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
   const shown = t ? fillTemplate(t.body, t.params) : (job.text ?? '');
   const head = t ? s.startedWithTemplate({ user, template: escapeMrkdwn(t.name) }) : s.startedWithText({ user });
   const quoted = shown ? `\n${escapeMrkdwn(shown).replace(/^/gm, '> ')}` : '';
-  // The line first: the send's receipts land on it.
-  const lineTs = await once(`line:${key}`, deps, async () => (await deps.chat.postMessage({ ...where, text: head + quoted })).ts);
+  // The line first: the send's receipts land on it. A notice, so a crashed attempt's post is found, not repeated.
+  const lineTs = await deps.notices.say(where, head + quoted, `line:${key}`);
   if (!(await deps.effects.get(key))) {
     let sent: { id: string };
     try {

@@ -143,6 +143,24 @@ describe('starting a conversation from Slack', () => {
     expect(h.graph.sent).toHaveLength(0);
   });
 
+  it('does not send a template twice when Graph’s answer is lost, and a later status settles it', async () => {
+    h = await cloudHarness();
+    await openAndPick(h, REMINDER);
+    h.graph.failNext('send', { acceptThenDrop: true });
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_start'), startValues('+16505551234', ['Sheena', '10:00'])) });
+    await h.drain();
+    expect(h.graph.messages.map((m) => m.outcome)).toEqual(['dropped']);
+    const [card] = cardOf(h);
+    const thread = h.slack.threadReplies(CHANNEL, card!.ts);
+    expect(thread.at(-1)!.text).toContain('may or may not have gone out');
+    const line = thread.find((m) => m.text?.includes('started the conversation'))!;
+    expect(line.reactions.map((r) => r.name)).toEqual(['grey_question']);
+    await h.webhook(h.graph.statusWebhook(h.graph.messages[0]!.wamid, 'delivered'));
+    await h.drain();
+    expect(h.graph.messages).toHaveLength(1);
+    expect(h.slack.state.messages.find((m) => m.ts === line.ts)!.reactions.map((r) => r.name)).toEqual(['white_check_mark']);
+  });
+
   it('reuses the card of a contact who already has one', async () => {
     h = await cloudHarness();
     await h.webhook(textWebhook('wamid.first', 'Hello'));

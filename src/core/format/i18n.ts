@@ -345,6 +345,7 @@ export interface StartMessages {
   startedBy(p: { user: string }): string;
   startedWithTemplate(p: { user: string; template: string }): string;
   startedWithText(p: { user: string }): string;
+  templateInDoubt: string;
   savedReplyLabel: string;
   noSavedReplies: string;
   replyName: string;
@@ -390,6 +391,7 @@ const startEn: StartMessages = {
   startedBy: ({ user }) => `:outbox_tray: Conversation started from Slack by ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} started the conversation with the template ${template}:`,
   startedWithText: ({ user }) => `:outbox_tray: ${user} started the conversation:`,
+  templateInDoubt: 'WhatsApp did not answer in time, so this may or may not have gone out. It was not sent again, so the contact does not get it twice; its receipt shows here if it arrives. Send it again from the thread if the contact should have it.',
   savedReplyLabel: 'Saved reply',
   noSavedReplies: 'There are no saved replies yet. Add one on the app’s Home tab or with /whatsapp replies.',
   replyName: 'Name',
@@ -435,6 +437,7 @@ const startPtBR: StartMessages = {
   startedBy: ({ user }) => `:outbox_tray: Conversa iniciada pelo Slack por ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} iniciou a conversa com o modelo ${template}:`,
   startedWithText: ({ user }) => `:outbox_tray: ${user} iniciou a conversa:`,
+  templateInDoubt: 'O WhatsApp não respondeu a tempo, então isto pode ou não ter sido enviado. Não foi enviado de novo, para o contato não receber duas vezes; o recibo aparece aqui se chegar. Envie de novo pela conversa se o contato precisar.',
   savedReplyLabel: 'Resposta pronta',
   noSavedReplies: 'Ainda não há respostas prontas. Adicione uma na aba Início do app ou com /whatsapp replies.',
   replyName: 'Nome',

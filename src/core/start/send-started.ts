@@ -3,12 +3,13 @@
  * (created once, or the existing ones), the template (or, on WhatsApp Web, the text) sent once, and
  * a line in the thread that the delivery receipts land on.
  */
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isOutcomeUnknown } from '../errors.js';
 import { messages, startMessages, type Locale } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ContactRecord } from '../ports.js';
 import { replyAddress } from '../relay/address.js';
 import { contactCard } from '../relay/card.js';
+import { IN_DOUBT_REACTION, recordDoubt } from '../relay/doubtful-sends.js';
 import { CARD_EVENT_TYPE } from '../relay/inbound.js';
 import { explainSendFailure } from '../relay/notices.js';
 import type { OutboundDeps } from '../relay/outbound.js';
@@ -88,6 +89,13 @@ export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
         ? await deps.sender.sendTemplate(replyAddress(contact), t.name, t.language, { ref: key, bodyParams: t.params })
         : await deps.sender.sendText(replyAddress(contact), job.text ?? '', { ref: key });
     } catch (err) {
+      if (isOutcomeUnknown(err)) {
+        // Never sent twice on its own: a status that arrives later for it (by its reference) settles it.
+        await recordDoubt(key, { eventId: key, chatId: job.chatId, channel: where.channel, ts: lineTs, threadTs: where.threadTs }, deps);
+        await deps.chat.addReaction(where.channel, lineTs, IN_DOUBT_REACTION).catch(() => undefined);
+        await deps.notices.say(where, `:grey_question: ${s.templateInDoubt}`, `in-doubt:${key}`);
+        return;
+      }
       if (isBridgeError(err) && err.retryable) throw err;
       await explainSendFailure(err, where, job.chatId, deps.notices, m, `fail:${key}`);
       await deps.chat.addReaction(where.channel, lineTs, 'x').catch(() => undefined);

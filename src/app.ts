@@ -11,7 +11,7 @@ import type { FailureClassifier } from './queue/failures.js';
 import type { SqlStore } from './store/sql-store.js';
 import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
 import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
-import { createRelayHandlers, queueAgentLine } from './relay-handlers.js';
+import { createRelayHandlers, queueAgentLine, type RelayHandlerDeps } from './relay-handlers.js';
 import { createAgentStartModule } from './agent-start-module.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
 import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
@@ -171,23 +171,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         },
       }
     : undefined;
-  const outbound = {
-    locale: config.LOCALE,
-    contacts,
-    messages: messageMap,
-    effects,
-    chat: slack,
-    sender: whatsapp.sender,
-    notices,
-    notePrefix: config.NOTE_PREFIX,
-    signReplies: config.SIGN_REPLIES,
-    voice: ffmpeg ? { toOggOpus: (data: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
-    emojiFromName: slackNameToEmoji,
-    now: Date.now,
-    templateName: config.WHATSAPP_TEMPLATE_NAME,
-    templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
-  };
-  const relayDeps = {
+  const relayDeps: RelayHandlerDeps = {
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -210,12 +194,27 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         : undefined,
       cardNotes: agentStart.cardNotes,
     },
-    outbound,
+    outbound: {
+      locale: config.LOCALE,
+      contacts,
+      messages: messageMap,
+      effects,
+      chat: slack,
+      sender: whatsapp.sender,
+      notices,
+      notePrefix: config.NOTE_PREFIX,
+      signReplies: config.SIGN_REPLIES,
+      voice: ffmpeg ? { toOggOpus: (data, maxBytes) => toOggOpus(toIterable(data), { ffmpegPath: config.FFMPEG_PATH, maxBytes }) } : undefined,
+      emojiFromName: slackNameToEmoji,
+      now: Date.now,
+      templateName: config.WHATSAPP_TEMPLATE_NAME,
+      templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
+    },
     jira,
   };
   const started = agentStart.wire({
     notices,
-    outbound,
+    outbound: relayDeps.outbound,
     ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
     afterSend: jira
       ? async (event, chatId, outcome) => {

@@ -5,10 +5,14 @@
  * normalise-event.ts (card buttons, whose clicks go to the queue).
  */
 import { SEND_TEMPLATE_ACTION } from '../../core/relay/notices.js';
+import { CB_HOME, CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE } from './views.js';
 
 export const START_SHORTCUT = 'switchboard_start';
 export const SAVED_REPLY_SHORTCUT = 'switchboard_saved_reply';
 export const COMMAND = '/whatsapp';
+/** Only these are taken: other views, shortcuts and buttons (the card's) go their own way. */
+const OUR_SHORTCUTS = new Set([START_SHORTCUT, SAVED_REPLY_SHORTCUT]);
+const OUR_VIEWS = new Set([CB_START, CB_TEMPLATE, CB_SAVED_REPLY, CB_REPLIES, CB_HOME]);
 
 export type StateValues = Record<string, Record<string, unknown>>;
 
@@ -48,10 +52,11 @@ export function parseInteraction(payload: unknown): Interaction | undefined {
   switch (payload.type) {
     case 'shortcut': {
       const callbackId = str(payload, 'callback_id');
-      return callbackId && triggerId ? { type: 'shortcut', callbackId, user, triggerId } : undefined;
+      return callbackId && OUR_SHORTCUTS.has(callbackId) && triggerId ? { type: 'shortcut', callbackId, user, triggerId } : undefined;
     }
     case 'message_action': {
       const callbackId = str(payload, 'callback_id');
+      if (!callbackId || !OUR_SHORTCUTS.has(callbackId)) return undefined;
       const channel = str(payload.channel, 'id');
       const messageTs = str(payload.message, 'ts') ?? str(payload, 'message_ts');
       if (!callbackId || !triggerId || !channel || !messageTs) return undefined;
@@ -61,8 +66,9 @@ export function parseInteraction(payload: unknown): Interaction | undefined {
     case 'view_submission': {
       const view = payload.view;
       const viewId = str(view, 'id');
-      if (!viewId) return undefined;
-      return { type: 'view_submission', callbackId: str(view, 'callback_id') ?? '', user, viewId, metadata: str(view, 'private_metadata') ?? '', values: stateValues(view) };
+      const callbackId = str(view, 'callback_id');
+      if (!viewId || !callbackId || !OUR_VIEWS.has(callbackId)) return undefined;
+      return { type: 'view_submission', callbackId, user, viewId, metadata: str(view, 'private_metadata') ?? '', values: stateValues(view) };
     }
     case 'block_actions':
       return blockAction(payload, user, triggerId);
@@ -79,11 +85,12 @@ function blockAction(payload: Obj, user: string, triggerId: string | undefined):
   const view = payload.view;
   if (isObj(view) && str(payload.container, 'type') !== 'message') {
     const viewId = str(view, 'id');
-    if (!viewId || !actionId.startsWith('switchboard_')) return undefined;
+    const callbackId = str(view, 'callback_id');
+    if (!viewId || !callbackId || !OUR_VIEWS.has(callbackId)) return undefined;
     return {
       type: 'view_action',
       viewType: str(view, 'type') ?? 'modal',
-      callbackId: str(view, 'callback_id') ?? '',
+      callbackId,
       actionId,
       value,
       user,

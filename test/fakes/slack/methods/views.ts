@@ -80,7 +80,6 @@ function viewProblems(view: unknown, kind: 'modal' | 'home'): string[] {
     if (!isObj(b.element) || typeof b.element.type !== 'string') add('missing required field: element', `/blocks/${i}`);
   });
   if (kind === 'modal' && inputs > 0 && view.submit === undefined) add('submit is required when a view has input blocks', '/submit');
-  if (kind === 'home' && inputs > 0) add('input blocks are not allowed in a home view', '/blocks');
   return problems;
 }
 

@@ -93,4 +93,19 @@ describe('saved replies', () => {
     const res = await h.slackEvent(undefined, { form: slashCommand(h.slack, 'reply welcome') });
     expect(await res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('Send saved reply') });
   });
+
+  it('sends with /whatsapp reply NAME when the command says which thread it was typed in, once per command', async () => {
+    h = await startHarness({ slack: { users }, env: { SIGN_REPLIES: 'false' } });
+    await saveReply(h, 'hours', 'We are open 8:00–18:00, {name}.');
+    await h.webhook(says('When are you open?'));
+    await h.drain();
+    const card = h.slack.topLevel(CHANNEL)[0]!;
+    const command = slashCommand(h.slack, 'reply hours', { threadTs: card.ts });
+    expect((await h.slackEvent(undefined, { form: command })).status).toBe(200);
+    expect((await h.slackEvent(undefined, { form: command })).status).toBe(200);
+    await h.drain();
+    expect(h.graph.sent.map((m) => (m.text as { body: string }).body)).toEqual(['We are open 8:00–18:00, Sheena Nelson.']);
+    const unknown = await h.slackEvent(undefined, { form: slashCommand(h.slack, 'reply nope', { threadTs: card.ts }) });
+    expect(await unknown.json()).toEqual({ response_type: 'ephemeral', text: 'There is no saved reply called nope.' });
+  });
 });

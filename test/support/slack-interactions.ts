@@ -31,7 +31,8 @@ export function messageShortcut(slack: FakeSlack, o: { callbackId: string; chann
   });
 }
 
-export function slashCommand(slack: FakeSlack, text: string, o: { channel?: string; user?: string; command?: string } = {}): string {
+/** `threadTs`: Slack documents no thread for commands; some clients send one. */
+export function slashCommand(slack: FakeSlack, text: string, o: { channel?: string; user?: string; command?: string; threadTs?: string } = {}): string {
   return new URLSearchParams({
     token: 'gIkuvaNzQIHg97ATvDxqgjtO',
     team_id: TEAM.id,
@@ -45,6 +46,7 @@ export function slashCommand(slack: FakeSlack, text: string, o: { channel?: stri
     api_app_id: 'A123ABC456',
     response_url: 'https://hooks.slack.com/commands/1234/5678',
     trigger_id: slack.issueTrigger(),
+    ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
   }).toString();
 }
 

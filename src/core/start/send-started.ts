@@ -9,7 +9,7 @@ import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ContactRecord } from '../ports.js';
 import { replyAddress } from '../relay/address.js';
 import { contactCard } from '../relay/card.js';
-import { IN_DOUBT_REACTION, recordDoubt } from '../relay/doubtful-sends.js';
+import { IN_DOUBT, IN_DOUBT_REACTION, recordDoubt } from '../relay/doubtful-sends.js';
 import { CARD_EVENT_TYPE } from '../relay/inbound.js';
 import { explainSendFailure } from '../relay/notices.js';
 import type { OutboundDeps } from '../relay/outbound.js';
@@ -45,16 +45,9 @@ export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'm
   now(): number;
 }
 
-async function once(key: string, deps: StartDeps, work: () => Promise<string>): Promise<string> {
-  const done = await deps.effects.get(key);
-  if (done) return done;
-  const value = await work();
-  await deps.effects.put(key, value);
-  return value;
-}
 
 /** The conversation's card: the existing one, or a new one (with the same effect key the inbound relay uses, so only one is ever posted). */
-async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']> }, deps: StartDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
+async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']> }, deps: StartDeps, retrySince?: number): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
   let contact = await deps.contacts.get(job.chatId);
   if (!contact) {
     contact = await deps.contacts.upsert({ chatId: job.chatId, transport: deps.transport, waId: job.start.phone, phone: job.start.phone, name: job.start.name, isGroup: false });
@@ -63,15 +56,22 @@ async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']
   await deps.store.recordStarter(job.chatId, job.user, deps.now());
   const channel = await deps.channel();
   const card = contactCard(contact, deps.locale, undefined, await deps.cardNotes(job.chatId));
-  const ts = await once(`card:${job.chatId}`, deps, async () => (await deps.chat.postMessage({ channel, ...card, metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: job.chatId } } })).ts);
+  const key = `card:${job.chatId}`;
+  const metadata = { eventType: CARD_EVENT_TYPE, payload: { chat_id: job.chatId } };
+  let ts = await deps.effects.get(key);
+  // An attempt that posted the card and stopped before recording it: Slack is asked, not posted to again.
+  if (!ts && retrySince !== undefined) ts = await deps.chat.findPosted({ channel, eventType: metadata.eventType, match: metadata.payload, since: retrySince });
+  ts ??= (await deps.chat.postMessage({ channel, ...card, metadata })).ts;
+  await deps.effects.put(key, ts);
   await deps.contacts.setCard(job.chatId, channel, ts);
   return { ...contact, slackChannel: channel, cardTs: ts };
 }
 
-export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
+/** `retrySince`: set when an earlier attempt of this job ran (the time it was queued). */
+export async function runStart(job: StartJob, deps: StartDeps, retrySince?: number): Promise<void> {
   const m = messages(deps.locale);
   const s = startMessages(deps.locale);
-  const contact = job.start ? await ensureCard({ ...job, start: job.start }, deps) : await deps.contacts.get(job.chatId);
+  const contact = job.start ? await ensureCard({ ...job, start: job.start }, deps, retrySince) : await deps.contacts.get(job.chatId);
   if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError('no contact card for this conversation', { code: 'unknown_contact', retryable: false });
   const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
   const user = escapeMrkdwn(await deps.chat.userName(job.user).catch(() => job.user));
@@ -82,7 +82,10 @@ export async function runStart(job: StartJob, deps: StartDeps): Promise<void> {
   const quoted = shown ? `\n${escapeMrkdwn(shown).replace(/^/gm, '> ')}` : '';
   // The line first: the send's receipts land on it. A notice, so a crashed attempt's post is found, not repeated.
   const lineTs = await deps.notices.say(where, head + quoted, `line:${key}`);
-  if (!(await deps.effects.get(key))) {
+  const result = await deps.effects.get(key);
+  // In doubt already (an attempt stopped after saying so): nothing more until a status settles it.
+  if (result === IN_DOUBT) return;
+  if (!result) {
     let sent: { id: string };
     try {
       sent = t

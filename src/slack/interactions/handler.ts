@@ -66,8 +66,8 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         return undefined;
       case 'reply': {
         const name = rest.join(' ');
-        const contact = i.threadTs ? await deps.contacts.findByCard(i.channel, i.threadTs) : undefined;
-        if (!contact?.cardTs) return ephemeral(ctx.s.replyInThread);
+        const contact = i.threadTs ? await threadContact(i.channel, i.threadTs) : undefined;
+        if (!contact) return ephemeral(ctx.s.replyInThread);
         if (!(await deps.store.savedReply(name))) return ephemeral(ctx.s.unknownReply({ name: escapeMrkdwn(name) }));
         const job: SavedReplyJob = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, name, user: i.user, key: `trigger:${i.triggerId}` };
         await deps.enqueue({ kind: JOB_SAVED_REPLY, lane: chatLane(contact.chatId), payload: job, dedupeKey: `slack:trigger:${i.triggerId}` });

@@ -8,7 +8,7 @@ export const JOB_SAVED_REPLY = 'slack.saved_reply';
 
 export function createInteractionJobs(deps: { start: StartDeps; savedReply: SavedReplyDeps }): Record<string, JobHandler> {
   return {
-    [JOB_START]: async (payload) => runStart(payload as StartJob, deps.start),
+    [JOB_START]: async (payload, ctx) => runStart(payload as StartJob, deps.start, ctx.job.resumed ? ctx.job.createdAt : undefined),
     [JOB_SAVED_REPLY]: async (payload) => runSavedReply(payload as SavedReplyJob, deps.savedReply),
   };
 }

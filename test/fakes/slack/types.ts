@@ -252,4 +252,5 @@ export const DEFAULT_SCOPES: readonly string[] = [
   'files:read',
   'files:write',
   'users:read',
+  'commands',
 ];

@@ -82,7 +82,7 @@ describe('saved replies', () => {
     const [view] = h.slack.views('home');
     expect(JSON.stringify(view!.view.blocks)).toContain('closing');
     const before = view!.updates;
-    await h.slackEvent(undefined, { form: viewAction(h.slack, view!, { actionId: 'switchboard_reply_menu', blockId: 'x', value: 'delete:closing' }) });
+    await h.slackEvent(undefined, { form: viewAction(h.slack, view!, { actionId: 'switchboard_reply_menu', blockId: 'closing', value: 'delete:closing', select: true }) });
     expect(h.slack.views('home')[0]!.updates).toBeGreaterThan(before);
     expect(JSON.stringify(h.slack.views('home')[0]!.view.blocks)).not.toContain('Take care');
     expect(await h.app.store.db.selectFrom('saved_replies').selectAll().execute()).toEqual([]);
@@ -107,5 +107,26 @@ describe('saved replies', () => {
     expect(h.graph.sent.map((m) => (m.text as { body: string }).body)).toEqual(['We are open 8:00–18:00, Sheena Nelson.']);
     const unknown = await h.slackEvent(undefined, { form: slashCommand(h.slack, 'reply nope', { threadTs: card.ts }) });
     expect(await unknown.json()).toEqual({ response_type: 'ephemeral', text: 'There is no saved reply called nope.' });
+  });
+
+  it('are edited from the manager (the form filled with the reply), and the shortcut outside a contact’s thread says where it works', async () => {
+    h = await startHarness({ slack: { users } });
+    await saveReply(h, 'closing', 'Take care, {name}!');
+    await h.slackEvent(undefined, { form: slashCommand(h.slack, 'replies') });
+    const manager = modal(h.slack, 'switchboard_replies');
+    const menu = { actionId: 'switchboard_reply_menu', blockId: 'closing', value: 'edit:closing', select: true };
+    expect((await h.slackEvent(undefined, { form: viewAction(h.slack, manager, menu) })).status).toBe(200);
+    const editing = modal(h.slack, 'switchboard_replies');
+    expect(editing.updates).toBe(1);
+    const initial = (editing.view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>).find((b) => b.block_id === 'reply_text');
+    expect(initial?.element?.initial_value).toBe('Take care, {name}!');
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, editing, values({ reply_name: typed('closing'), reply_text: typed('Take good care, {name}!') })) });
+    expect(await h.app.store.db.selectFrom('saved_replies').select(['name', 'text']).execute()).toEqual([{ name: 'closing', text: 'Take good care, {name}!' }]);
+
+    const elsewhere = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'a top-level chat' });
+    await h.slackEvent(undefined, { form: messageShortcut(h.slack, { callbackId: 'switchboard_saved_reply', channel: CHANNEL, messageTs: elsewhere.ts }) });
+    expect(JSON.stringify(modal(h.slack, 'switchboard_info').view.blocks)).toContain('in a contact’s thread');
+    await h.drain();
+    expect(h.graph.sent).toHaveLength(0);
   });
 });

@@ -134,7 +134,7 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
     const command = opts.interactions ? routeInteraction(undefined, fields) : undefined;
     if (command) return interact(reply, command);
     if (typeof fields.command === 'string') {
-      log.info({ command: fields.command }, 'slash command answered: the bridge has none');
+      log.info({ command: fields.command }, 'slash command answered: the bridge answers /whatsapp only');
       return reply.send(SLASH_COMMAND_REPLY);
     }
     return reply.status(400).send({ error: 'form body has neither payload (interactivity) nor command (slash command)' });

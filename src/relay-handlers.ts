@@ -10,10 +10,11 @@ import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from '
 import { applyRequestChange, ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
 import { plainContent } from './core/format/plain-content.js';
-import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
-import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type BridgeNoticeJob, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
+import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraQueue } from './jira/jobs.js';
+import { isBridgeNoticeJob, isInboundJob, isJiraChangeJob, isJiraChatJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
+import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
-import type { JobFailure } from './store/outbox.js';
+import type { JobFailure } from './core/store/queue.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 
 export interface RelayHandlerDeps {
@@ -33,11 +34,14 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
   const jira = deps.jira;
   const jiraHandlers: Record<string, JobHandler> = jira
     ? {
-        [JOB_JIRA_ENSURE]: async (payload) => void (await ensureTicket((payload as JiraChatJob).chatId, jira.tickets, (payload as JiraChatJob).firstLine)),
-        [JOB_JIRA_FLUSH]: async (payload) => flushComments((payload as JiraChatJob).chatId, jira.tickets),
-        [JOB_JIRA_SLA]: async (payload) => refreshSla((payload as JiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_ENSURE]: async (payload) => {
+          const { chatId, firstLine } = readPayload(JOB_JIRA_ENSURE, payload, isJiraChatJob);
+          await ensureTicket(chatId, jira.tickets, firstLine);
+        },
+        [JOB_JIRA_FLUSH]: async (payload) => flushComments(readPayload(JOB_JIRA_FLUSH, payload, isJiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_SLA]: async (payload) => refreshSla(readPayload(JOB_JIRA_SLA, payload, isJiraChatJob).chatId, jira.tickets),
         [JOB_JIRA_CHANGE]: async (payload) => {
-          const change = payload as JiraChangeJob;
+          const change = readPayload(JOB_JIRA_CHANGE, payload, isJiraChangeJob);
           await applyRequestChange(change.key, change, jira.tickets);
         },
       }
@@ -46,32 +50,34 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     ...jiraHandlers,
     [JOB_INBOUND]: {
       async run(payload, ctx) {
-        const { item } = payload as InboundJob;
+        const { item } = readPayload(JOB_INBOUND, payload, isInboundJob);
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
         await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.resumed ? ctx.job.createdAt : undefined });
         if (deps.jira && item.message.content.kind !== 'reaction') await queueInboundLine(item, deps);
       },
       async giveUp(payload, failure, ctx) {
-        await explainInThread((payload as InboundJob).item.message.chatId, failure, deps, ctx);
+        // A payload this version cannot read names no conversation to explain it in.
+        if (isInboundJob(payload)) await explainInThread(payload.item.message.chatId, failure, deps, ctx);
       },
     },
     [JOB_BRIDGE_NOTICE]: async (payload) => {
-      const { key } = payload as BridgeNoticeJob;
+      const { key } = readPayload(JOB_BRIDGE_NOTICE, payload, isBridgeNoticeJob);
       const channel = await deps.chat.resolveChannel(deps.slackChannel);
       await deps.outbound.notices.say({ channel }, catalogue(deps.locale).webLoggedOut, key);
     },
     [JOB_STATUS]: async (payload) => {
-      const { status } = payload as StatusJob;
+      const { status } = readPayload(JOB_STATUS, payload, isStatusJob);
       await showDeliveryStatus(status, deps.outbound);
     },
     [JOB_SLACK]: {
       async run(payload, ctx) {
-        const { event, chatId } = payload as SlackJob;
+        const { event, chatId } = readPayload(JOB_SLACK, payload, isSlackJob);
         const outcome = await relaySlackEvent(event, chatId, ctx);
         if (deps.jira && event.kind === 'message' && (outcome === 'sent' || outcome === 'note')) await queueAgentLine(event, chatId, outcome, deps);
       },
       async giveUp(payload, failure, ctx) {
-        const { event, chatId } = payload as SlackJob;
+        if (!isSlackJob(payload)) return;
+        const { event, chatId } = payload;
         await explainNotSent(event, chatId, failure, deps, ctx);
       },
     },
@@ -108,9 +114,14 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   }
   // A person known by identifiers (Cloud API) is named by what people may see: never their BSUID.
   const shown = contact.ids ? (usernameHandle(contact.ids.username) ?? contact.ids.phone ?? m.unknownName) : message.sender.waId;
-  const who = message.sender.name ?? contact.name ?? shown;
+  // Written on the business phone: the business's words, which do not open a request on their own.
+  const who = message.fromPhone ? m.sentFromPhone : (message.sender.name ?? contact.name ?? shown);
   const when = new Date(message.timestamp).toISOString();
-  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true, fromContact: true });
+  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, {
+    body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`,
+    isPublic: true,
+    fromContact: !message.fromPhone,
+  });
 }
 
 /** The Jira line of an agent's reply (also a saved reply's). */

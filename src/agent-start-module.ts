@@ -3,7 +3,6 @@
  * interactions the receivers hand over, the jobs the worker runs for them, and the card line that
  * names who started a conversation.
  */
-import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { ContactStore, EffectLog, MessageMap, WhatsAppSender } from './core/ports.js';
 import type { Notices } from './core/relay/notices.js';
@@ -11,18 +10,18 @@ import type { OutboundDeps } from './core/relay/outbound.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
 import type { AgentMessageOutcome } from './core/relay/outbound.js';
 import type { TemplateCatalogue } from './core/start/ports.js';
+import { createAgentStartStore } from './core/start/agent-store.js';
 import { starterNotes } from './core/start/send-started.js';
+import type { Store } from './core/store/store.js';
 import type { Logger } from './logger.js';
 import type { JobHandler } from './queue/worker.js';
-import type { Database } from './store/schema.js';
-import type { NewJob } from './store/outbox.js';
-import { createAgentStartStore } from './store/agent-start-sql.js';
+import type { NewJob } from './core/store/queue.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 import { createInteractionJobs, createInteractions, type Interactions } from './slack/interactions/index.js';
 
 export interface AgentStartParts {
   config: Config;
-  db: Kysely<Database>;
+  store: Store;
   logger: Logger;
   slack: SlackChatSurface;
   contacts: ContactStore;
@@ -47,7 +46,7 @@ export interface AgentStartModule {
 
 export function createAgentStartModule(parts: AgentStartParts): AgentStartModule {
   const { config } = parts;
-  const store = createAgentStartStore(parts.db);
+  const store = createAgentStartStore(parts.store);
   const cardNotes = (chatId: string) => starterNotes(chatId, store, config.LOCALE);
   const channel = () => parts.slack.resolveChannel(config.SLACK_CHANNEL);
   const defaultTemplate = config.WHATSAPP_TEMPLATE_NAME ? { name: config.WHATSAPP_TEMPLATE_NAME, language: config.WHATSAPP_TEMPLATE_LANGUAGE } : undefined;

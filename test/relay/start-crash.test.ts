@@ -3,29 +3,27 @@ import type { WhatsAppSender } from '../../src/core/ports.js';
 import { createNotices } from '../../src/core/relay/notices.js';
 import { runStart, starterNotes, type StartDeps, type StartJob } from '../../src/core/start/send-started.js';
 import { opaqueMarker } from '../../src/markers.js';
-import { createAgentStartStore } from '../../src/store/agent-start-sql.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
+import { createAgentStartStore } from '../../src/core/start/agent-store.js';
+import type { Store } from '../../src/core/store/store.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { inboundDeps } from '../support/inbound-deps.js';
 import { crashingOnce } from '../support/crashing-effects.js';
-import { sqliteFixture } from '../support/stores.js';
 
 const CHANNEL = 'C0123456789';
 
 describe('a start job run again after a crash between posting and recording', () => {
   let slack: FakeSlack;
-  let created: Awaited<ReturnType<typeof sqliteFixture.create>>;
-  let store: SqlStore;
+  let store: Store;
   let deps: StartDeps;
   const sent: string[] = [];
 
   beforeEach(async () => {
     slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60 });
-    created = await sqliteFixture.create();
-    store = created.open();
-    await store.migrate();
+    // The start job alone, on the in-memory store: no app, no database.
+    store = createMemoryStore();
     const base = inboundDeps(slack, store, CHANNEL);
-    const agentStart = createAgentStartStore(store.db);
+    const agentStart = createAgentStartStore(store);
     const sender = {
       hasServiceWindow: true,
       canEditAndDelete: false,
@@ -52,7 +50,6 @@ describe('a start job run again after a crash between posting and recording', ()
   });
   afterEach(async () => {
     await store.close();
-    await created.drop();
     await slack.close();
   });
 

@@ -58,7 +58,7 @@ describe('saved replies', () => {
     // The thread shows what went out; its receipts land on that line, as on a typed reply.
     const line = h.slack.threadReplies(CHANNEL, card.ts).find((m) => m.text?.includes('sent the saved reply welcome'))!;
     expect(line.text).toContain(`Your request is ${request!.key}`);
-    const { wa_message_id: wamid } = await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
+    const wamid = h.graph.messages[0]!.wamid;
     await h.webhook(h.graph.statusWebhook(wamid, 'delivered'));
     await h.drain();
     expect(h.slack.calls('reactions.add').filter((c) => c.params.timestamp === line.ts).map((c) => c.params.name)).toEqual(['white_check_mark']);
@@ -70,7 +70,7 @@ describe('saved replies', () => {
     h = await startHarness({ slack: { users } });
     const res = await saveReply(h, 'two words', 'Hello', 'ftp://example.com/file');
     expect(await res.json()).toEqual({ response_action: 'errors', errors: { reply_name: expect.any(String), reply_file: expect.stringContaining('https://') } });
-    expect(await h.app.store.db.selectFrom('saved_replies').selectAll().execute()).toEqual([]);
+    expect(await h.app.store.savedReplies.list()).toEqual([]);
   });
 
   it('are listed on the App Home tab, and deleted from it', async () => {
@@ -85,7 +85,7 @@ describe('saved replies', () => {
     await h.slackEvent(undefined, { form: viewAction(h.slack, view!, { actionId: 'switchboard_reply_menu', blockId: 'closing', value: 'delete:closing', select: true }) });
     expect(h.slack.views('home')[0]!.updates).toBeGreaterThan(before);
     expect(JSON.stringify(h.slack.views('home')[0]!.view.blocks)).not.toContain('Take care');
-    expect(await h.app.store.db.selectFrom('saved_replies').selectAll().execute()).toEqual([]);
+    expect(await h.app.store.savedReplies.list()).toEqual([]);
   });
 
   it('tells an agent who types /whatsapp reply outside a thread to use the message shortcut', async () => {
@@ -121,7 +121,7 @@ describe('saved replies', () => {
     const initial = (editing.view.blocks as Array<{ block_id?: string; element?: { initial_value?: string } }>).find((b) => b.block_id === 'reply_text');
     expect(initial?.element?.initial_value).toBe('Take care, {name}!');
     await h.slackEvent(undefined, { form: viewSubmission(h.slack, editing, values({ reply_name: typed('closing'), reply_text: typed('Take good care, {name}!') })) });
-    expect(await h.app.store.db.selectFrom('saved_replies').select(['name', 'text']).execute()).toEqual([{ name: 'closing', text: 'Take good care, {name}!' }]);
+    expect((await h.app.store.savedReplies.list()).map(({ name, text }) => ({ name, text }))).toEqual([{ name: 'closing', text: 'Take good care, {name}!' }]);
 
     const elsewhere = h.slack.addUserMessage({ channel: CHANNEL, user: AGENT, text: 'a top-level chat' });
     await h.slackEvent(undefined, { form: messageShortcut(h.slack, { callbackId: 'switchboard_saved_reply', channel: CHANNEL, messageTs: elsewhere.ts }) });

@@ -1,7 +1,8 @@
 /**
  * What starting conversations from Slack, templates and saved replies need to keep or look up,
- * behind one narrow port (SQL implementation: src/store/agent-start-sql.ts).
+ * behind one narrow port.
  */
+import type { SavedReply } from '../store/agent-start.js';
 
 /** An approved message template of the WhatsApp Business account, as the picker shows it. */
 export interface MessageTemplate {
@@ -20,16 +21,9 @@ export interface TemplateCatalogue {
   list(): Promise<MessageTemplate[]>;
 }
 
-/** A reply agents share: text with `{name}`, `{ticket}`, `{agent}`, optionally a file link. */
-export interface SavedReply {
-  name: string;
-  text: string;
-  /** A link to a file sent with the reply (e.g. a public PDF); shown to the contact as a link. */
-  fileUrl?: string;
-  updatedBy: string;
-  updatedAt: number;
-}
+export type { SavedReply } from '../store/agent-start.js';
 
+/** What the feature's code reads and writes (src/core/start/agent-store.ts builds it on the Store port). */
 export interface AgentStartStore {
   savedReplies(): Promise<SavedReply[]>;
   savedReply(name: string): Promise<SavedReply | undefined>;

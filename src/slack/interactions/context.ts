@@ -8,7 +8,7 @@ import { startMessages, type Locale, type StartMessages } from '../../core/forma
 import type { ContactStore } from '../../core/ports.js';
 import type { AgentStartStore, MessageTemplate, TemplateCatalogue } from '../../core/start/ports.js';
 import type { Logger } from '../../logger.js';
-import type { NewJob } from '../../store/outbox.js';
+import type { NewJob } from '../../core/store/queue.js';
 import { templateKey, type TemplateChoice, type View } from './views.js';
 
 export interface InteractionDeps {

@@ -1,7 +1,7 @@
 import type { ConversationStartStore, SavedReply, SavedReplyStore } from '../../core/store/agent-start.js';
 
 /** Saved replies on a Map by name, handed out as copies (as a database would). */
-export function createMemorySavedReplies(): SavedReplyStore {
+function createMemorySavedReplies(): SavedReplyStore {
   const rows = new Map<string, SavedReply>();
   return {
     async list() {
@@ -22,7 +22,7 @@ export function createMemorySavedReplies(): SavedReplyStore {
 }
 
 /** Conversation starts on a Map by chat id; the first one stays. */
-export function createMemoryConversationStarts(): ConversationStartStore {
+function createMemoryConversationStarts(): ConversationStartStore {
   const rows = new Map<string, { userId: string; at: number }>();
   return {
     async record(chatId, start) {

@@ -9,6 +9,7 @@ import { createSqlQueue } from './outbox.js';
 import { createPostgresRateBuckets, createSqliteRateBuckets } from './rate-buckets.js';
 import { createContactStore, createEffectLog, createMessageMap } from './repos.js';
 import type { Database } from './schema.js';
+import { createSqlConversationStarts, createSqlSavedReplies } from './sql-agent-start.js';
 import { createSqlDirectory } from './sql-directory.js';
 import { createSqlIdentities } from './sql-identities.js';
 import { createTicketStore } from './tickets-repo.js';
@@ -103,6 +104,8 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     rateBuckets: dialect === 'postgres' ? createPostgresRateBuckets(db) : createSqliteRateBuckets(db, now),
     auth: createSqlAuthStorage(db, dialect, now),
     directory: createSqlDirectory(db),
+    savedReplies: createSqlSavedReplies(db),
+    conversationStarts: createSqlConversationStarts(db),
   };
 }
 

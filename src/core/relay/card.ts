@@ -38,7 +38,7 @@ export function contactReach(contact: ContactRecord, locale: Locale): string {
 }
 
 /** The contact card: one top-level message per contact; its thread holds the conversation. */
-export function contactCard(contact: ContactRecord, locale: Locale, ticket?: CardTicket): { text: string; blocks: SlackBlock[] } {
+export function contactCard(contact: ContactRecord, locale: Locale, ticket?: CardTicket, notes: readonly string[] = []): { text: string; blocks: SlackBlock[] } {
   const m = messages(locale);
   const name = contactName(contact, locale);
   const handle = usernameHandle(contact.username);
@@ -72,6 +72,8 @@ export function contactCard(contact: ContactRecord, locale: Locale, ticket?: Car
     { type: 'header', block_id: 'name', text: { type: 'plain_text', text: truncate(title, HEADER_MAX), emoji: true } },
     identity,
     { type: 'section', block_id: 'state', fields },
+    // Lines other features keep on the card (e.g. who started the conversation from Slack).
+    ...(notes.length > 0 ? [{ type: 'context', block_id: 'notes', elements: notes.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) }] : []),
   ];
   // Fallback text: notifications and search show it, and CONTRACT says it carries name and phone.
   const text = `${escapeMrkdwn(name)} · ${escapeMrkdwn(contactReach(contact, locale))}`;

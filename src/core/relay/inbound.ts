@@ -48,6 +48,8 @@ export interface InboundDeps {
   retrySince?: number;
   /** The ticket block of the card, when a request is open (Jira); kept when the card is edited. */
   cardTicket?(chatId: string): Promise<CardTicket | undefined>;
+  /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
@@ -141,7 +143,8 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
       (before.name !== contact.name || before.photoUrl !== contact.photoUrl || before.phone !== contact.phone || before.username !== contact.username);
     if (changed) {
       const ticket = await deps.cardTicket?.(contact.chatId);
-      await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket) });
+      const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
+      await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket, notes) });
     }
     return contact;
   }

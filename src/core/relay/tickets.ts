@@ -24,6 +24,8 @@ export interface TicketDeps {
   resolvedMessage?: string;
   sender: WhatsAppSender;
   now(): number;
+  /** Lines kept on the card whenever it is drawn (see InboundDeps.cardNotes). */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
@@ -46,7 +48,8 @@ function slaWords(s: SlaState, m: Messages): string {
 }
 
 async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
-  const card = contactCard(contact, deps.locale, ticket ? cardTicket(ticket, deps.locale) : undefined);
+  const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
+  const card = contactCard(contact, deps.locale, ticket ? cardTicket(ticket, deps.locale) : undefined, notes);
   await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
 }
 

@@ -1,4 +1,5 @@
 export type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap, TicketStore } from '../ports.js';
+export type * from './agent-start.js';
 export type * from './auth-storage.js';
 export * from './directory.js';
 export type * from './identities.js';

@@ -1,4 +1,5 @@
 import type { ContactStore, EffectLog, MessageMap, TicketStore } from '../ports.js';
+import type { ConversationStartStore, SavedReplyStore } from './agent-start.js';
 import type { AuthStorage } from './auth-storage.js';
 import type { ConversationDirectory } from './directory.js';
 import type { IdentityStore } from './identities.js';
@@ -45,6 +46,9 @@ export interface Store {
   readonly auth: AuthStorage;
   /** The operator console's conversation list. */
   readonly directory: ConversationDirectory;
+  /** Saved replies and conversations started from Slack (issue 12). */
+  readonly savedReplies: SavedReplyStore;
+  readonly conversationStarts: ConversationStartStore;
 }
 
 export interface OpenStoreOptions {

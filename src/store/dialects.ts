@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { PostgresDialect, PostgresDriver, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { PostgresDialect, PostgresDriver, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type pg from 'pg';
 import { describeStoreError } from './errors.js';
 
@@ -24,8 +24,37 @@ export class SqliteDialectKeepingTheCause extends SqliteDialect {
       override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
         if (database.inTransaction) await super.rollbackTransaction(connection);
       }
-    })({ database });
+    })({ database: withStatementCache(database) });
   }
+}
+
+/** Statements kept compiled; the service runs a few dozen distinct ones, this bounds odd callers. */
+const STATEMENT_CACHE_MAX = 512;
+
+/**
+ * Kysely prepares every query it runs, and better-sqlite3 compiles SQL on each prepare: under
+ * webhook load that compiling was an eighth of the service's CPU (bench/intake.ts, `--cpu-prof`).
+ * A compiled statement can be run again with new parameters, so keep them by their SQL text. Safe
+ * because Kysely runs a statement to completion before the next query (nothing here streams rows
+ * through `iterate`, which would hold a statement busy).
+ */
+export function withStatementCache(database: BetterSqlite3.Database, max = STATEMENT_CACHE_MAX): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // Most recently used last, so the oldest is the one dropped.
+        cache.delete(sql);
+      } else {
+        stmt = database.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
 }
 
 /**

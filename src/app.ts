@@ -29,6 +29,10 @@ import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
+import { createSqlConversationStates } from './store/conversation-states.js';
+import { createJiraWorkflow } from './jira/workflow-client.js';
+import { createSlackAgentEmails } from './slack/agent-emails.js';
+import type { CardActionDeps } from './core/relay/card-actions.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -117,6 +121,12 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
   const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
   const tickets = createTicketStore(store.db);
+  const states = createSqlConversationStates(store.db);
+  // The card's request block: the open request, else the latest one (resolved or deleted, until the next is raised).
+  const cardTicketOf = async (chatId: string) => {
+    const shown = (await tickets.open(chatId)) ?? (await tickets.latest(chatId));
+    return shown ? cardTicket(shown, config.LOCALE) : undefined;
+  };
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
     outbox,
@@ -150,9 +160,28 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
           sender: whatsapp.sender,
           now: Date.now,
+          states,
+          waitingNames: config.JIRA_TRANSITION_WAITING,
+          resolvePrefix: config.RESOLVE_PREFIX,
+          workflow: createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS }),
+          emails: createSlackAgentEmails(slack.client),
+          transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },
+          messages: messageMap,
+          signReplies: config.SIGN_REPLIES,
         },
       }
     : undefined;
+  const cards: CardActionDeps = {
+    locale: config.LOCALE,
+    contacts,
+    chat: slack,
+    notices,
+    states,
+    resolvePrefix: config.RESOLVE_PREFIX || undefined,
+    now: Date.now,
+    cardTicket: jira ? cardTicketOf : undefined,
+    queueJira: jira ? (job) => jiraQueue.action(job) : undefined,
+  };
   const handlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
@@ -168,12 +197,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       chat: slack,
       media: whatsapp.media,
       reactionName: emojiToSlackName,
-      cardTicket: jira
-        ? async (chatId: string) => {
-            const open = await tickets.open(chatId);
-            return open ? cardTicket(open, config.LOCALE) : undefined;
-          }
-        : undefined,
+      cardTicket: jira ? cardTicketOf : undefined,
+      states,
+      resolvePrefix: config.RESOLVE_PREFIX || undefined,
     },
     outbound: {
       locale: config.LOCALE,
@@ -191,6 +217,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       templateName: config.WHATSAPP_TEMPLATE_NAME,
       templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
     },
+    cards,
+    resolvePrefix: config.RESOLVE_PREFIX,
     jira,
   });
   const worker = createWorker({

@@ -2,9 +2,12 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
-import { contactCard, contactName, contactReach, type CardTicket } from './card.js';
+import { contactName, contactReach, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
 import { replyAddress } from './address.js';
+import { initialState, type ConversationStates } from '../conversation-states.js';
+import { statusOfRequest } from '../ticket-workflow.js';
+import { showCard } from './card-view.js';
 
 export interface TicketDeps {
   locale: Locale;
@@ -24,6 +27,12 @@ export interface TicketDeps {
   resolvedMessage?: string;
   sender: WhatsAppSender;
   now(): number;
+  /** The conversation's status and owner (card actions): it follows the request's status. */
+  states?: ConversationStates;
+  /** Jira statuses shown as "Waiting for customer" (JIRA_TRANSITION_WAITING). */
+  waitingNames?: string[];
+  /** RESOLVE_PREFIX, for the card's hint. */
+  resolvePrefix?: string;
 }
 
 async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
@@ -45,9 +54,17 @@ function slaWords(s: SlaState, m: Messages): string {
   return s.remainingFriendly ? m.slaRemaining({ time: s.remainingFriendly }) : '—';
 }
 
-async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
-  const card = contactCard(contact, deps.locale, ticket ? cardTicket(ticket, deps.locale) : undefined);
-  await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
+/** The card after a request changed: the conversation's status follows the request's (unless Jira deleted it). */
+export async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
+  let state = await deps.states?.get(contact.chatId);
+  if (deps.states && ticket && state?.deletedRequest !== ticket.key) {
+    const status = statusOfRequest(ticket, deps.waitingNames ?? []);
+    if (state?.status !== status) {
+      state = { ...(state ?? initialState(contact.chatId, deps.now())), status, updatedAt: deps.now() };
+      await deps.states.save(state);
+    }
+  }
+  await showCard(contact, ticket ? cardTicket(ticket, deps.locale) : undefined, deps, state);
 }
 
 /**
@@ -147,6 +164,8 @@ async function postBatch(batch: CommentBatch, deps: TicketDeps, retry: boolean):
   } catch (err) {
     // Refused before Jira did anything: the lines wait for the next flush, which needs no look-up.
     if (refused(err)) await deps.tickets.abandonBatch(batch.id);
+    // The request is gone (deleted in Jira): its lines wait for the next request instead of failing for ever.
+    if (isBridgeError(err) && err.code === 'jira_not_found') return;
     throw err;
   }
   await deps.tickets.finishBatch(batch.id, comment.id);
@@ -159,8 +178,11 @@ export async function flushComments(chatId: string, deps: TicketDeps): Promise<v
   const pending = await deps.tickets.pendingComments(chatId);
   if (pending.length === 0) return;
   // Lines written after a request was resolved (an agent's thanks) belong to that request.
-  const ticket = (await deps.tickets.open(chatId)) ?? (await deps.tickets.latest(chatId));
+  const open = await deps.tickets.open(chatId);
+  const ticket = open ?? (await deps.tickets.latest(chatId));
   if (!ticket) return;
+  // A request Jira deleted takes no more lines: they wait for the next one.
+  if (!open && (await deps.states?.get(chatId))?.deletedRequest === ticket.key) return;
   for (const isPublic of [true, false]) {
     const lines = pending.filter((c) => c.isPublic === isPublic);
     if (lines.length === 0) continue;
@@ -195,35 +217,76 @@ export async function refreshSla(chatId: string, deps: TicketDeps): Promise<void
   if (changed) await refreshCard(contact, updated, deps);
 }
 
+/** What a webhook (or the bridge's own transition) says about a request. */
+export interface RequestChange {
+  status: string;
+  done: boolean;
+  /** Jira deleted the request (jira:issue_deleted). */
+  deleted?: boolean;
+  /** Jira's time of the event (webhook `timestamp`): a late retry of an older event changes nothing. */
+  at?: number;
+}
+
 /**
  * Jira says the request changed: the card and the thread follow. A resolved request is closed
- * here; the contact's next message raises a new one in the same thread.
+ * here; the contact's next message raises a new one in the same thread, unless Jira reopens it
+ * first: then the conversation goes on in it. A deleted request is shown as deleted and closed.
  */
-export async function applyRequestChange(key: string, change: { status: string; done: boolean }, deps: TicketDeps): Promise<void> {
+export async function applyRequestChange(key: string, change: RequestChange, deps: TicketDeps): Promise<void> {
   const ticket = await deps.tickets.byKey(key);
   if (!ticket) return;
+  const orderKey = `jira-change-at:${key}`;
+  if (change.at !== undefined && change.at < (Number(await deps.effects.get(orderKey)) || 0)) return;
+  if (change.deleted) return requestDeleted(ticket, deps);
+  const latest = await deps.tickets.latest(ticket.chatId);
   // A closed request takes no more changes, except a re-run of the one that closed it (while no newer request
-  // has taken its place on the card): it finishes what it began.
-  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status && (await deps.tickets.latest(ticket.chatId))?.key === key;
-  if (ticket.closedAt !== undefined && !resuming) return;
+  // has taken its place on the card): it finishes what it began; and a reopening, while it is still the latest.
+  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status && latest?.key === key;
+  const deleted = deps.states ? (await deps.states.get(ticket.chatId))?.deletedRequest === key : false;
+  const reopening = ticket.closedAt !== undefined && !change.done && latest?.key === key && !deleted && !(await deps.tickets.open(ticket.chatId));
+  if (ticket.closedAt !== undefined && !resuming && !reopening) return;
   const m = messages(deps.locale);
   const contact = await contactOf(ticket.chatId, deps);
   const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
+  // Each reopening starts a new round of notices (keyed by the closing it undid, the same on a re-run).
+  const cycleKey = `jira-cycle:${key}`;
+  if (reopening) await deps.effects.put(cycleKey, String(ticket.closedAt));
+  const cycle = await deps.effects.get(cycleKey);
+  const round = cycle ? `:${cycle}` : '';
   if (change.status !== ticket.status) {
-    await deps.notices.say(where, m.ticketStatusChanged({ key, from: escapeMrkdwn(ticket.status), to: escapeMrkdwn(change.status) }), `ticket-status:${key}:${change.status}:${ticket.status}`);
+    await deps.notices.say(where, m.ticketStatusChanged({ key, from: escapeMrkdwn(ticket.status), to: escapeMrkdwn(change.status) }), `ticket-status:${key}:${change.status}:${ticket.status}${round}`);
   }
+  if (reopening) await deps.notices.say(where, m.requestReopened({ key }), `ticket-reopened:${key}${round}`);
   const sla = await deps.ticketing.getSla(key).catch(() => ticket.sla);
-  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt: change.done ? (ticket.closedAt ?? deps.now()) : undefined };
+  const closedAt = change.done ? (ticket.closedAt ?? deps.now()) : undefined;
+  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt };
   await deps.tickets.save(updated);
+  if (change.at !== undefined) await deps.effects.put(orderKey, String(change.at));
   await refreshCard(contact, updated, deps);
   if (!change.done) return;
-  await deps.notices.say(where, `${m.ticketResolved({ key })}\n────────────────────────\n_${m.newRequestBelow}_`, `ticket-resolved:${key}`);
+  // A request reopened and resolved again says so again.
+  await deps.notices.say(where, `${m.ticketResolved({ key })}\n────────────────────────\n_${m.newRequestBelow}_`, `ticket-resolved:${key}${round}`);
   const text = deps.resolvedMessage?.trim();
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
   if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(replyAddress(contact), text), deps);
+    await sendOnce(resolvedMessageKey(key), () => deps.sender.sendText(replyAddress(contact), text), deps);
   }
+}
+
+/** JIRA_RESOLVED_MESSAGE goes once per request: marked sent by hand when an agent resolved it with their own closing message. */
+export const resolvedMessageKey = (key: string) => `resolved-message:${key}`;
+
+async function requestDeleted(ticket: TicketRecord, deps: TicketDeps): Promise<void> {
+  const contact = await contactOf(ticket.chatId, deps);
+  const updated: TicketRecord = { ...ticket, closedAt: ticket.closedAt ?? deps.now() };
+  await deps.tickets.save(updated);
+  if ((await deps.tickets.latest(ticket.chatId))?.key === ticket.key && deps.states) {
+    const state = (await deps.states.get(ticket.chatId)) ?? initialState(ticket.chatId, deps.now());
+    if (state.deletedRequest !== ticket.key) await deps.states.save({ ...state, status: 'open', deletedRequest: ticket.key, updatedAt: deps.now() });
+    await refreshCard(contact, updated, deps);
+  }
+  await deps.notices.say({ channel: contact.slackChannel, threadTs: contact.cardTs }, messages(deps.locale).requestDeleted({ key: ticket.key }), `ticket-deleted:${ticket.key}`);
 }
 
 const SENDING = 'sending';
@@ -232,7 +295,7 @@ const SENDING = 'sending';
  * At most once: the intent is recorded before the send. WhatsApp has nothing to look a message up by, so a retry
  * that finds the intent without a result does not send again; a send WhatsApp refused clears the intent.
  */
-async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: TicketDeps): Promise<void> {
+export async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: Pick<TicketDeps, 'effects'>): Promise<void> {
   if (await deps.effects.get(effect)) return;
   await deps.effects.put(effect, SENDING);
   try {

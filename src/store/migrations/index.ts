@@ -3,6 +3,7 @@ import type { Dialect } from '../sql-store.js';
 import { rateBuckets } from './006-rate-buckets.js';
 import { contactIdentifiers } from './008-contact-identifiers.js';
 import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
+import { conversationStates } from './010-conversation-states.js';
 
 export interface Migration {
   version: number;
@@ -190,4 +191,5 @@ export const migrations: Migration[] = [
   },
   contactIdentifiers,
   finishedJobsIndexes,
+  conversationStates,
 ];

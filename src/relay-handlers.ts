@@ -30,7 +30,7 @@ export interface RelayHandlerDeps {
   outbound: OutboundDeps & { templateName?: string; templateLanguage: string };
   /** The card's buttons (claim, release, waiting, resolve, reopen). */
   cards: CardActionDeps;
-  /** A thread reply starting with this is sent, then resolves the conversation (RESOLVE_PREFIX; empty: off). */
+  /** A thread reply starting with this is sent, then resolves the conversation (RESOLVE_PREFIX). */
   resolvePrefix: string;
   /** Absent when Jira is not configured: no tickets, no errors. */
   jira?: { tickets: TicketDeps & JiraActionDeps & JiraCommentDeps; queue: JiraQueue };

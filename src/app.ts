@@ -31,6 +31,7 @@ import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
 import { createSqlConversationStates } from './store/conversation-states.js';
 import { createJiraWorkflow } from './jira/workflow-client.js';
+import { createJiraCaller } from './jira/caller.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
 import type { CardActionDeps } from './core/relay/card-actions.js';
 
@@ -135,6 +136,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     slaRefreshMs: config.JIRA_SLA_REFRESH_MS,
     notify: () => wake(),
   });
+  // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
+  const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;
   const jira = config.jiraEnabled
     ? {
         queue: jiraQueue,
@@ -148,6 +151,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             requestTypeId: config.JIRA_REQUEST_TYPE_ID!,
             fetchTimeoutMs: config.JIRA_TIMEOUT_MS,
             logger,
+            caller: jiraCaller,
           }),
           tickets,
           contacts,
@@ -163,7 +167,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           states,
           waitingNames: config.JIRA_TRANSITION_WAITING,
           resolvePrefix: config.RESOLVE_PREFIX,
-          workflow: createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS }),
+          workflow: createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS, caller: jiraCaller }),
           emails: createSlackAgentEmails(slack.client),
           transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },
           messages: messageMap,

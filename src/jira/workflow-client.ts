@@ -6,31 +6,20 @@
  * - api-group-user-search/: GET /rest/api/3/user/search?query=<e-mail> → users; `emailAddress` may be hidden
  *   by the user's profile visibility, so an answer without it counts only when it is the one person found.
  * - api-group-myself/: GET /rest/api/3/myself → the integration account.
- * Errors go through the same mapping as the rest of the Jira client (toJiraBridgeError).
+ * Calls go through the Jira client's caller (its error mapping, and its Retry-After wait when it is shared).
  */
 import { BridgeError } from '../core/errors.js';
 import type { TicketTransition, TicketWorkflow } from '../core/ticket-workflow.js';
-import { createJiraClients, toJiraBridgeError } from './client.js';
+import { createJiraCaller, type JiraCaller } from './caller.js';
+import { createJiraClients } from './client.js';
 
 interface WireUser { accountId?: string; accountType?: string; emailAddress?: string | null; displayName?: string; active?: boolean }
 interface WireTransition { id?: string; name?: string; to?: { name?: string; statusCategory?: { key?: string } } }
 
-export function createJiraWorkflow(o: { baseUrl: string; email: string; apiToken: string; timeoutMs?: number }): TicketWorkflow {
+export function createJiraWorkflow(o: { baseUrl: string; email: string; apiToken: string; timeoutMs?: number; caller?: JiraCaller }): TicketWorkflow {
   const { platform } = createJiraClients(o);
-  const secrets = [o.apiToken, Buffer.from(`${o.email}:${o.apiToken}`).toString('base64')];
+  const call = o.caller ?? createJiraCaller(o);
   const keyPath = (key: string) => encodeURIComponent(key);
-  let pausedUntil = 0;
-  async function call<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    const wait = pausedUntil - Date.now();
-    if (wait > 0) throw new BridgeError(`Jira ${op} held back: Jira asked to wait (Retry-After)`, { code: 'rate_limited', retryable: true, retryAfterMs: wait });
-    try {
-      return await fn();
-    } catch (err) {
-      const e = toJiraBridgeError(err, op, secrets);
-      if (e.code === 'rate_limited' && e.retryAfterMs) pausedUntil = Math.max(pausedUntil, Date.now() + e.retryAfterMs);
-      throw e;
-    }
-  }
   let me: Promise<string> | undefined;
 
   return {

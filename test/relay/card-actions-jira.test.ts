@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeJira } from '../fakes/jira.js';
+import { DEFAULT_SCOPES } from '../fakes/slack.js';
 import { CHANNEL, fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
 import { says, settle } from '../support/jira-chat.js';
 import { eventCallback, threadReply } from '../support/slack-events.js';
@@ -14,9 +15,9 @@ describe('card actions with Jira', () => {
     await jira?.close();
   });
 
-  async function conversationWithRequest(env: Record<string, string> = {}) {
+  async function conversationWithRequest(env: Record<string, string> = {}, scopes?: readonly string[]) {
     jira = await fakeJiraSite();
-    h = await startHarness({ jira, env, slack: { users: [ANA, BRUNO] } });
+    h = await startHarness({ jira, env, slack: { users: [ANA, BRUNO], ...(scopes ? { scopes } : {}) } });
     await h.webhook(says('The monitor in room 12 is off'));
     await settle(h);
     const [request] = [...jira.requests.values()];
@@ -48,6 +49,16 @@ describe('card actions with Jira', () => {
     expect(cardBlocks(h)).toContain('No Jira user has Bruno Lima’s e-mail');
     expect(threadTexts(h).some((t) => t.includes(`${request.key}: no Jira user has Bruno Lima’s e-mail`))).toBe(true);
     expect(jira.calls.filter((c) => c.op === 'assignIssue')).toHaveLength(0);
+  });
+
+  it('says on the card when Slack does not tell the agent’s e-mail (no users:read.email)', async () => {
+    const { request, card } = await conversationWithRequest({}, DEFAULT_SCOPES.filter((s) => s !== 'users:read.email'));
+    jira.addAgent(ANA.email, 'Ana Souza');
+    await press(h, card, 'claim');
+    await settle(h);
+    expect(request.assignee).toBeNull();
+    expect(cardBlocks(h)).toContain('Slack did not tell this agent’s e-mail (scope users:read.email)');
+    expect(jira.calls.filter((c) => c.op === 'userSearch')).toHaveLength(0);
   });
 
   it('tells the same story in Slack and Jira: waiting, resolve (double click: one transition), reopen', async () => {

@@ -50,7 +50,8 @@ export function cardControls(state: ConversationState, locale: Locale, resolvePr
     type: 'button',
     action_id: CARD_ACTION_IDS[action],
     text: { type: 'plain_text', text },
-    value: state.chatId.slice(0, 2000),
+    // Not the chat id: it can be a number or a BSUID, and any app in the channel reads button values. The card's ts says whose it is.
+    value: action,
     ...(style ? { style } : {}),
   });
   const buttons: SlackBlock[] = [state.owner ? button('release', m.actionRelease) : button('claim', m.actionClaim, 'primary')];

@@ -81,7 +81,14 @@ export async function applyJiraAction(job: JiraActionJob, deps: JiraActionDeps):
 const ACTION_LABEL = { waiting: 'actionWaiting', resolve: 'actionResolve', reopen: 'actionReopen' } as const;
 
 async function assign(key: string, userId: string, deps: JiraActionDeps): Promise<JiraAssignment> {
-  const email = await deps.emails.email(userId);
+  let email: string | undefined;
+  try {
+    email = await deps.emails.email(userId);
+  } catch (err) {
+    // Slack refuses for good (a scope, an unknown user): the claim stands, without an e-mail to look for.
+    if (refusedForGood(err)) return 'no-email';
+    throw err;
+  }
   if (!email) return 'no-email';
   try {
     const user = await deps.workflow.findUserByEmail(email);

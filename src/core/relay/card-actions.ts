@@ -77,7 +77,8 @@ export async function applyCardAction(input: CardActionInput, deps: CardActionDe
   }
   // A re-run of a press whose state was saved decides "no change" now: the state stands as saved.
   let next: ConversationState = decided.applied ? decided.next : state;
-  const toJira = Boolean(deps.queueJira && ticket && !ticket.deleted);
+  // A request Jira deleted takes no more changes: the bridge's state alone moves until the next one is raised.
+  const toJira = Boolean(deps.queueJira && ticket && !ticket.deleted && state.deletedRequest !== ticket.key);
   if (input.action === 'claim' && toJira && next.owner?.userId === input.userId && next.owner.jira === undefined) {
     next = { ...next, owner: { ...next.owner, jira: 'pending' } };
   }

@@ -57,6 +57,15 @@ describe('Jira to the contact', () => {
     expect(threadTexts(h).some((t) => t.includes('From Jira'))).toBe(false);
   });
 
+  it('shows a JSM customer’s own comment in the thread without sending it back to the contact', async () => {
+    const request = await conversationWithRequest();
+    const customer = { accountId: jira.addCustomer('16505551234@whatsapp.example.com', 'Sheena Nelson', ['1']), displayName: 'Sheena Nelson', accountType: 'customer' };
+    await signedJiraWebhook(h, commentWebhook(request.key, { body: 'Writing from the portal.', isPublic: true, author: customer }));
+    await settle(h);
+    expect(sentTexts(h)).toEqual([]);
+    expect(threadTexts(h).some((t) => t.includes('From Jira, by Sheena Nelson') && t.includes('Writing from the portal.'))).toBe(true);
+  });
+
   it('continues a resolved request reopened in Jira: card, thread, and the next message goes to it', async () => {
     const request = await conversationWithRequest();
     jira.setStatus(request.key, 'Resolved', 'DONE');

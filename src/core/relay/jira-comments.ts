@@ -64,6 +64,8 @@ export async function relayJiraComment(job: JiraCommentJob, deps: JiraCommentDep
   if (!comment.isPublic) return deps.notices.say(where, `${m.internalFromJira({ name })}\n${body}`, shownKey);
 
   await deps.notices.say(where, `:speech_balloon: *${m.fromJiraBy({ name })}:*\n${body}`, shownKey);
+  // A customer's own comment (the portal, e-mail) is the contact's side of the conversation: not sent back to them.
+  if (comment.authorType === 'customer') return;
   if (deps.sender.hasServiceWindow && (contact.lastInboundAt === undefined || deps.now() - contact.lastInboundAt > WINDOW_MS)) {
     return deps.notices.windowClosed(where, contact.chatId, `jira-window:${comment.id}`);
   }

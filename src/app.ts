@@ -33,7 +33,7 @@ import { createSqlConversationStates } from './store/conversation-states.js';
 import { createJiraWorkflow } from './jira/workflow-client.js';
 import { createJiraCaller } from './jira/caller.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
-import type { CardActionDeps } from './core/relay/card-actions.js';
+import type { CardActionDeps, JiraActionJob } from './core/relay/card-actions.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -172,6 +172,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },
           messages: messageMap,
           signReplies: config.SIGN_REPLIES,
+          queueJiraAction: (job: JiraActionJob) => jiraQueue.action(job),
         },
       }
     : undefined;

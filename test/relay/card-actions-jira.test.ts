@@ -99,6 +99,21 @@ describe('card actions with Jira', () => {
     ]);
   });
 
+  it('assigns the next request of a claimed conversation to its owner too', async () => {
+    const { request, card } = await conversationWithRequest();
+    const anaInJira = jira.addAgent(ANA.email, 'Ana Souza');
+    await press(h, card, 'claim');
+    await press(h, card, 'resolve');
+    await settle(h);
+    expect(request.status).toBe('Resolved');
+    await h.webhook(says('A new problem: the scanner'));
+    await settle(h);
+    const next = [...jira.requests.values()].find((r) => r.key !== request.key);
+    expect(next?.assignee).toBe(anaInJira);
+    expect(cardBlocks(h)).toContain('Ana Souza (assigned in Jira)');
+    expect(cardBlocks(h)).toContain(next!.key);
+  });
+
   it('resolves with a closing message instead of JIRA_RESOLVED_MESSAGE', async () => {
     const { request, card } = await conversationWithRequest({ JIRA_RESOLVED_MESSAGE: 'Your request was resolved.' });
     const text = 'resolve: Replaced the cable, all good now.';

@@ -8,6 +8,7 @@ import { replyAddress } from './address.js';
 import { initialState, type ConversationStates } from '../conversation-states.js';
 import { statusOfRequest } from '../ticket-workflow.js';
 import { showCard } from './card-view.js';
+import type { JiraActionJob } from './card-actions.js';
 
 export interface TicketDeps {
   locale: Locale;
@@ -33,6 +34,8 @@ export interface TicketDeps {
   waitingNames?: string[];
   /** RESOLVE_PREFIX, for the card's hint. */
   resolvePrefix?: string;
+  /** Queues the Jira side of a card action: a new request of a claimed conversation goes to its owner. */
+  queueJiraAction?(job: JiraActionJob): Promise<void>;
 }
 
 async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
@@ -147,9 +150,18 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
   const sla = await deps.ticketing.getSla(ref.key).catch(() => []);
   const ticket: TicketRecord = { ...ref, chatId, sla, slaWarned: [] };
   await deps.tickets.save(ticket);
+  await assignToOwner(chatId, ref.key, deps);
   await refreshCard(contact, ticket, deps);
   await deps.notices.say({ channel: contact.slackChannel, threadTs: contact.cardTs }, m.ticketOpened({ key: ref.key, url: ref.url }), `ticket-opened:${ref.key}`);
   return ticket;
+}
+
+/** The conversation is claimed: its new request is assigned to the owner as their claim was (once per request). */
+async function assignToOwner(chatId: string, key: string, deps: TicketDeps): Promise<void> {
+  const state = await deps.states?.get(chatId);
+  if (!state?.owner || !deps.queueJiraAction || !deps.states) return;
+  if (state.owner.jira !== 'pending') await deps.states.save({ ...state, owner: { ...state.owner, jira: 'pending' }, updatedAt: deps.now() });
+  await deps.queueJiraAction({ chatId, key: `raised:${key}`, action: 'claim', userId: state.owner.userId, name: state.owner.name });
 }
 
 /**

@@ -4,7 +4,8 @@ import { messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import { alreadyThere, pickTransition, type StatusAction, type TicketWorkflow, type TransitionNames } from '../ticket-workflow.js';
 import type { AgentEmails, JiraActionJob } from './card-actions.js';
-import { applyRequestChange, refreshCard, resolvedMessageKey, type TicketDeps } from './tickets.js';
+import { applyRequestChange, resolvedMessageKey } from './request-changes.js';
+import { refreshCard, type TicketDeps } from './tickets.js';
 
 export interface JiraActionDeps extends TicketDeps {
   workflow: TicketWorkflow;

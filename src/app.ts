@@ -24,16 +24,12 @@ import { createJiraTicketing } from './jira/client.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
 import { createTicketStore } from './store/tickets-repo.js';
-import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
-import { createSqlConversationStates } from './store/conversation-states.js';
-import { createJiraWorkflow } from './jira/workflow-client.js';
 import { createJiraCaller } from './jira/caller.js';
-import { createSlackAgentEmails } from './slack/agent-emails.js';
-import type { CardActionDeps, JiraActionJob } from './core/relay/card-actions.js';
+import { createCardActionsModule } from './card-actions-module.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -122,12 +118,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
   const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
   const tickets = createTicketStore(store.db);
-  const states = createSqlConversationStates(store.db);
-  // The card's request block: the open request, else the latest one (resolved or deleted, until the next is raised).
-  const cardTicketOf = async (chatId: string) => {
-    const shown = (await tickets.open(chatId)) ?? (await tickets.latest(chatId));
-    return shown ? cardTicket(shown, config.LOCALE) : undefined;
-  };
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
     outbox,
@@ -138,6 +128,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   });
   // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
   const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;
+  const cardActions = createCardActionsModule(config, { store, tickets, contacts, messages: messageMap, slack, notices, jiraQueue, jiraCaller });
   const jira = config.jiraEnabled
     ? {
         queue: jiraQueue,
@@ -164,29 +155,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
           sender: whatsapp.sender,
           now: Date.now,
-          states,
-          waitingNames: config.JIRA_TRANSITION_WAITING,
-          resolvePrefix: config.RESOLVE_PREFIX,
-          workflow: createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS, caller: jiraCaller }),
-          emails: createSlackAgentEmails(slack.client),
-          transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },
-          messages: messageMap,
-          signReplies: config.SIGN_REPLIES,
-          queueJiraAction: (job: JiraActionJob) => jiraQueue.action(job),
+          ...cardActions.ticketExtras(),
         },
       }
     : undefined;
-  const cards: CardActionDeps = {
-    locale: config.LOCALE,
-    contacts,
-    chat: slack,
-    notices,
-    states,
-    resolvePrefix: config.RESOLVE_PREFIX || undefined,
-    now: Date.now,
-    cardTicket: jira ? cardTicketOf : undefined,
-    queueJira: jira ? (job) => jiraQueue.action(job) : undefined,
-  };
   const handlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
@@ -202,9 +174,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       chat: slack,
       media: whatsapp.media,
       reactionName: emojiToSlackName,
-      cardTicket: jira ? cardTicketOf : undefined,
-      states,
-      resolvePrefix: config.RESOLVE_PREFIX || undefined,
+      cardTicket: cardActions.cards.cardTicket,
+      states: cardActions.states,
+      resolvePrefix: cardActions.resolvePrefix,
     },
     outbound: {
       locale: config.LOCALE,
@@ -222,7 +194,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       templateName: config.WHATSAPP_TEMPLATE_NAME,
       templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
     },
-    cards,
+    cards: cardActions.cards,
     resolvePrefix: config.RESOLVE_PREFIX,
     jira,
   });

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { sql, type RawBuilder } from 'kysely';
 import { createLogger } from '../src/logger.js';
 import { createWorker } from '../src/queue/worker.js';
-import { createOutbox, type Job, type Outbox, type OutboxOptions } from '../src/store/outbox.js';
+import type { Job, Outbox, OutboxOptions } from '../src/store/outbox.js';
 import type { SqlStore } from '../src/store/sql-store.js';
 import { postgresFixture, sqliteFixture, type StoreFixture } from '../test/support/stores.js';
 import { machineInfo } from './report.js';
@@ -79,7 +79,7 @@ async function oldClaim(store: SqlStore, workerId: string, limit: number): Promi
 }
 
 function withClaim(store: SqlStore, variant: Variant): Outbox {
-  const outbox = createOutbox(store, OPTIONS);
+  const outbox = store.queue(OPTIONS);
   return variant === 'current' ? outbox : { ...outbox, claim: (workerId, limit) => oldClaim(store, workerId, limit) };
 }
 
@@ -137,7 +137,7 @@ const summary = (xs: number[]) => ({ median: median(xs), p90: p90(xs) });
 async function claimBench(fixture: StoreFixture): Promise<ClaimRow[]> {
   const dbs = await Promise.all(SIZES.map(() => fixture.create()));
   for (const db of dbs) onCleanup(() => db.drop());
-  const stores = dbs.map((db) => db.open());
+  const stores = await Promise.all(dbs.map((db) => db.open()));
   const rows: ClaimRow[] = [];
   try {
     for (const [i, store] of stores.entries()) {
@@ -182,7 +182,7 @@ interface DrainRow {
 
 async function drain(fixture: StoreFixture, backlog: number, variant: Variant, handlerMs: number): Promise<DrainRow> {
   const db = await fixture.create();
-  const store = db.open();
+  const store = await db.open();
   onCleanup(() => db.drop());
   try {
     await store.migrate();

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
   });
 
-  send({ type: 'ready', port, dialect: app.store.dialect, queueConcurrency: config.QUEUE_CONCURRENCY });
+  send({ type: 'ready', port, dialect: app.store.kind, queueConcurrency: config.QUEUE_CONCURRENCY });
 }
 
 main().catch((err: unknown) => {

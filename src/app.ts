@@ -4,12 +4,11 @@ import { createHttpServer, type ReadinessCheck } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
-import { createOutbox, type Outbox } from './store/outbox.js';
 import { describeStoreError } from './store/errors.js';
 import { openStore } from './store/open.js';
 import type { FailureClassifier } from './queue/failures.js';
-import type { SqlStore } from './store/sql-store.js';
-import { createContactStore, createEffectLog, createMessageMap } from './store/repos.js';
+import type { JobQueue } from './core/store/queue.js';
+import type { Store } from './core/store/store.js';
 import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
 import { createRelayHandlers } from './relay-handlers.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
@@ -23,7 +22,6 @@ import { createSocketModeReceiver } from './slack/socket-mode.js';
 import { createJiraTicketing } from './jira/client.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
-import { createTicketStore } from './store/tickets-repo.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
 import { createPacing } from './pacing.js';
@@ -40,8 +38,8 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface App {
   config: Config;
-  store: SqlStore;
-  outbox: Outbox;
+  store: Store;
+  outbox: JobQueue;
   worker: Worker;
   server: FastifyInstance;
   metrics: Metrics;
@@ -64,7 +62,7 @@ export interface AppOverrides {
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const metrics = createMetrics();
-  const store = openStore(config.DATABASE_URL, {
+  const store = await openStore(config.DATABASE_URL, {
     // The embedded store serves this process alone; a second Switchboard on the file is refused.
     exclusive: true,
     onConnectionError: (err) =>
@@ -74,15 +72,15 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   try {
     const report = await store.migrate();
     migrated = true;
-    logger.info({ dialect: store.dialect, applied: report.applied }, 'store ready');
+    logger.info({ dialect: store.kind, applied: report.applied }, 'store ready');
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
   }
 
-  const outbox = createOutbox(store, { leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
+  const outbox = store.queue({ leaseMs: config.QUEUE_LEASE_MS, maxAttempts: config.QUEUE_MAX_ATTEMPTS });
   if (store.exclusive) {
-    // The embedded file belongs to this process alone (it holds the lock): whatever is still running died with the last one.
+    // The store belongs to this process alone (the embedded file's lock): whatever is still running died with the last one.
     const released = await outbox.releaseAbandoned();
     if (released > 0) logger.warn({ jobs: released }, 'released jobs a stopped process left running; they run again now');
   }
@@ -96,7 +94,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     pacer: pacing.slack,
     logger,
   });
-  const whatsapp = createWhatsAppSide(config, logger, store.db, {
+  const whatsapp = createWhatsAppSide(config, logger, store.auth, {
     socketFactory: overrides.webSocketFactory,
     onState(state) {
       if (state !== 'logged_out') return;
@@ -111,13 +109,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     },
   }, pacing.graph);
   if (whatsapp.connection) webConnectedGauge(metrics.registry, whatsapp.connection);
-  const contacts = createContactStore(store.db);
-  const messageMap = createMessageMap(store.db);
-  const effects = createEffectLog(store.db);
+  const { contacts, messages: messageMap, effects, tickets } = store;
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
   const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
-  const tickets = createTicketStore(store.db);
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
     outbox,
@@ -236,7 +231,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     metricsToken: config.METRICS_TOKEN,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
-  const intake = createIntake(store.db, outbox, () => worker.notify(), {
+  const intake = createIntake(outbox, () => worker.notify(), {
     contacts,
     messages: messageMap,
     supportChannel: () => slack.resolveChannel(config.SLACK_CHANNEL),

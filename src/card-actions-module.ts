@@ -9,7 +9,8 @@ import { createJiraWorkflow } from './jira/workflow-client.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 import { createSqlConversationStates } from './store/conversation-states.js';
-import type { SqlStore } from './store/sql-store.js';
+import { sqlDb } from './store/sql-store.js';
+import type { Store } from './core/store/store.js';
 
 /**
  * The card's buttons and Jira → contact, wired: the conversation states (store), the card's request
@@ -17,9 +18,9 @@ import type { SqlStore } from './store/sql-store.js';
  */
 export function createCardActionsModule(
   config: Config,
-  parts: { store: SqlStore; tickets: TicketStore; contacts: ContactStore; messages: MessageMap; slack: SlackChatSurface; notices: Notices; jiraQueue: JiraQueue; jiraCaller?: JiraCaller },
+  parts: { store: Store; tickets: TicketStore; contacts: ContactStore; messages: MessageMap; slack: SlackChatSurface; notices: Notices; jiraQueue: JiraQueue; jiraCaller?: JiraCaller },
 ) {
-  const states = createSqlConversationStates(parts.store.db);
+  const states = createSqlConversationStates(sqlDb(parts.store));
   const resolvePrefix = config.RESOLVE_PREFIX || undefined;
   const jira = config.jiraEnabled;
   // The card's request block: the open request, else the latest one (resolved or deleted, until the next is raised).

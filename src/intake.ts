@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { StatusUpdate } from './core/model.js';
-import type { Database } from './store/schema.js';
-import type { Outbox } from './store/outbox.js';
 import type { ContactStore, MessageMap } from './core/ports.js';
 import type { InboundEnvelope } from './core/relay/inbound.js';
 import type { SlackEvent } from './core/slack-events.js';
-import { findConversation, join, resolveConversation } from './store/identities.js';
+import type { IdentityStore } from './core/store/identities.js';
+import type { JobQueue } from './core/store/queue.js';
+import { findConversation, joinConversation, resolveConversation } from './core/conversation-identity.js';
 
 export const JOB_INBOUND = 'wa.inbound';
 export const JOB_STATUS = 'wa.status';
@@ -56,7 +55,10 @@ export interface SlackIntakeDeps {
 }
 
 export interface Intake {
-  /** Records and queues every message and status in one transaction; repeats are dropped. */
+  /**
+   * Records and queues every message and status in one unit of work (one transaction where the
+   * store has them; see core/store/intake.ts); repeats are dropped.
+   */
   recordWhatsApp(batch: { messages: InboundEnvelope[]; statuses: StatusUpdate[] }): Promise<{ queued: number; duplicates: number }>;
   /**
    * Queues a Slack event the bridge acts on (deduplicated by its event id), in the lane of the
@@ -67,7 +69,7 @@ export interface Intake {
 
 const ACTED_ON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 
-export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () => void, slack?: SlackIntakeDeps): Intake {
+export function createIntake(queue: JobQueue, onQueued: () => void, slack?: SlackIntakeDeps): Intake {
   async function slackChatId(event: SlackEvent, deps: SlackIntakeDeps): Promise<{ chatId: string } | { ignore: SlackIgnoreReason }> {
     const ignore = (reason: SlackIgnoreReason) => ({ ignore: reason });
     if (event.channel !== (await deps.supportChannel())) return ignore('other-channel');
@@ -108,7 +110,7 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
       const target = await slackChatId(event, slack);
       if ('ignore' in target) return { queued: false, reason: target.ignore };
       const { chatId } = target;
-      const r = await outbox.enqueue({
+      const r = await queue.enqueue({
         kind: JOB_SLACK,
         lane: chatLane(chatId),
         payload: { event, chatId } satisfies SlackJob,
@@ -120,26 +122,25 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
     },
 
     async recordWhatsApp(batch) {
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await queue.intake(async (uow) => {
         let queued = 0;
         for (const found of batch.messages) {
-          const item = await withConversation(trx, found);
-          const r = await outbox.enqueue(
-            { kind: JOB_INBOUND, lane: chatLane(item.message.chatId), payload: { item } satisfies InboundJob, dedupeKey: `wa:msg:${item.message.id}` },
-            trx,
-          );
+          const item = await withConversation(uow.identities, found);
+          const r = await uow.enqueue({
+            kind: JOB_INBOUND,
+            lane: chatLane(item.message.chatId),
+            payload: { item } satisfies InboundJob,
+            dedupeKey: `wa:msg:${item.message.id}`,
+          });
           if (r.inserted) queued += 1;
         }
         for (const status of batch.statuses) {
-          const r = await outbox.enqueue(
-            {
-              kind: JOB_STATUS,
-              lane: chatLane((await findConversation(trx, [status.recipient, status.recipientUserId])) ?? status.recipient),
-              payload: { status } satisfies StatusJob,
-              dedupeKey: `wa:status:${status.messageId}:${status.status}`,
-            },
-            trx,
-          );
+          const r = await uow.enqueue({
+            kind: JOB_STATUS,
+            lane: chatLane((await findConversation(uow.identities, [status.recipient, status.recipientUserId])) ?? status.recipient),
+            payload: { status } satisfies StatusJob,
+            dedupeKey: `wa:status:${status.messageId}:${status.status}`,
+          });
           if (r.inserted) queued += 1;
         }
         return { queued, duplicates: batch.messages.length + batch.statuses.length - queued };
@@ -156,13 +157,13 @@ export function createIntake(db: Kysely<Database>, outbox: Outbox, onQueued: () 
  * is queued in its lane and shown in its thread whichever identifier it came with. Identifiers a
  * change reports (a new number, a new user id) join it here, before any later message needs them.
  */
-async function withConversation(db: Kysely<Database>, item: InboundEnvelope): Promise<InboundEnvelope> {
+async function withConversation(identities: IdentityStore, item: InboundEnvelope): Promise<InboundEnvelope> {
   const { ids, joins } = item.contact;
   if (!ids) return item;
   const now = Date.now();
-  const resolved = await resolveConversation(db, ids, now);
+  const resolved = await resolveConversation(identities, ids, now);
   const chatId = resolved?.chatId ?? item.message.chatId;
-  if (joins) await join(db, chatId, joins, now);
+  if (joins) await joinConversation(identities, chatId, joins, now);
   const known = { ...ids, ...Object.fromEntries(Object.entries(joins ?? {}).filter(([, v]) => v !== undefined)) };
   return {
     // The sender is the person, except on a message written on the business phone (WhatsApp Web).

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobStatus } from './store/schema.js';
+import type { JobStatus } from './core/store/queue.js';
 
 export interface Metrics {
   registry: Registry;

@@ -1,8 +1,7 @@
 import type { Logger } from './logger.js';
 import { createPacer, type Pacer, type PacerOptions } from './pacer.js';
 import { createSharedPacer } from './shared-pacer.js';
-import { createRateBuckets } from './store/rate-buckets.js';
-import type { SqlStore } from './store/sql-store.js';
+import type { Store } from './core/store/store.js';
 import { CLOUD_MESSAGES_PER_SECOND, PAIR_BURST, PAIR_MESSAGES_PER_SECOND } from './whatsapp/cloud/sender.js';
 
 export interface Pacing {
@@ -13,12 +12,12 @@ export interface Pacing {
 }
 
 /**
- * The pacers of one instance. On PostgreSQL (several instances may share it) their buckets live in
- * the database, so the instances together keep each limit; on SQLite (one process) they live in
- * memory. `local` forces the in-memory ones (the benchmark's baseline).
+ * The pacers of one instance. On a store several instances may share (PostgreSQL, MongoDB) their
+ * buckets live in the store, so the instances together keep each limit; on SQLite (one process)
+ * they live in memory. `local` forces the in-memory ones (the benchmark's baseline).
  */
-export function createPacing(store: SqlStore, slack: PacerOptions, logger: Logger, opts: { local?: boolean } = {}): Pacing {
-  const buckets = store.dialect === 'postgres' && !opts.local ? createRateBuckets(store.db) : undefined;
+export function createPacing(store: Pick<Store, 'shared' | 'rateBuckets'>, slack: PacerOptions, logger: Logger, opts: { local?: boolean } = {}): Pacing {
+  const buckets = store.shared && !opts.local ? store.rateBuckets : undefined;
   const make = (scope: string, limit: PacerOptions) => (buckets ? createSharedPacer({ ...limit, buckets, scope, logger }) : createPacer(limit));
   return {
     slack: make('slack', slack),

@@ -9,16 +9,17 @@ import { relaySendAgain, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.j
 import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
 import { ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
 import { applyRequestChange } from './core/relay/request-changes.js';
-import { applyCardAction, contactWrote, type CardActionDeps, type JiraActionJob } from './core/relay/card-actions.js';
+import { applyCardAction, contactWrote, type CardActionDeps } from './core/relay/card-actions.js';
 import { cardActionOf } from './core/relay/card-controls.js';
 import { applyJiraAction, type JiraActionDeps } from './core/relay/jira-actions.js';
-import { relayJiraComment, type JiraCommentDeps, type JiraCommentJob } from './core/relay/jira-comments.js';
+import { relayJiraComment, type JiraCommentDeps } from './core/relay/jira-comments.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
 import { plainContent } from './core/format/plain-content.js';
-import { JOB_JIRA_ACTION, JOB_JIRA_CHANGE, JOB_JIRA_COMMENT, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraChangeJob, type JiraChatJob, type JiraQueue } from './jira/jobs.js';
-import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type BridgeNoticeJob, type InboundJob, type SlackJob, type StatusJob } from './intake.js';
+import { JOB_JIRA_ACTION, JOB_JIRA_CHANGE, JOB_JIRA_COMMENT, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraQueue } from './jira/jobs.js';
+import { isBridgeNoticeJob, isInboundJob, isJiraActionJob, isJiraChangeJob, isJiraChatJob, isJiraCommentJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
+import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
-import type { JobFailure } from './store/outbox.js';
+import type { JobFailure } from './core/store/queue.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 
 export interface RelayHandlerDeps {
@@ -42,22 +43,25 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
   const jira = deps.jira;
   const jiraHandlers: Record<string, JobHandler> = jira
     ? {
-        [JOB_JIRA_ENSURE]: async (payload) => void (await ensureTicket((payload as JiraChatJob).chatId, jira.tickets, (payload as JiraChatJob).firstLine)),
-        [JOB_JIRA_FLUSH]: async (payload) => flushComments((payload as JiraChatJob).chatId, jira.tickets),
-        [JOB_JIRA_SLA]: async (payload) => refreshSla((payload as JiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_ENSURE]: async (payload) => {
+          const { chatId, firstLine } = readPayload(JOB_JIRA_ENSURE, payload, isJiraChatJob);
+          await ensureTicket(chatId, jira.tickets, firstLine);
+        },
+        [JOB_JIRA_FLUSH]: async (payload) => flushComments(readPayload(JOB_JIRA_FLUSH, payload, isJiraChatJob).chatId, jira.tickets),
+        [JOB_JIRA_SLA]: async (payload) => refreshSla(readPayload(JOB_JIRA_SLA, payload, isJiraChatJob).chatId, jira.tickets),
         [JOB_JIRA_CHANGE]: async (payload) => {
-          const change = payload as JiraChangeJob;
+          const change = readPayload(JOB_JIRA_CHANGE, payload, isJiraChangeJob);
           await applyRequestChange(change.key, change, jira.tickets);
         },
-        [JOB_JIRA_ACTION]: async (payload) => applyJiraAction(payload as JiraActionJob, jira.tickets),
-        [JOB_JIRA_COMMENT]: async (payload) => relayJiraComment(payload as JiraCommentJob, jira.tickets),
+        [JOB_JIRA_ACTION]: async (payload) => applyJiraAction(readPayload(JOB_JIRA_ACTION, payload, isJiraActionJob), jira.tickets),
+        [JOB_JIRA_COMMENT]: async (payload) => relayJiraComment(readPayload(JOB_JIRA_COMMENT, payload, isJiraCommentJob), jira.tickets),
       }
     : {};
   return {
     ...jiraHandlers,
     [JOB_INBOUND]: {
       async run(payload, ctx) {
-        const { item } = payload as InboundJob;
+        const { item } = readPayload(JOB_INBOUND, payload, isInboundJob);
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
         await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.resumed ? ctx.job.createdAt : undefined });
         if (deps.jira && item.message.content.kind !== 'reaction') await queueInboundLine(item, deps);
@@ -65,21 +69,22 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
         if (!deps.jira && !item.message.fromPhone) await contactWrote(item.message.chatId, deps.cards);
       },
       async giveUp(payload, failure, ctx) {
-        await explainInThread((payload as InboundJob).item.message.chatId, failure, deps, ctx);
+        // A payload this version cannot read names no conversation to explain it in.
+        if (isInboundJob(payload)) await explainInThread(payload.item.message.chatId, failure, deps, ctx);
       },
     },
     [JOB_BRIDGE_NOTICE]: async (payload) => {
-      const { key } = payload as BridgeNoticeJob;
+      const { key } = readPayload(JOB_BRIDGE_NOTICE, payload, isBridgeNoticeJob);
       const channel = await deps.chat.resolveChannel(deps.slackChannel);
       await deps.outbound.notices.say({ channel }, catalogue(deps.locale).webLoggedOut, key);
     },
     [JOB_STATUS]: async (payload) => {
-      const { status } = payload as StatusJob;
+      const { status } = readPayload(JOB_STATUS, payload, isStatusJob);
       await showDeliveryStatus(status, deps.outbound);
     },
     [JOB_SLACK]: {
       async run(payload, ctx) {
-        const { event: received, chatId } = payload as SlackJob;
+        const { event: received, chatId } = readPayload(JOB_SLACK, payload, isSlackJob);
         const closing = received.kind === 'message' ? closingReply(received, deps.resolvePrefix) : undefined;
         const event = closing ?? received;
         const outcome = await relaySlackEvent(event, chatId, ctx);
@@ -87,7 +92,8 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
         if (closing) await applyCardAction({ key: `reply:${closing.eventId}`, chatId, action: 'resolve', userId: closing.user, closing: outcome === 'sent' }, deps.cards);
       },
       async giveUp(payload, failure, ctx) {
-        const { event, chatId } = payload as SlackJob;
+        if (!isSlackJob(payload)) return;
+        const { event, chatId } = payload;
         await explainNotSent(event, chatId, failure, deps, ctx);
       },
     },
@@ -134,9 +140,14 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   }
   // A person known by identifiers (Cloud API) is named by what people may see: never their BSUID.
   const shown = contact.ids ? (usernameHandle(contact.ids.username) ?? contact.ids.phone ?? m.unknownName) : message.sender.waId;
-  const who = message.sender.name ?? contact.name ?? shown;
+  // Written on the business phone: the business's words, which do not open a request on their own.
+  const who = message.fromPhone ? m.sentFromPhone : (message.sender.name ?? contact.name ?? shown);
   const when = new Date(message.timestamp).toISOString();
-  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, { body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`, isPublic: true, fromContact: true });
+  await deps.jira!.queue.conversationLine(message.chatId, `wa:${message.id}`, {
+    body: `${who} ${m.jiraFromWhatsApp} (${when}):\n${text}`,
+    isPublic: true,
+    fromContact: !message.fromPhone,
+  });
 }
 
 async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import { createSharedPacer, type SharedPacerOptions } from './shared-pacer.js';
-import type { RateBuckets } from './store/rate-buckets.js';
+import type { RateBuckets } from './core/store/rate-buckets.js';
 import { virtualTime } from '../test/support/virtual-time.js';
 
 /** Shared buckets that answer from a script (a number, an error, or a promise that never settles) and record calls. */

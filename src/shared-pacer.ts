@@ -1,6 +1,6 @@
 import type { Logger } from './logger.js';
 import { createKeyLocks, createPacer, realSleep, type Pacer, type PacerOptions } from './pacer.js';
-import type { RateBuckets } from './store/rate-buckets.js';
+import type { RateBuckets } from './core/store/rate-buckets.js';
 
 export interface SharedPacerOptions extends PacerOptions {
   buckets: RateBuckets;
@@ -20,7 +20,7 @@ export const SHARED_PACER_DEFAULTS = { dbTimeoutMs: 1_000, fallbackMs: 5_000, pr
 
 /**
  * A pacer whose buckets live in the database, so every instance on it together keeps one limit per
- * key (src/store/rate-buckets.ts). In front of the shared bucket stays the in-process FIFO lock: one
+ * key (the RateBuckets port, src/core/store/rate-buckets.ts). In front of the shared bucket stays the in-process FIFO lock: one
  * request per key in flight from this process, so it sees a 429 before sending the next one.
  * A pause (Retry-After) is kept here and written to the row, which every instance honours.
  *

@@ -103,6 +103,19 @@ describe('model shapes', () => {
           return c.reason ?? '';
         case 'system':
           return c.description;
+        case 'order':
+          return String(c.items.length);
+        case 'flow_reply':
+          return String(c.fields.length);
+        case 'call_permission':
+          return String(c.granted);
+        case 'edit':
+        case 'revoke':
+          return c.targetId;
+        case 'welcome_request':
+          return c.kind;
+        case 'preference':
+          return c.value;
         default: {
           const never: never = c;
           return never;

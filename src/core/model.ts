@@ -49,6 +49,13 @@ export interface SharedContact {
   phones: SharedContactPhone[];
   emails?: string[];
   org?: string;
+  /** Job title and department, as in the card (`org.title`, `org.department`). */
+  title?: string;
+  /** One line per postal address, as written in the card. */
+  addresses?: string[];
+  urls?: string[];
+  /** `YYYY-MM-DD`. */
+  birthday?: string;
 }
 
 export interface ContactsContent {
@@ -79,6 +86,10 @@ export interface UnsupportedContent {
   kind: 'unsupported';
   /** The transport's type name or error title, for the notice and the logs. */
   reason?: string;
+  /** What the transport said about it (Cloud API `errors[0]`: title, then details). */
+  error?: { code?: number; title?: string; details?: string };
+  /** A type newer than the bridge (not Meta's documented `unsupported`): a short honest notice. */
+  unknownKind?: boolean;
   /**
    * The transport delivered the message malformed (it could not be read at all, as opposed to a
    * type the bridge does not show): `field` is the first wrong field, e.g. `image.id`.
@@ -98,7 +109,82 @@ export interface SystemContent {
   change?: 'number' | 'user_id';
 }
 
-// Edits and deletions ("revoke") come later as their own kinds, pointing at a target id.
+export interface OrderItem {
+  /** The catalogue's own id of the product (its SKU). */
+  productRetailerId: string;
+  quantity: number;
+  /** Price of one item, in `currency`. */
+  itemPrice?: number;
+  /** ISO 4217, e.g. `USD`. */
+  currency?: string;
+}
+
+/** A cart the contact sent from the business's catalogue (Cloud API `order`). */
+export interface OrderContent {
+  kind: 'order';
+  catalogId?: string;
+  /** The contact's note with the order. */
+  note?: string;
+  items: OrderItem[];
+}
+
+export interface FlowField {
+  /** The field's name as the Flow defines it, e.g. `appointment_date`. */
+  name: string;
+  /** Rendered as text: lists joined, nested fields flattened (`address.city`). */
+  value: string;
+}
+
+/** The answers of a WhatsApp Flow (Cloud API `interactive.nfm_reply`). */
+export interface FlowReplyContent {
+  kind: 'flow_reply';
+  /** `flow`, `address_message`, or another kind Meta adds. */
+  flowName?: string;
+  /** WhatsApp's own line shown in the chat, e.g. "Sent". */
+  body?: string;
+  fields: FlowField[];
+  /** The `flow_token` the business sent with the Flow (identifies which Flow it was). */
+  token?: string;
+  /** `response_json` was not a JSON object: only the body could be shown. */
+  unreadable?: boolean;
+}
+
+/** The contact answered a request to call them (Cloud API `interactive.call_permission_reply`). */
+export interface CallPermissionContent {
+  kind: 'call_permission';
+  granted: boolean;
+  permanent?: boolean;
+  /** Epoch ms when a temporary permission ends. */
+  expiresAt?: number;
+}
+
+/** The contact (or the business, from the phone) changed an earlier message: `content` is the new version. */
+export interface EditContent {
+  kind: 'edit';
+  targetId: string;
+  content: Content;
+}
+
+/** The contact (or the business, from the phone) deleted an earlier message for everyone. */
+export interface RevokeContent {
+  kind: 'revoke';
+  targetId: string;
+}
+
+/** The contact opened the chat for the first time (Cloud API `request_welcome`). */
+export interface WelcomeRequestContent {
+  kind: 'welcome_request';
+}
+
+/** The contact changed what they accept from the business (Cloud API `user_preferences`), e.g. stopped marketing messages. */
+export interface PreferenceContent {
+  kind: 'preference';
+  /** `marketing_messages` today. */
+  category: string;
+  /** `stop` or `resume` today. */
+  value: string;
+}
+
 export type Content =
   | TextContent
   | MediaContent
@@ -107,7 +193,28 @@ export type Content =
   | InteractiveContent
   | ReactionContent
   | UnsupportedContent
-  | SystemContent;
+  | SystemContent
+  | OrderContent
+  | FlowReplyContent
+  | CallPermissionContent
+  | EditContent
+  | RevokeContent
+  | WelcomeRequestContent
+  | PreferenceContent;
+
+/** Where the contact came from: a Click-to-WhatsApp ad or a post (Cloud API `referral`). */
+export interface Referral {
+  /** `ad` or `post`. */
+  sourceType?: string;
+  sourceId?: string;
+  sourceUrl?: string;
+  headline?: string;
+  body?: string;
+  /** `image` or `video`. */
+  mediaType?: string;
+  mediaUrl?: string;
+  thumbnailUrl?: string;
+}
 
 export type ContentKind = Content['kind'];
 
@@ -129,13 +236,18 @@ export interface InboundMessage {
   frequentlyForwarded?: boolean;
   /**
    * WhatsApp Web: the contact edited an earlier message, `replyTo.id`; `content` is the new
-   * text. The Cloud API does not report edits.
+   * text. (The Cloud API's edits come as `EditContent`.)
    */
   edited?: boolean;
   /** WhatsApp Web: the contact deleted `replyTo.id` for everyone; `content` is a system notice. */
   deleted?: boolean;
-  /** WhatsApp Web: written on the business phone itself (or another linked device), not by the contact. */
+  /**
+   * Written on the business phone itself, not by the contact: WhatsApp Web's own messages, and the
+   * Cloud API's `smb_message_echoes` (the WhatsApp Business app, "coexistence").
+   */
   fromPhone?: boolean;
+  /** The ad or post the contact came from, on the message that carries it. */
+  referral?: Referral;
   content: Content;
 }
 

@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { placeholderProblems } from './placeholders.js';
-import { openStore } from '../store/open.js';
-import { storeInUse } from '../store/sql-store.js';
+import { openStore, storeInUse } from '../store/open.js';
 
 export interface CheckResult {
   name: string;
@@ -47,8 +46,8 @@ export const storeCheck: Check = {
     let inUse = false;
     try {
       // Information, not a failure: the doctor is often run beside the service it checks.
-      inUse = storeInUse(config.DATABASE_URL);
-      store = openStore(config.DATABASE_URL);
+      inUse = await storeInUse(config.DATABASE_URL);
+      store = await openStore(config.DATABASE_URL);
       await store.ping();
     } catch (err) {
       return {
@@ -64,7 +63,7 @@ export const storeCheck: Check = {
     try {
       const pending = await store.pendingMigrations();
       return [
-        { name: 'store connection', ok: true, detail: `${store.dialect} answers${inUse ? '; in use by a running Switchboard' : ''}` },
+        { name: 'store connection', ok: true, detail: `${store.kind} answers${inUse ? '; in use by a running Switchboard' : ''}` },
         {
           name: 'store migrations',
           ok: true,

@@ -4,6 +4,7 @@ import { formatInternational } from '../core/format/phone.js';
 import { createWebClient } from '../slack/chat-surface.js';
 import { toSlackBridgeError } from '../slack/errors.js';
 import { createGraphClient } from '../whatsapp/cloud/graph-client.js';
+import type { Store } from '../core/store/store.js';
 import { openStore } from '../store/open.js';
 import type { Check, CheckResult } from './checks.js';
 import { describeSlackFailure } from './slack-failure.js';
@@ -113,13 +114,17 @@ export const whatsappCheck: Check = {
   },
 };
 
+/** The service's WhatsApp Web session (src/whatsapp/web/socket.ts, session `default`). */
+const WEB_CREDS_ID = 'default:creds';
+
 /** WhatsApp Web has no credentials to test from here: what can be checked is whether a session is stored. */
 async function webSessionResult(config: Config): Promise<CheckResult> {
-  const store = openStore(config.DATABASE_URL);
+  let store: Store | undefined;
   try {
-    const pending = await store.pendingMigrations();
-    const row = pending.includes(4) ? undefined : await store.db.selectFrom('wa_auth').select('value').where('id', '=', 'default:creds').executeTakeFirst();
-    const creds = row ? (JSON.parse(row.value) as { me?: { id?: string }; account?: unknown }) : undefined;
+    store = await openStore(config.DATABASE_URL);
+    // A store not migrated yet holds no session: the port answers nothing rather than failing.
+    const stored = (await store.auth.get([WEB_CREDS_ID])).get(WEB_CREDS_ID);
+    const creds = stored === undefined ? undefined : (JSON.parse(stored) as { me?: { id?: string }; account?: unknown });
     const number = creds?.account && creds.me?.id ? creds.me.id.split(/[:@]/)[0] : undefined;
     return number
       ? { name: 'whatsapp web', ok: true, detail: `paired as ${formatInternational(number)} (session in the store)` }
@@ -127,6 +132,6 @@ async function webSessionResult(config: Config): Promise<CheckResult> {
   } catch (err) {
     return { name: 'whatsapp web', ok: false, detail: `could not read the session: ${(err as Error).message}`, fix: 'check DATABASE_URL' };
   } finally {
-    await store.close();
+    await store?.close();
   }
 }

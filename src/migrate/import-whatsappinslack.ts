@@ -5,7 +5,6 @@ import { createLogger } from '../logger.js';
 import { createPacer } from '../pacer.js';
 import { createSlackChatSurface } from '../slack/chat-surface.js';
 import { openStore } from '../store/open.js';
-import { createContactStore } from '../store/repos.js';
 import { connectMongo, describeMongoUrl } from './mongo-source.js';
 import { importUserThreads, type UserThreadDoc } from './user-threads.js';
 
@@ -56,7 +55,7 @@ async function run(): Promise<number> {
     say(`finding the Slack channel ${config.SLACK_CHANNEL}…`);
     const channel = await slack.resolveChannel(config.SLACK_CHANNEL);
     say(`opening the store (${config.DATABASE_URL.split(':')[0]})…`);
-    const store = openStore(config.DATABASE_URL);
+    const store = await openStore(config.DATABASE_URL);
     try {
       await store.migrate();
       const source = mongo.db().collection<UserThreadDoc>(collection);
@@ -64,7 +63,7 @@ async function run(): Promise<number> {
       say(`importing ${total} threads from ${collection}…`);
       const docs = source.find({}, { projection: { userId: 1, thread_ts: 1 } });
       const report = await importUserThreads(docs, {
-        contacts: createContactStore(store.db),
+        contacts: store.contacts,
         channel,
         onProgress: (r, seen) => say(`  ${seen} of ${total}: ${r.imported} imported, ${r.kept} kept, ${r.rejected.length} rejected`),
       });

@@ -1,6 +1,6 @@
 import { BridgeError, errorMessage, isBridgeError } from '../core/errors.js';
 import { describeStoreError } from '../store/errors.js';
-import type { JobFailure } from '../store/outbox.js';
+import type { JobFailure } from '../core/store/queue.js';
 
 /** Recognises a failure the rules below do not know (a test's injected one); undefined when it does not. */
 export type FailureClassifier = (err: unknown) => JobFailure | undefined;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { willRetry, type Job, type JobFailure, type Outbox } from '../store/outbox.js';
+import { willRetry, type Job, type JobFailure, type JobQueue } from '../core/store/queue.js';
 import { classifyFailure, deadlineExceeded, type FailureClassifier } from './failures.js';
 
 export interface JobContext {
@@ -25,7 +25,7 @@ export interface JobSpec {
 export type JobHandler = JobRun | JobSpec;
 
 export interface WorkerOptions {
-  outbox: Outbox;
+  outbox: JobQueue;
   handlers: Record<string, JobHandler>;
   logger: Logger;
   metrics?: Metrics;

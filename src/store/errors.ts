@@ -1,5 +1,3 @@
-import pg from 'pg';
-
 /**
  * What a store failure means for the caller. `transient`: the store could not do it *now*, for a
  * reason outside the operation (connection, lock, disk, permissions, server restarting); the same
@@ -103,7 +101,7 @@ export function describeStoreError(err: unknown): StoreErrorDescription | undefi
 function driverError(err: unknown, depth: number): StoreErrorDescription | undefined {
   if (!(err instanceof Error) || depth > 4) return undefined;
   const code = (err as { code?: unknown }).code;
-  if (err instanceof pg.DatabaseError && typeof code === 'string') {
+  if (isPostgresError(err, code)) {
     const known = SQLSTATE[code];
     if (known) return known;
     // Class 08: connection exception; class 53: insufficient resources.
@@ -118,4 +116,12 @@ function driverError(err: unknown, depth: number): StoreErrorDescription | undef
   const message = PG_MESSAGES.find(([pattern]) => pattern.test(err.message));
   if (message) return transient(message[1]);
   return driverError(err.cause, depth + 1);
+}
+
+/**
+ * An error the PostgreSQL server sent (pg's DatabaseError: a SQLSTATE code and a severity),
+ * recognised by its shape so that classifying errors never loads the pg driver.
+ */
+function isPostgresError(err: Error, code: unknown): code is string {
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof (err as { severity?: unknown }).severity === 'string';
 }

@@ -1,93 +1,54 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { retryDelayMs } from '../core/backoff.js';
-import type { Database, JobRow, JobStatus } from './schema.js';
-import type { Dialect, SqlStore } from './sql-store.js';
+import {
+  attemptsSpent,
+  LAST_ERROR_MAX,
+  willRetry,
+  type EnqueueResult,
+  type Job,
+  type JobQueue,
+  type JobStatus,
+  type JobSummary,
+  type NewJob,
+  type QueueOptions,
+} from '../core/store/queue.js';
+import { claimStatement, dueHeads, KNOWN_HEADS_MAX, KNOWN_HEADS_TTL_MS } from './claim-sql.js';
+import type { Database, JobRow } from './schema.js';
+import { createSqlIdentities } from './sql-identities.js';
+import type { Dialect } from './sql-store.js';
 
-/** A Kysely handle: the store itself or an open transaction, so enqueueing can join the caller's. */
-export type Executor = Kysely<Database>;
+export type { DeadJob, FailOutcome, Job, JobFailure, JobSummary, NewJob } from '../core/store/queue.js';
+export { claimStatement, dueHeads, willRetry };
+/** The queue port under its first name (the worker, Jira jobs and the admin page use it). */
+export type Outbox = JobQueue;
+export type OutboxOptions = QueueOptions;
 
-export interface NewJob {
-  kind: string;
-  /** Conversation key: FIFO within a lane, parallel across lanes. */
-  lane: string;
-  payload: unknown;
-  /** External id of the event that caused the job (wamid, Slack event_id…); a repeat is ignored. */
-  dedupeKey?: string;
-  runAt?: number;
-  maxAttempts?: number;
+/** Inserts a job, or nothing when its dedupe key is taken: on the store itself or inside a transaction. */
+async function insertJob(db: Kysely<Database>, job: NewJob, t: number, maxAttempts: number): Promise<EnqueueResult> {
+  const result = await db
+    .insertInto('jobs')
+    .values({
+      kind: job.kind,
+      lane: job.lane,
+      payload: JSON.stringify(job.payload ?? null),
+      dedupe_key: job.dedupeKey ?? null,
+      status: 'pending',
+      max_attempts: job.maxAttempts ?? maxAttempts,
+      run_at: job.runAt ?? t,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
+      created_at: t,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return result ? { inserted: true, id: Number(result.id) } : { inserted: false, id: null };
 }
 
-export interface Job {
-  id: number;
-  kind: string;
-  lane: string;
-  payload: unknown;
-  attempts: number;
-  maxAttempts: number;
-  /** Leases that expired on this job so far (its worker died or hung while running it). */
-  crashes: number;
-  createdAt: number;
-  /**
-   * An earlier attempt started (and may have done part of the work before it failed, crashed or
-   * was given back at shutdown): look for what it did before doing it again.
-   */
-  resumed: boolean;
-  lastError: string | null;
-}
-
-export interface JobFailure {
-  /** A short machine-readable reason (a BridgeError's code), when there is one. */
-  code?: string;
-  message: string;
-  retryable: boolean;
-  retryAfterMs?: number;
-  /** A rate limit is not the job's fault: it does not use up an attempt. */
-  rateLimited?: boolean;
-}
-
-export type FailOutcome = { outcome: 'retry'; runAt: number } | { outcome: 'dead' } | { outcome: 'lost' };
-
-export interface DeadJob {
-  id: number;
-  kind: string;
-  lane: string;
-  attempts: number;
-  lastError: string | null;
-  finishedAt: number | null;
-}
-
-export interface Outbox {
-  enqueue(job: NewJob, tx?: Executor): Promise<{ inserted: boolean; id: number | null }>;
-  claim(workerId: string, limit: number): Promise<Job[]>;
-  complete(job: Job, workerId: string): Promise<boolean>;
-  fail(job: Job, workerId: string, failure: JobFailure): Promise<FailOutcome>;
-  /**
-   * Gives a claimed job back (shutdown): it keeps its place, the attempt is not counted, and the
-   * next run knows an earlier one started (`resumed`).
-   */
-  release(job: Job, workerId: string): Promise<void>;
-  /**
-   * Returns every job left `running` to the queue at once, counting a crash for each. Only for a
-   * store no other process can use (the embedded SQLite file is locked to one process), where a
-   * running job at start-up can only belong to a process that died.
-   */
-  releaseAbandoned(): Promise<number>;
-  extendLeases(jobIds: number[], workerId: string): Promise<void>;
-  depth(): Promise<Record<JobStatus, number>>;
-  recentDead(limit: number): Promise<DeadJob[]>;
-  /** Deletes finished jobs older than the cut-off; dead jobs stay until someone looks at them. */
-  pruneDone(olderThan: number): Promise<number>;
-}
-
-export interface OutboxOptions {
-  leaseMs: number;
-  maxAttempts: number;
-  clock?: () => number;
-  random?: () => number;
-}
-
-export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
-  const { db, dialect } = store;
+/** The queue on the `jobs` table (SQLite or PostgreSQL). */
+export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: QueueOptions): JobQueue {
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   // Due heads seen by the last walk and not yet handed out (see claim).
@@ -103,28 +64,13 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       .where('attempts', '=', job.attempts);
 
   return {
-    async enqueue(job, tx = db) {
-      const t = now();
-      const result = await tx
-        .insertInto('jobs')
-        .values({
-          kind: job.kind,
-          lane: job.lane,
-          payload: JSON.stringify(job.payload ?? null),
-          dedupe_key: job.dedupeKey ?? null,
-          status: 'pending',
-          max_attempts: job.maxAttempts ?? options.maxAttempts,
-          run_at: job.runAt ?? t,
-          locked_until: null,
-          locked_by: null,
-          last_error: null,
-          created_at: t,
-          finished_at: null,
-        })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return result ? { inserted: true, id: Number(result.id) } : { inserted: false, id: null };
+    enqueue: (job) => insertJob(db, job, now(), options.maxAttempts),
+
+    intake(work) {
+      // One transaction: the identities the work resolves and the jobs it queues land together or not at all.
+      return db.transaction().execute((trx) =>
+        work({ identities: createSqlIdentities(trx), enqueue: (job) => insertJob(trx, job, now(), options.maxAttempts) }),
+      );
     },
 
     async claim(workerId, limit) {
@@ -158,7 +104,7 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
     async fail(job, workerId, failure) {
       const t = now();
       const spent = attemptsSpent(job, failure);
-      const lastError = failure.message.slice(0, 2_000);
+      const lastError = failure.message.slice(0, LAST_ERROR_MAX);
       if (willRetry(job, failure)) {
         const runAt = t + retryDelayMs(Math.max(1, spent), failure.retryAfterMs, random);
         const r = await owned(job, workerId)
@@ -231,89 +177,58 @@ export function createOutbox(store: SqlStore, options: OutboxOptions): Outbox {
       const r = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', olderThan).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
+
+    async listJobs(filter) {
+      const base = db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('status', '=', filter.status).limit(Math.max(0, filter.limit));
+      const rows = await (filter.status === 'pending' ? base.orderBy('run_at').orderBy('id') : base.orderBy('finished_at', 'desc').orderBy('id', 'desc')).execute();
+      return rows.map(toSummary);
+    },
+
+    async findJob(id) {
+      const row = await db.selectFrom('jobs').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row && toSummary(row);
+    },
+
+    async retryDead(id) {
+      // finished_at cleared: a pending job is not finished, and pruneDone must never see it.
+      const r = await db
+        .updateTable('jobs')
+        .set({ status: 'pending', attempts: 0, crashes: 0, run_at: now(), finished_at: null, locked_by: null, locked_until: null })
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async discardDead(id) {
+      // Done, so pruneDone removes it with the rest after the retention period; the dedupe key stays taken until then.
+      const r = await db
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'done', finished_at: now(), last_error: sql<string>`'discarded' || COALESCE(': ' || ${eb.ref('last_error')}, '')` }))
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
   };
 }
 
-/** How many due heads one walk remembers, and for how long, so that the next claims need no walk. */
-const KNOWN_HEADS_MAX = 64;
-const KNOWN_HEADS_TTL_MS = 1_000;
+const SUMMARY_COLUMNS = ['id', 'kind', 'lane', 'status', 'attempts', 'max_attempts', 'crashes', 'last_error', 'run_at', 'created_at', 'finished_at'] as const;
 
-const due = (j: string, t: number) =>
-  sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
-
-/**
- * The claim: those of `candidates` that are still their lane's head and due become running, at
- * most `limit`, oldest first, leased to `workerId` until `t + leaseMs`. Each is found by its id and
- * its lane's head by one probe of the partial index of unfinished jobs. On PostgreSQL heads another
- * worker is taking are skipped, and the lock re-reads each row as it is now, so the conditions are
- * checked again on it.
- */
-export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
-  const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
-  return sql<JobRow>`
-    UPDATE jobs
-       SET status = 'running', attempts = attempts + 1, locked_by = ${c.workerId}, locked_until = ${c.t + c.leaseMs},
-           crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
-           first_run_at = COALESCE(first_run_at, ${c.t})
-     WHERE id IN (
-       SELECT j.id FROM jobs j
-        WHERE j.id IN (${sql.join(c.candidates)}) AND ${due('j', c.t)}
-          AND j.id = (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = j.lane ORDER BY o.id LIMIT 1)
-        ORDER BY j.id LIMIT ${c.limit}
-        ${lock})
-    RETURNING *`;
-}
-
-/**
- * The ids of the due heads of up to `limit` lanes, oldest first. A lane's head is its oldest
- * unfinished job; it is due when pending and its time has come, or running with an expired lease.
- *
- * The lanes are walked through the partial index of unfinished jobs, one probe per lane (a loose
- * index scan), and each head is then read by its id: finished jobs are never read, and no step
- * leaves the planner a choice that statistics could get wrong, so the cost follows the number of
- * busy lanes, not the history. Whether a head is due is written as a CASE on purpose: a plain
- * `status IN (…)` lets PostgreSQL answer it from that partial index instead, and with a stale row
- * estimate it did, hashing every unfinished job on each claim.
- */
-export function dueHeads(dialect: Dialect, t: number, limit: number) {
-  if (dialect === 'postgres') {
-    // One probe per lane: the first unfinished job after the previous lane, in (lane, id) order, is
-    // the next lane's head.
-    const next = (after: RawBuilder<unknown>) => sql`
-      SELECT o.lane, o.id, o.status, o.run_at, o.locked_until FROM jobs o
-       WHERE o.status IN ('pending', 'running') ${after} ORDER BY o.lane, o.id LIMIT 1`;
-    return sql<{ id: number }>`
-      WITH RECURSIVE heads AS (
-        (${next(sql``)})
-        UNION ALL
-        SELECT n.* FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
-      )
-      SELECT h.id FROM heads h WHERE ${due('h', t)} ORDER BY h.id LIMIT ${limit}`;
-  }
-  // SQLite has no LATERAL: a scalar sub-query returns one column, so a lane's head is a second probe.
-  return sql<{ id: number }>`
-    WITH RECURSIVE lanes(lane) AS (
-      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') ORDER BY o.lane LIMIT 1)
-      UNION ALL
-      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane > lanes.lane ORDER BY o.lane LIMIT 1)
-        FROM lanes WHERE lanes.lane IS NOT NULL
-    ), heads(id) AS (
-      SELECT (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = lanes.lane ORDER BY o.id LIMIT 1)
-        FROM lanes WHERE lanes.lane IS NOT NULL
-    ), ready(id) AS MATERIALIZED (
-      SELECT (SELECT h.id FROM jobs h WHERE h.id = heads.id AND ${due('h', t)}) FROM heads
-    )
-    SELECT id FROM ready WHERE id IS NOT NULL ORDER BY id LIMIT ${limit}`;
-}
-
-/** A rate limit is not the job's fault: it does not use up an attempt. */
-function attemptsSpent(job: Job, failure: JobFailure): number {
-  return failure.rateLimited ? job.attempts - 1 : job.attempts;
-}
-
-/** Whether a failure sends the job back to the queue (else it is dead-lettered). */
-export function willRetry(job: Job, failure: JobFailure): boolean {
-  return failure.retryable && attemptsSpent(job, failure) < job.maxAttempts;
+function toSummary(r: Pick<JobRow, (typeof SUMMARY_COLUMNS)[number]>): JobSummary {
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    lane: r.lane,
+    status: r.status,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    crashes: Number(r.crashes),
+    lastError: r.last_error,
+    runAt: Number(r.run_at),
+    createdAt: Number(r.created_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  };
 }
 
 function toJob(row: JobRow, claimedAt: number): Job {

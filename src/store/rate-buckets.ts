@@ -1,43 +1,19 @@
 import { sql, type Kysely } from 'kysely';
+import { gcra, pauseStep, takeStep, type BucketState, type RateBuckets } from '../core/store/rate-buckets.js';
 import type { Database } from './schema.js';
 
-/** A limit in GCRA terms: one request per `intervalMs`, up to `burst` back to back from rest. */
-export interface BucketLimit {
-  perSecond: number;
-  burst: number;
-}
+export type { BucketLimit, RateBuckets } from '../core/store/rate-buckets.js';
 
 /**
- * Token buckets in PostgreSQL, shared by every instance on the database (table `rate_buckets`,
- * migration 6). Each key is one row holding GCRA's "theoretical arrival time" (tat): a request at
- * `now` conforms when `max(tat, now) - now <= (burst - 1) * interval`, and then moves tat on by one
- * interval. That is a token bucket of size `burst` refilled at `perSecond`, kept in one number.
+ * Token buckets (the RateBuckets port) in the `rate_buckets` table (migration 6).
  *
- * Every operation is one statement: the upsert takes the row lock, so two instances taking from
- * one key are serialised by PostgreSQL, and the clock is the database's (`clock_timestamp()`), so
- * the instances' own clocks need not agree.
+ * On PostgreSQL every operation is one statement: the upsert takes the row lock, so two instances
+ * taking from one key are serialised by PostgreSQL, and the clock is the database's
+ * (`clock_timestamp()`), so the instances' own clocks need not agree.
  */
-export interface RateBuckets {
-  /** Takes one request's worth from `key`: 0 when granted, otherwise the milliseconds to wait before asking again. */
-  take(key: string, limit: BucketLimit): Promise<number>;
-  /** Nothing for `key` is granted for `ms` (a vendor's Retry-After), and afterwards one at a time, not a burst. */
-  pause(key: string, ms: number, limit: BucketLimit): Promise<void>;
-  /**
-   * Deletes rows idle for `idleMs` whose bucket is full again and not paused: such a row answers
-   * exactly as a missing one does, so this changes no decision (it keeps one row per recipient from
-   * piling up). Returns how many went.
-   */
-  prune(idleMs: number): Promise<number>;
-}
-
 const NOW_MS = sql<number>`floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
-function gcra(limit: BucketLimit): { interval: number; tolerance: number } {
-  const interval = 1000 / limit.perSecond;
-  return { interval, tolerance: Math.max(0, limit.burst - 1) * interval };
-}
-
-export function createRateBuckets(db: Kysely<Database>): RateBuckets {
+export function createPostgresRateBuckets(db: Kysely<Database>): RateBuckets {
   return {
     async take(key, limit) {
       const { interval, tolerance } = gcra(limit);
@@ -77,6 +53,46 @@ export function createRateBuckets(db: Kysely<Database>): RateBuckets {
         delete from rate_buckets
         where updated_at < ${NOW_MS} - ${Math.ceil(idleMs)} and tat < ${NOW_MS} and paused_until < ${NOW_MS}`.execute(db);
       return Number(result.numAffectedRows ?? 0n);
+    },
+  };
+}
+
+/**
+ * SQLite: one process paces (the service keeps its pacers in memory there), so the buckets are
+ * computed here with the same GCRA steps, each read-and-write in one transaction.
+ */
+export function createSqliteRateBuckets(db: Kysely<Database>, now: () => number = Date.now): RateBuckets {
+  const read = async (trx: Kysely<Database>, key: string): Promise<BucketState | undefined> => {
+    const row = await trx.selectFrom('rate_buckets').select(['tat', 'paused_until', 'updated_at']).where('key', '=', key).executeTakeFirst();
+    return row ? { tat: Number(row.tat), pausedUntil: Number(row.paused_until), updatedAt: Number(row.updated_at) } : undefined;
+  };
+  const write = (trx: Kysely<Database>, key: string, s: BucketState, waitMs: number) =>
+    trx
+      .insertInto('rate_buckets')
+      .values({ key, tat: s.tat, paused_until: s.pausedUntil, wait_ms: waitMs, updated_at: s.updatedAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ tat: s.tat, paused_until: s.pausedUntil, wait_ms: waitMs, updated_at: s.updatedAt }))
+      .execute();
+  return {
+    take: (key, limit) =>
+      db.transaction().execute(async (trx) => {
+        const { wait, next } = takeStep(await read(trx, key), now(), limit);
+        await write(trx, key, next, wait);
+        return wait;
+      }),
+    pause: (key, ms, limit) =>
+      db.transaction().execute(async (trx) => {
+        await write(trx, key, pauseStep(await read(trx, key), now(), ms, limit), 0);
+      }),
+    async prune(idleMs) {
+      // The rule of core/store/rate-buckets.ts `prunable`, as one statement.
+      const t = now();
+      const r = await db
+        .deleteFrom('rate_buckets')
+        .where('updated_at', '<', t - Math.ceil(idleMs))
+        .where('tat', '<', t)
+        .where('paused_until', '<', t)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }

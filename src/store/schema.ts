@@ -1,4 +1,8 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { IdentifierKind } from '../core/store/identities.js';
+import type { JobStatus } from '../core/store/queue.js';
+
+export type { IdentifierKind, JobStatus };
 
 /** Times are epoch milliseconds in every adapter: one representation, no time-zone surprises. */
 export interface JobsTable {
@@ -22,8 +26,6 @@ export interface JobsTable {
   /** When the job was first claimed; null until then. */
   first_run_at: number | null;
 }
-
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 
 export interface SchemaMigrationsTable {
   version: number;
@@ -51,8 +53,6 @@ export interface ContactsTable {
   /** Cloud API business-scoped user id (BSUID), the address when the number is withheld (migration 8). */
   user_id: string | null;
 }
-
-export type IdentifierKind = 'phone' | 'bsuid' | 'parent_bsuid' | 'username' | 'lid';
 
 /** How a person is found: each identifier belongs to one conversation (migration 8). */
 export interface ContactIdentifiersTable {
@@ -138,7 +138,17 @@ export interface WaAuthTable {
   updated_at: number | null;
 }
 
+/** Shared rate-limit buckets (migration 6): GCRA's theoretical arrival time per key. */
+export interface RateBucketsTable {
+  key: string;
+  tat: number;
+  paused_until: number;
+  wait_ms: number;
+  updated_at: number;
+}
+
 export interface Database {
+  rate_buckets: RateBucketsTable;
   tickets: TicketsTable;
   jira_pending_comments: JiraPendingCommentsTable;
   jira_comment_batches: JiraCommentBatchesTable;

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { AuthStorage } from '../core/store/auth-storage.js';
 import { createWebSide } from './web/side.js';
 import type { WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
@@ -32,8 +31,11 @@ export interface WhatsAppSide {
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
 export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFactory' | 'backoff'>>;
 
-/** `pacers`: the Cloud API sender's (shared across instances on PostgreSQL, see src/pacing.ts). */
-export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Database>, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
+/**
+ * `storage`: where a WhatsApp Web session is kept (`Store.auth`). `pacers`: the Cloud API sender's
+ * (shared across instances on a shared store, see src/pacing.ts).
+ */
+export function createWhatsAppSide(config: Config, logger: Logger, storage: AuthStorage, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({
       baseUrl: config.WHATSAPP_GRAPH_URL,
@@ -45,9 +47,16 @@ export function createWhatsAppSide(config: Config, logger: Logger, db: Kysely<Da
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
       register(server, intake, metrics) {
-        registerCloudWebhook(server, { appSecret: config.WHATSAPP_APP_SECRET!, verifyToken: config.WHATSAPP_VERIFY_TOKEN!, intake, logger, metrics });
+        registerCloudWebhook(server, {
+          appSecret: config.WHATSAPP_APP_SECRET!,
+          verifyToken: config.WHATSAPP_VERIFY_TOKEN!,
+          phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
+          intake,
+          logger,
+          metrics,
+        });
       },
     };
   }
-  return createWebSide({ config, logger, db, connection: web });
+  return createWebSide({ config, logger, storage, connection: web });
 }

@@ -105,7 +105,7 @@ describe('npm run doctor', () => {
   it('says the embedded store is in use by a running Switchboard, as information, and still checks it', async () => {
     const url = `sqlite:${join(dir, 'running.db')}`;
     // What the service holds while it runs.
-    const running = openSqlStore(url, { exclusive: true });
+    const running = await openSqlStore(url, { exclusive: true });
     try {
       await running.migrate();
       const { stdout } = await doctor(testEnv({ DATABASE_URL: url }));

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startHarness } from '../support/harness.js';
 import { fakeVendorsForProcess, postWebhook, relayedTexts, startService, SUPPORT_CHANNEL as CHANNEL, waitFor } from '../support/service-process.js';
 import { textWebhook } from '../support/webhooks.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 /** Several service processes start (each a few seconds on a busy machine). */
 const PROCESS_TEST_TIMEOUT_MS = 60_000;
@@ -93,8 +94,8 @@ describe('the service on the embedded store', () => {
     const h = await startHarness({ logs });
     onTestFinished(() => h.close());
     // A database that may not grow by a single page behaves as a full disk does (SQLITE_FULL).
-    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(h.app.store.db)).rows[0]!.page_count;
-    await sql.raw(`pragma max_page_count = ${pages}`).execute(h.app.store.db);
+    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(sqlDb(h.app.store))).rows[0]!.page_count;
+    await sql.raw(`pragma max_page_count = ${pages}`).execute(sqlDb(h.app.store));
 
     let status = 200;
     for (let i = 0; i < 200 && status === 200; i += 1) {

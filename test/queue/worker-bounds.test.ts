@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
-import { createOutbox, type JobFailure, type Outbox } from '../../src/store/outbox.js';
+import type { JobFailure, Outbox } from '../../src/store/outbox.js';
 import { storeFixtures, useMigratedStore } from '../support/stores.js';
 import { until } from '../support/until.js';
 
@@ -26,7 +26,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
 
   it('dead-letters a job that keeps taking its worker down, says so once, and frees its lane', async () => {
     const leaseMs = 150;
-    const outbox = createOutbox(ctx.store, { leaseMs, maxAttempts: 10 });
+    const outbox = ctx.store.queue({ leaseMs, maxAttempts: 10 });
     const { id } = await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 1 } });
     await outbox.enqueue({ kind: 'poison', lane: 'a', payload: { n: 2 } });
     // Three workers that die holding the job: each claim then silence until the lease expires.
@@ -37,7 +37,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     const ran: number[] = [];
     const gaveUp: Array<{ n: number; failure: JobFailure }> = [];
     // The service that comes back holds its leases properly (a short one here would expire mid-run under load).
-    start(createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 10 }), {
+    start(ctx.store.queue({ leaseMs: 5_000, maxAttempts: 10 }), {
       poison: {
         async run(payload) {
           ran.push((payload as { n: number }).n);
@@ -55,7 +55,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('dead-letters a plain error at once (it fails the same way every time) with one give-up, and runs the lane on', async () => {
-    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 10 });
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 10 });
     let runs = 0;
     let giveUps = 0;
     const order: string[] = [];
@@ -81,7 +81,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('says a retryable failure was given up only after its last attempt', async () => {
-    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
     let runs = 0;
     const gaveUpAt: number[] = [];
     start(outbox, {
@@ -102,7 +102,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('abandons an attempt that runs past its deadline, retries it, and keeps other lanes flowing', async () => {
-    const outbox = createOutbox(ctx.store, { leaseMs: 5_000, maxAttempts: 5, random: () => 0 });
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 5, random: () => 0 });
     const signals: AbortSignal[] = [];
     let hangs = 1;
     start(
@@ -126,7 +126,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   });
 
   it('gives a job back at a stop that times out, cancels it, and the next run knows it started before', async () => {
-    const outbox = createOutbox(ctx.store, { leaseMs: 60_000, maxAttempts: 3 });
+    const outbox = ctx.store.queue({ leaseMs: 60_000, maxAttempts: 3 });
     let signal: AbortSignal | undefined;
     let giveUps = 0;
     const worker = start(outbox, {

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createWorker, type Worker } from '../../src/queue/worker.js';
 import { BridgeError } from '../../src/core/errors.js';
-import { createOutbox } from '../../src/store/outbox.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { closeCreated, postgresFixture, storeFixtures } from '../support/stores.js';
+import { closeCreated, storeFixtures } from '../support/stores.js';
 import { until } from '../support/until.js';
 
 const silent = createLogger('silent');
@@ -20,7 +18,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
 
   beforeEach(async () => {
     created = await fixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
   });
   afterEach(async () => {
@@ -31,7 +29,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
 
   it('recovers a job whose worker process crashed mid-job, once its lease expires', async () => {
     const leaseMs = 800;
-    const outbox = createOutbox(store, { leaseMs, maxAttempts: 5 });
+    const outbox = store.queue({ leaseMs, maxAttempts: 5 });
     await outbox.enqueue({ kind: 'work', lane: 'contact-1', payload: { n: 1 } });
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-worker.ts', created.url, String(leaseMs)], {
@@ -67,7 +65,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
   });
 
   it('retries a failing job, records metrics, and dead-letters a permanent failure with its reason', async () => {
-    const outbox = createOutbox(store, { leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
+    const outbox = store.queue({ leaseMs: 5_000, maxAttempts: 3, random: () => 0 });
     const metrics = createMetrics();
     let calls = 0;
     const worker = createWorker({
@@ -110,7 +108,7 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
   });
 
   it('gives in-flight jobs back on a stop that times out', async () => {
-    const outbox = createOutbox(store, { leaseMs: 60_000, maxAttempts: 3 });
+    const outbox = store.queue({ leaseMs: 60_000, maxAttempts: 3 });
     let release: () => void = () => undefined;
     const worker = createWorker({
       outbox,
@@ -127,63 +125,5 @@ describe.each(storeFixtures)('worker on $name', (fixture) => {
     const row = await store.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 0, locked_by: null });
     release();
-  });
-});
-
-describe('two workers sharing one PostgreSQL queue', () => {
-  it('run 1,000 jobs, none twice, none at once within a lane, each lane in order', async () => {
-    const created = await postgresFixture.create();
-    const stores = [created.open(), created.open()];
-    try {
-      await stores[0]!.migrate();
-      const db = stores[0]!.db;
-      await sql`CREATE TABLE run_log (id bigserial PRIMARY KEY, lane text NOT NULL, seq int NOT NULL, worker text NOT NULL)`.execute(db);
-      const LANES = 40;
-      const PER_LANE = 25;
-      const outbox0 = createOutbox(stores[0]!, { leaseMs: 30_000, maxAttempts: 3 });
-      for (let seq = 0; seq < PER_LANE; seq++) {
-        for (let lane = 0; lane < LANES; lane++) {
-          await outbox0.enqueue({ kind: 'step', lane: `lane-${lane}`, payload: { lane: `lane-${lane}`, seq }, dedupeKey: `e-${lane}-${seq}` });
-        }
-      }
-      const activeLanes = new Set<string>();
-      let overlaps = 0;
-      const workers = stores.map((store, i) =>
-        createWorker({
-          outbox: createOutbox(store, { leaseMs: 30_000, maxAttempts: 3 }),
-          logger: silent,
-          concurrency: 6,
-          leaseMs: 30_000,
-          pollMs: 5,
-          workerId: `w${i}`,
-          handlers: {
-            async step(payload) {
-              const { lane, seq } = payload as { lane: string; seq: number };
-              if (activeLanes.has(lane)) overlaps += 1;
-              activeLanes.add(lane);
-              await new Promise((r) => setTimeout(r, Math.random() * 3));
-              await sql`INSERT INTO run_log (lane, seq, worker) VALUES (${lane}, ${seq}, ${`w${i}`})`.execute(store.db);
-              activeLanes.delete(lane);
-            },
-          },
-        }),
-      );
-      workers.forEach((w) => w.start());
-      await until(async () => (await outbox0.depth()).done === LANES * PER_LANE, 'all 1,000 jobs', 120_000);
-      await Promise.all(workers.map((w) => w.stop(1_000)));
-
-      const { rows } = await sql<{ lane: string; seq: number; worker: string }>`SELECT lane, seq, worker FROM run_log ORDER BY id`.execute(db);
-      expect(rows).toHaveLength(LANES * PER_LANE);
-      expect(new Set(rows.map((r) => `${r.lane}/${r.seq}`)).size).toBe(LANES * PER_LANE);
-      expect(overlaps).toBe(0);
-      const byLane = new Map<string, number[]>();
-      for (const r of rows) byLane.set(r.lane, [...(byLane.get(r.lane) ?? []), r.seq]);
-      for (const seqs of byLane.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-      // Both workers did real work: the queue was shared, not drained by one.
-      expect(new Set(rows.map((r) => r.worker))).toEqual(new Set(['w0', 'w1']));
-    } finally {
-      await Promise.all(stores.map((s) => s.close()));
-      await created.drop();
-    }
   });
 });

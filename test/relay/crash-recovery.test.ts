@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EffectLog } from '../../src/core/ports.js';
 import { relayInbound, type InboundDeps, type InboundEnvelope } from '../../src/core/relay/inbound.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
+import type { Store } from '../../src/core/store/store.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { inboundDeps } from '../support/inbound-deps.js';
-import { sqliteFixture } from '../support/stores.js';
 
 const CHANNEL = 'C0123456789';
 
@@ -31,20 +31,17 @@ function crashingOnce(inner: EffectLog, pattern: RegExp): EffectLog {
 
 describe('a retried job after a crash between posting and recording', () => {
   let slack: FakeSlack;
-  let created: Awaited<ReturnType<typeof sqliteFixture.create>>;
-  let store: SqlStore;
+  let store: Store;
   let deps: InboundDeps;
 
   beforeEach(async () => {
     slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60 });
-    created = await sqliteFixture.create();
-    store = created.open();
-    await store.migrate();
+    // The relay alone, on the in-memory store: no app, no database.
+    store = createMemoryStore();
     deps = inboundDeps(slack, store, CHANNEL);
   });
   afterEach(async () => {
     await store.close();
-    await created.drop();
     await slack.close();
   });
 

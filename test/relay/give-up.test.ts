@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { statusWebhook, textWebhook } from '../support/webhooks.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 describe('a message that cannot be shown', () => {
   let h: Harness;
@@ -29,7 +30,7 @@ describe('a message that cannot be shown', () => {
     await h.drain();
     const card = h.slack.topLevel(CHANNEL)[0]!;
     const agent = h.slack.addUserMessage({ channel: CHANNEL, user: 'U0AGENT01', text: 'hello from support', thread_ts: card.ts });
-    await h.app.store.db
+    await sqlDb(h.app.store)
       .insertInto('message_map')
       .values({ wa_message_id: 'wamid.out', chat_id: '16505551234', direction: 'out', slack_channel: CHANNEL, slack_ts: agent.ts, excerpt: 'hello', status: null, status_at: null, status_error: null, created_at: Date.now() })
       .execute();

@@ -4,6 +4,7 @@ import { CHANNEL, fakeJiraSite, fixture, startHarness, type Harness } from '../s
 import { settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 const BSUID = 'US.13491208655302741918';
 const NEW_BSUID = 'US.13491208655302741919';
@@ -78,7 +79,7 @@ describe('one person, one contact (Cloud API usernames and BSUIDs)', () => {
     expect(JSON.stringify(read)).not.toContain('"recipient_id"');
     expect((await h.webhook(read)).status).toBe(200);
     await h.drain();
-    const out = await h.app.store.db.selectFrom('message_map').select(['status', 'chat_id']).where('wa_message_id', '=', wamid).executeTakeFirstOrThrow();
+    const out = await sqlDb(h.app.store).selectFrom('message_map').select(['status', 'chat_id']).where('wa_message_id', '=', wamid).executeTakeFirstOrThrow();
     expect(out).toEqual({ status: 'read', chat_id: BSUID });
 
     // Later Meta shares the number with the BSUID: the same card (edited in place), thread and request.

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { allText, firstThread } from '../support/cloud-thread.js';
 import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
 
 const TARGET = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI4RDUxODhBMjY5RjlBOUEyRDkA';
@@ -11,13 +12,7 @@ function withMessage(name: string, patch: Record<string, unknown>): Record<strin
   return body;
 }
 
-function thread(h: Harness) {
-  const card = h.slack.topLevel(CHANNEL)[0];
-  if (!card) throw new Error('no contact card was posted');
-  return h.slack.threadReplies(CHANNEL, card.ts);
-}
-
-const allText = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+const thread = firstThread;
 
 describe('every Cloud API inbound type in Slack', () => {
   let h: Harness;
@@ -96,6 +91,11 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(text).toContain('Dr. Barbara J. Johnson Esq.');
     expect(text).toContain('+1 (650) 555-0123');
     expect(text).toContain('Lucky Shrub');
+    // The rest of the card Meta documents: title and department, address, website, birthday.
+    expect(text).toContain('Title: Lead Counsel, Legal');
+    expect(text).toContain('Address: 1 Lucky Shrub Way, Menlo Park, CA, 94025, United States');
+    expect(text).toContain('Website: https://www.luckyshrub.com');
+    expect(text).toContain('Birthday: 1999-01-23');
   });
 
   it.each([
@@ -109,18 +109,19 @@ describe('every Cloud API inbound type in Slack', () => {
     expect(allText(thread(h)[0]!)).toContain(label);
   });
 
-  it('shows unsupported and system messages as short notices', async () => {
+  it('shows system messages and what WhatsApp does not pass on, with Meta’s words, never as “unsupported”', async () => {
     h = await startHarness();
     await h.webhook(fixture('inbound-unsupported'));
     await h.webhook(fixture('inbound-system-number-change'));
-    await h.webhook(fixture('inbound-order'));
     await h.drain();
     const cards = h.slack.topLevel(CHANNEL);
     expect(cards).toHaveLength(1);
     const texts = h.slack.threadReplies(CHANNEL, cards[0]!.ts).map(allText);
-    expect(texts.some((t) => t.includes('Unsupported message type (poll_creation)'))).toBe(true);
     expect(texts.some((t) => t.includes('changed from 16505551234 to 16505550123'))).toBe(true);
-    expect(texts.some((t) => t.includes('Unsupported message type (order)'))).toBe(true);
+    const poll = texts.find((t) => t.includes('polls'))!;
+    expect(poll).toContain('WhatsApp does not pass polls on to integrations');
+    expect(poll).toContain('Message type unknown (error 131051). Message type is currently not supported.');
+    expect(texts.join(' ')).not.toMatch(/Unsupported message type/);
   });
 
   it('adds a reaction to the Slack message it reacts to, and removes it again', async () => {

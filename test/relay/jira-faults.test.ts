@@ -6,6 +6,7 @@ import { createFakeJira, type FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, JIRA_EMAIL, JIRA_SECRET, JIRA_TOKEN, startHarness, type Harness } from '../support/harness.js';
 import { issueUpdated, jiraWebhook, says, settle, until } from '../support/jira-chat.js';
 import { errorMessage } from '../../src/core/errors.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 /** The failures these tests inject stand for a worker that stopped half-way: worth another attempt. */
 const injectedStop = (err: unknown) =>
@@ -82,7 +83,7 @@ describe('Jira under faults', () => {
       expect((await jiraWebhook(h, issueUpdated(key, 'Resolved', 'done'), { 'x-switchboard-secret': JIRA_SECRET })).status).toBe(200);
       await settle(h);
       // The change job did stop once and ran again.
-      expect(await h.app.store.db.selectFrom('jobs').select('attempts').where('kind', '=', JOB_JIRA_CHANGE).execute()).toEqual([{ attempts: 2 }]);
+      expect(await sqlDb(h.app.store).selectFrom('jobs').select('attempts').where('kind', '=', JOB_JIRA_CHANGE).execute()).toEqual([{ attempts: 2 }]);
       const card = h.slack.topLevel(CHANNEL)[0]!;
       return h.slack.threadReplies(CHANNEL, card.ts).filter((m) => m.text?.includes(`Request ${key} is resolved`));
     }
@@ -98,12 +99,12 @@ describe('Jira under faults', () => {
     it('does not send the resolved message again when its result was not recorded', async () => {
       // WhatsApp took the message; recording its id fails once.
       await resolveWith(async () => {
-        await sql`CREATE TABLE fail_once (n integer)`.execute(h.app.store.db);
-        await sql`INSERT INTO fail_once VALUES (1)`.execute(h.app.store.db);
+        await sql`CREATE TABLE fail_once (n integer)`.execute(sqlDb(h.app.store));
+        await sql`INSERT INTO fail_once VALUES (1)`.execute(sqlDb(h.app.store));
         for (const op of ['INSERT', 'UPDATE']) {
           await sql`CREATE TRIGGER ${sql.raw(`fail_result_${op}`)} BEFORE ${sql.raw(op)} ON effects
             WHEN NEW.key LIKE 'resolved-message:%' AND NEW.value <> 'sending' AND (SELECT n FROM fail_once) > 0
-            BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(h.app.store.db);
+            BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(sqlDb(h.app.store));
         }
       });
       expect(resolvedMessages()).toHaveLength(1);
@@ -127,13 +128,13 @@ describe('Jira under faults', () => {
     jira = await fakeJiraSite();
     h = await startHarness({ jira, overrides: { classifyFailure: injectedStop } });
     // The first attempt stops right after the line is kept, when it queues the line's Jira work.
-    await sql`CREATE TABLE fail_once (n integer)`.execute(h.app.store.db);
-    await sql`INSERT INTO fail_once VALUES (1)`.execute(h.app.store.db);
+    await sql`CREATE TABLE fail_once (n integer)`.execute(sqlDb(h.app.store));
+    await sql`INSERT INTO fail_once VALUES (1)`.execute(sqlDb(h.app.store));
     await sql`CREATE TRIGGER fail_jira_ensure BEFORE INSERT ON jobs WHEN NEW.kind = 'jira.ensure' AND (SELECT n FROM fail_once) > 0
-      BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(h.app.store.db);
+      BEGIN UPDATE fail_once SET n = n - 1; SELECT RAISE(FAIL, 'injected: the worker stopped here'); END`.execute(sqlDb(h.app.store));
     await h.webhook(says('only once, please'));
     await settle(h);
-    const attempts = await h.app.store.db.selectFrom('jobs').select(['attempts', 'last_error']).where('kind', '=', JOB_INBOUND).execute();
+    const attempts = await sqlDb(h.app.store).selectFrom('jobs').select(['attempts', 'last_error']).where('kind', '=', JOB_INBOUND).execute();
     expect(attempts).toEqual([{ attempts: 2, last_error: expect.stringContaining('injected') }]);
     expect(jira.requests.size).toBe(1);
     expect(commentsWith(jira, 'only once, please')).toHaveLength(1);
@@ -176,7 +177,7 @@ describe('Jira under faults', () => {
     await settle(h, 200, 30_000);
     expect(jira.rateLimit.insideWindow).toBe(0);
     expect(jira.rateLimit.limited).toBe(1);
-    const heldBack = await h.app.store.db.selectFrom('jobs').select('last_error').where('kind', 'like', 'jira.%').where('last_error', 'like', '%held back%').execute();
+    const heldBack = await sqlDb(h.app.store).selectFrom('jobs').select('last_error').where('kind', 'like', 'jira.%').where('last_error', 'like', '%held back%').execute();
     expect(heldBack.length).toBeGreaterThan(0);
     expect(jira.requests.size).toBe(2);
     for (let i = 1; i <= 2; i++) expect(commentsWith(jira, `rate me ${i}`)).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { FakeJira } from '../fakes/jira.js';
 import { CHANNEL, fakeJiraSite, JIRA_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { issueUpdated, jiraWebhook, says, settle } from '../support/jira-chat.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 const sign = (raw: string) => `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`;
 
@@ -173,7 +174,7 @@ describe('without Jira', () => {
     try {
       await h.webhook(says('hello'));
       await h.drain();
-      const kinds = await h.app.store.db.selectFrom('jobs').select('kind').execute();
+      const kinds = await sqlDb(h.app.store).selectFrom('jobs').select('kind').execute();
       expect(kinds.every((k) => !k.kind.startsWith('jira.'))).toBe(true);
       expect((await fetch(`${h.base}/webhooks/jira`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
       expect(await h.app.outbox.recentDead(5)).toEqual([]);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { AGENT, buttonClick, eventCallback, messageChanged, threadReply } from '../support/slack-events.js';
 import { statusWebhook, textWebhook, WA_ID } from '../support/webhooks.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 let seq = 0;
 
@@ -119,7 +120,7 @@ describe('Slack → WhatsApp', () => {
     const reply = agentSays(h, card, 'On our way');
     await h.slackEvent(eventCallback(reply));
     await h.drain();
-    const wamid = (h.graph.calls.find((c) => c.op === 'send') && (await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow()).wa_message_id)!;
+    const wamid = (h.graph.calls.find((c) => c.op === 'send') && (await sqlDb(h.app.store).selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow()).wa_message_id)!;
     for (const s of ['read', 'sent', 'delivered']) await h.webhook(statusWebhook(wamid, s));
     await h.drain();
     const adds = h.slack.calls('reactions.add').filter((c) => c.params.timestamp === reply.ts).map((c) => c.params.name);
@@ -132,7 +133,7 @@ describe('Slack → WhatsApp', () => {
     const reply = agentSays(h, card, 'Are you there?');
     await h.slackEvent(eventCallback(reply));
     await h.drain();
-    const { wa_message_id: wamid } = await h.app.store.db.selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
+    const { wa_message_id: wamid } = await sqlDb(h.app.store).selectFrom('message_map').select('wa_message_id').where('direction', '=', 'out').executeTakeFirstOrThrow();
     await h.webhook(statusWebhook(wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'x' } }] }));
     await h.drain();
     const thread = h.slack.threadReplies(CHANNEL, card);

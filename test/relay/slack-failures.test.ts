@@ -3,6 +3,7 @@ import { DEFAULT_SCOPES } from '../fakes/slack.js';
 import { CHANNEL, fixture, startHarness, type Harness } from '../support/harness.js';
 import { createMessageMap } from '../../src/store/repos.js';
 import { textWebhook } from '../support/webhooks.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 
 describe('Slack failures and limits', () => {
   let h: Harness;
@@ -70,7 +71,7 @@ describe('Slack failures and limits', () => {
 
   it('stores delivery statuses against the outbound message, never downgrading', async () => {
     h = await startHarness();
-    const map = createMessageMap(h.app.store.db);
+    const map = createMessageMap(sqlDb(h.app.store));
     const wamid = 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBIxMTFGQkNGODFFN0E0NTBFODUA';
     await map.link({ waMessageId: wamid, chatId: '16505551234', direction: 'out', slackChannel: CHANNEL, slackTs: '1700000000.000900' });
     const status = (s: string, ts: number) => {
@@ -84,7 +85,7 @@ describe('Slack failures and limits', () => {
     await h.webhook(status('sent', 1_749_416_700));
     await h.drain();
     expect((await map.byWaId(wamid))?.status).toBe('read');
-    const rows = await h.app.store.db.selectFrom('message_statuses').select('status').where('wa_message_id', '=', wamid).execute();
+    const rows = await sqlDb(h.app.store).selectFrom('message_statuses').select('status').where('wa_message_id', '=', wamid).execute();
     expect(rows.map((r) => r.status).sort()).toEqual(['delivered', 'read', 'sent']);
   });
 });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/core/model.js';
 import { relayInbound, type InboundDeps } from '../../src/core/relay/inbound.js';
-import type { SqlStore } from '../../src/store/sql-store.js';
+import type { Store } from '../../src/core/store/store.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { inboundDeps } from '../support/inbound-deps.js';
-import { sqliteFixture } from '../support/stores.js';
 
 const CHANNEL = 'C0123456789';
 const GROUP = '120363025246125486@g.us';
@@ -12,8 +12,7 @@ const GROUP = '120363025246125486@g.us';
 /** What the WhatsApp Web transport hands the relay: edits, deletions, the phone's own messages, groups. */
 describe('relaying what only WhatsApp Web reports', () => {
   let slack: FakeSlack;
-  let created: Awaited<ReturnType<typeof sqliteFixture.create>>;
-  let store: SqlStore;
+  let store: Store;
   let deps: InboundDeps;
 
   const msg = (over: Partial<InboundMessage>): InboundMessage => ({
@@ -32,15 +31,13 @@ describe('relaying what only WhatsApp Web reports', () => {
 
   beforeEach(async () => {
     slack = await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }] });
-    created = await sqliteFixture.create();
-    store = created.open();
-    await store.migrate();
+    // The relay alone, on the in-memory store: no app, no database.
+    store = createMemoryStore();
     deps = inboundDeps(slack, store, CHANNEL);
     await (deps.chat as ReturnType<typeof inboundDeps>['chat']).identity();
   });
   afterEach(async () => {
     await store.close();
-    await created.drop();
     await slack.close();
   });
 

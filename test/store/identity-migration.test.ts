@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations/index.js';
 import { runMigrations } from '../../src/store/migrator.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { storeFixtures, type CreatedStore, type StoreFixture } from '../support/stores.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
@@ -14,7 +15,7 @@ const GROUP_CHAT = '120363025246125486@g.us';
 /** A database as the release before migration 8 left it: a Cloud API person with a card, a request and a mapped message; a LID contact; a group. */
 async function databaseOfThePreviousRelease(fixture: StoreFixture): Promise<CreatedStore> {
   const created = await fixture.create();
-  const store = created.open();
+  const store = await created.open();
   try {
     await runMigrations(store.db, store.dialect, migrations.filter((m) => m.version <= 7));
     const t = 1_749_416_000_000;
@@ -47,7 +48,7 @@ describe.each(storeFixtures)('migration 8 (contact identifiers) on $name', (fixt
 
   it('carries every contact over by the identifier it was keyed by, and changes nothing else', async () => {
     created = await databaseOfThePreviousRelease(fixture);
-    const store = created.open();
+    const store = await created.open();
     try {
       expect((await store.migrate()).applied).toEqual(migrations.filter((m) => m.version > 7).map((m) => m.version));
       const ids = await store.db.selectFrom('contact_identifiers').select(['kind', 'value', 'chat_id']).orderBy('chat_id').execute();
@@ -83,8 +84,7 @@ describe.each(storeFixtures)('migration 8 (contact identifiers) on $name', (fixt
     const replies = h.slack.threadReplies(CHANNEL, CARD_TS);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.text).toContain('after the upgrade');
-    const store = h.app.store;
-    const link = await store.db.selectFrom('message_map').select(['chat_id', 'slack_ts']).where('wa_message_id', '=', 'wamid.after-upgrade').executeTakeFirstOrThrow();
+    const link = await sqlDb(h.app.store).selectFrom('message_map').select(['chat_id', 'slack_ts']).where('wa_message_id', '=', 'wamid.after-upgrade').executeTakeFirstOrThrow();
     expect(link.chat_id).toBe(WA_ID);
   });
 });

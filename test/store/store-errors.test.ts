@@ -149,7 +149,7 @@ function catching(work: () => unknown): unknown {
 
 describe('a failed transaction reports why it failed, not its rollback', () => {
   it('on SQLite: the disk is full (SQLite already rolled back; a second rollback would say "no transaction is active")', async () => {
-    const store = openSqlStore(`sqlite:${sqliteFile()}`);
+    const store = await openSqlStore(`sqlite:${sqliteFile()}`);
     try {
       await store.migrate();
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(store.db)).rows[0]!.page_count;
@@ -173,7 +173,7 @@ describe('a failed transaction reports why it failed, not its rollback', () => {
 
   it('on PostgreSQL: the backend was terminated (not "the client is not queryable")', async () => {
     const created = await postgresFixture.create();
-    const store = created.open();
+    const store = await created.open();
     try {
       const err = await rejection(
         store.db.transaction().execute(async (trx) => {

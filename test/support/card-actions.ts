@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { CardAction } from '../../src/core/conversation-states.js';
 import { CARD_ACTION_IDS } from '../../src/core/relay/card-controls.js';
-import { createContactStore } from '../../src/store/repos.js';
 import { createSqlConversationStates } from '../../src/store/conversation-states.js';
+import { sqlDb } from '../../src/store/sql-store.js';
 import { CHANNEL, JIRA_SECRET, type Harness } from './harness.js';
 import { AGENT } from './slack-events.js';
 
@@ -52,14 +52,14 @@ export const cardButtons = (h: Harness) => [...cardBlocks(h).matchAll(/"action_i
 export const threadTexts = (h: Harness) => h.slack.threadReplies(CHANNEL, cardOf(h).ts).map((m) => m.text ?? '');
 
 export async function chatIdOf(h: Harness): Promise<string> {
-  const contact = await createContactStore(h.app.store.db).findByCard(CHANNEL, cardOf(h).ts);
+  const contact = await h.app.store.contacts.findByCard(CHANNEL, cardOf(h).ts);
   if (!contact) throw new Error('no contact for the card');
   return contact.chatId;
 }
 
 /** The audit as stored (who, what, when, whether it changed anything). */
 export async function auditOf(h: Harness) {
-  return createSqlConversationStates(h.app.store.db).actions(await chatIdOf(h));
+  return createSqlConversationStates(sqlDb(h.app.store)).actions(await chatIdOf(h));
 }
 
 const signJira = (raw: string) => `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`;

@@ -2,12 +2,11 @@
 // clean-up, lease still held) in the middle of the first job, as a crashed instance would.
 import { createLogger } from '../../src/logger.js';
 import { createWorker } from '../../src/queue/worker.js';
-import { createOutbox } from '../../src/store/outbox.js';
 import { openSqlStore } from '../../src/store/sql-store.js';
 
 const [url, leaseMs] = [process.argv[2]!, Number(process.argv[3])];
-const store = openSqlStore(url);
-const outbox = createOutbox(store, { leaseMs, maxAttempts: 5 });
+const store = await openSqlStore(url);
+const outbox = store.queue({ leaseMs, maxAttempts: 5 });
 const worker = createWorker({
   outbox,
   logger: createLogger('silent'),

@@ -1,7 +1,7 @@
 // Run by tests as a separate process: opens the store at argv[2], migrates, prints the report.
 import { openSqlStore } from '../../src/store/sql-store.js';
 
-const store = openSqlStore(process.argv[2]!);
+const store = await openSqlStore(process.argv[2]!);
 try {
   const report = await store.migrate();
   process.stdout.write(JSON.stringify(report));

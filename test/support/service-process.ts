@@ -92,7 +92,9 @@ export const SUPPORT_CHANNEL = 'C0123456789';
  * points the service at them (info logs, pacing fast enough not to matter).
  */
 export async function fakeVendorsForProcess(): Promise<{ slack: FakeSlack; env(overrides?: Record<string, string | undefined>): Record<string, string | undefined> }> {
-  const slack = await createFakeSlack({ channels: [{ id: SUPPORT_CHANNEL, name: 'support' }] });
+  // Message ts near the real clock: a retried job looks for what an earlier attempt posted since that
+  // attempt began (findPosted's `oldest`), and would never find posts dated 2023.
+  const slack = await createFakeSlack({ channels: [{ id: SUPPORT_CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60 });
   const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: '106540352242922', displayPhoneNumber: '15550783881' });
   onTestFinished(async () => {
     await Promise.all([slack.close(), graph.close()]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
-import { openSqlStore, type SqlStore } from '../../src/store/sql-store.js';
+import { openSqlStore, type OpenStoreOptions, type SqlStore } from '../../src/store/sql-store.js';
 
 /** Where the PostgreSQL tests create their throw-away databases. CI: the local server. */
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -12,7 +12,7 @@ export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgre
 export interface StoreFixture {
   name: 'sqlite' | 'postgres';
   /** A fresh, empty database each call, and its URL (so a second process can open it). */
-  create(): Promise<{ url: string; open(): SqlStore; drop(): Promise<void> }>;
+  create(): Promise<{ url: string; open(options?: OpenStoreOptions): Promise<SqlStore>; drop(): Promise<void> }>;
 }
 
 export const sqliteFixture: StoreFixture = {
@@ -20,7 +20,7 @@ export const sqliteFixture: StoreFixture = {
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
     const url = `sqlite:${join(dir, 'test.db')}`;
-    return { url, open: () => openSqlStore(url), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { url, open: (options) => openSqlStore(url, options), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   },
 };
 
@@ -91,7 +91,7 @@ export const postgresFixture: StoreFixture = {
     const url = u.toString();
     return {
       url,
-      open: () => openSqlStore(url),
+      open: (options) => openSqlStore(url, options),
       async drop() {
         const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
         await c.connect();
@@ -114,7 +114,7 @@ export function useMigratedStore(fixture: StoreFixture): { store: SqlStore; crea
   const ctx = {} as { store: SqlStore; created: CreatedStore };
   beforeEach(async () => {
     ctx.created = await fixture.create();
-    ctx.store = ctx.created.open();
+    ctx.store = await ctx.created.open();
     await ctx.store.migrate();
   });
   afterEach(async () => {

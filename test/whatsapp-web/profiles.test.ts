@@ -27,7 +27,7 @@ describe('WhatsApp Web group names and profile photos', () => {
 
   async function connect(profiles: ProfileOptions = {}) {
     connection = createWebConnection({
-      db: store.db,
+      storage: store.auth,
       logger: createLogger('silent'),
       socketFactory: () => (sock = fakeSocket(ME)),
       backoff: () => 1,
@@ -58,7 +58,7 @@ describe('WhatsApp Web group names and profile photos', () => {
 
   beforeEach(async () => {
     created = await sqliteFixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     envelopes = [];
     clock = Date.parse('2026-01-02T10:00:00Z');

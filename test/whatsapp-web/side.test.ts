@@ -43,14 +43,14 @@ describe('WhatsApp Web side', () => {
 
   beforeEach(async () => {
     created = await sqliteFixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     recorded = [];
     download = vi.fn<MediaDownloader>();
     side = createWebSide({
       config: { MEDIA_MAX_BYTES: 1_000 },
       logger: silent,
-      db: store.db,
+      storage: store.auth,
       download,
       connection: {
         socketFactory: () => (sock = fakeSocket(ME)),

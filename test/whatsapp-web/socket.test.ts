@@ -34,7 +34,7 @@ describe('WhatsApp Web connection', () => {
 
   function connect(overrides: Partial<WebConnectionOptions> = {}) {
     connection = createWebConnection({
-      db: store.db,
+      storage: store.auth,
       logger: createLogger('info', new Writable({ write: (chunk, _e, cb) => (logs.push(String(chunk)), cb()) })),
       socketFactory: () => {
         const s = fakeSocket(ME);
@@ -57,7 +57,7 @@ describe('WhatsApp Web connection', () => {
 
   beforeEach(async () => {
     created = await sqliteFixture.create();
-    store = created.open();
+    store = await created.open();
     await store.migrate();
     sockets = [];
     states = [];
@@ -111,12 +111,12 @@ describe('WhatsApp Web connection', () => {
     await open();
     expect(connection.qr()).toBeUndefined();
     expect(connection.account()).toBe('+16505550000 (Acme)');
-    expect((await useStoreAuthState(store.db)).state.creds.me?.id).toBe(ME);
+    expect((await useStoreAuthState(store.auth)).state.creds.me?.id).toBe(ME);
 
     await close(401);
     expect(connection.state()).toBe('logged_out');
     expect(connection.account()).toBeUndefined();
-    expect((await useStoreAuthState(store.db)).state.creds.me).toBeUndefined();
+    expect((await useStoreAuthState(store.auth)).state.creds.me).toBeUndefined();
     expect(await store.db.selectFrom('wa_auth').selectAll().execute()).toEqual([]);
     await new Promise((r) => setTimeout(r, 20));
     expect(sockets).toHaveLength(1);

@@ -114,6 +114,37 @@ function allTexts(locale: Locale): Record<string, string> {
     jiraCommentEdited: () => m.jiraCommentEdited,
     requestReopened: () => m.requestReopened({ key: 'SUP-12' }),
     requestDeleted: () => m.requestDeleted({ key: 'SUP-12' }),
+    order: () => m.order,
+    catalogue: () => m.catalogue({ id: '194836987003835' }),
+    each: () => m.each,
+    orderTotal: () => m.orderTotal,
+    note: () => m.note,
+    flowAnswers: () => m.flowAnswers,
+    addressAnswers: () => m.addressAnswers,
+    flowToken: () => m.flowToken,
+    flowUnreadable: () => m.flowUnreadable,
+    yes: () => m.yes,
+    no: () => m.no,
+    callPermission: () => [m.callPermission({ granted: true }), m.callPermission({ granted: true, permanent: true }), m.callPermission({ granted: true, until: 'Dec 9' }), m.callPermission({ granted: false })].join('|'),
+    editOfUnknown: () => m.editOfUnknown,
+    deletedByContact: () => m.deletedByContact,
+    deletedFromPhone: () => m.deletedFromPhone,
+    deletedUnknown: () => `${m.deletedUnknown({ fromPhone: false })}|${m.deletedUnknown({ fromPhone: true })}`,
+    welcomeRequest: () => m.welcomeRequest,
+    preferenceChanged: () =>
+      ['stop', 'resume', 'other'].map((value) => m.preferenceChanged({ category: 'marketing_messages', value })).join('|') + m.preferenceChanged({ category: 'x', value: 'y' }),
+    notPassedOn: () => `${m.notPassedOn({})}|${m.notPassedOn({ what: m.unsupportedKind('poll_creation')! })}`,
+    unsupportedKind: () => ['poll_creation', 'edit', 'pin', 'gif'].map((k) => m.unsupportedKind(k) ?? 'missing').join('|'),
+    unknownType: () => `${m.unknownType({})}|${m.unknownType({ type: 'hologram' })}`,
+    whatsappSays: () => `${m.whatsappSays({ title: 'Message undeliverable' })}|${m.whatsappSays({ title: 'Message undeliverable', code: 131026, details: 'Unable to deliver.' })}`,
+    referral: () => ['ad', 'post', undefined].map((sourceType) => m.referral({ sourceType })).join('|'),
+    openAd: () => m.openAd,
+    adMedia: () => ['image', 'video', ''].map((mediaType) => m.adMedia({ mediaType })).join('|'),
+    jobTitle: () => m.jobTitle,
+    address: () => m.address,
+    website: () => m.website,
+    birthday: () => m.birthday,
+    deletedEarlier: () => m.deletedEarlier,
   };
   return Object.fromEntries(Object.entries(samples).map(([key, sample]) => [key, sample()]));
 }
@@ -152,6 +183,16 @@ describe('catalogue', () => {
     const same = Object.keys(en).filter((key) => en[key] === pt[key]);
     // The SLA label and a status change line (key and Jira's own status names only) read the same in both.
     expect(same).toEqual(['sla', 'ticketStatusChanged']);
+  });
+
+  it('names the kinds WhatsApp does not pass on, in both locales', () => {
+    for (const locale of LOCALES) {
+      const m = messages(locale);
+      expect(m.unsupportedKind('poll_creation')).toBeTruthy();
+      expect(m.unsupportedKind('hologram')).toBeUndefined();
+      // An edit WhatsApp did not pass on is never a request to resend.
+      expect(m.notPassedOn({ what: m.unsupportedKind('edit')! })).not.toMatch(/send it|enviar de/);
+    }
   });
 });
 

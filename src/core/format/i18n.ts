@@ -138,6 +138,45 @@ export interface Messages {
   requestReopened(p: { key: string }): string;
   requestDeleted(p: { key: string }): string;
   // ── end of issue 12's block ──
+  // Every documented inbound event (issue 13): orders, Flows, edits, revokes, echoes, referrals, failures
+  order: string;
+  catalogue(p: { id: string }): string;
+  each: string;
+  orderTotal: string;
+  note: string;
+  flowAnswers: string;
+  addressAnswers: string;
+  flowToken: string;
+  flowUnreadable: string;
+  yes: string;
+  no: string;
+  callPermission(p: { granted: boolean; permanent?: boolean; until?: string }): string;
+  /** An edit whose original is not in this thread (older than the bridge, or never shown). */
+  editOfUnknown: string;
+  /** The original, marked where it stands: by the contact, or from the business phone. */
+  deletedByContact: string;
+  deletedFromPhone: string;
+  /** A deletion whose original is not in this thread. */
+  deletedUnknown(p: { fromPhone: boolean }): string;
+  welcomeRequest: string;
+  preferenceChanged(p: { category: string; value: string }): string;
+  /** A documented message kind WhatsApp does not pass on to integrations (`unsupported`): `what` names it. */
+  notPassedOn(p: { what?: string }): string;
+  /** Names of the kinds Meta reports in `unsupported.type`, where known. */
+  unsupportedKind(type: string): string | undefined;
+  /** A type newer than this bridge. */
+  unknownType(p: { type?: string }): string;
+  /** Meta's own words about an error: title, then details. */
+  whatsappSays(p: { title: string; details?: string; code?: number }): string;
+  referral(p: { sourceType?: string }): string;
+  openAd: string;
+  adMedia(p: { mediaType: string }): string;
+  jobTitle: string;
+  address: string;
+  website: string;
+  birthday: string;
+  /** A deletion, in the Jira copy of the conversation (its line already says who). */
+  deletedEarlier: string;
 }
 
 const en: Messages = {
@@ -272,6 +311,57 @@ const en: Messages = {
   requestReopened: ({ key }) => `:leftwards_arrow_with_hook: Request ${key} was reopened in Jira: the conversation continues in it.`,
   requestDeleted: ({ key }) => `:wastebasket: Request ${key} was deleted in Jira. The contact’s next message raises a new request.`,
   // ── end of issue 12's block ──
+  order: 'Order',
+  catalogue: ({ id }) => `catalogue ${id}`,
+  each: 'each',
+  orderTotal: 'Total',
+  note: 'Note',
+  flowAnswers: 'Form answers',
+  addressAnswers: 'Address',
+  flowToken: 'Flow token',
+  flowUnreadable: 'The answers could not be read (WhatsApp sent them malformed).',
+  yes: 'yes',
+  no: 'no',
+  callPermission: ({ granted, permanent, until }) =>
+    granted ? `Allowed calls from this business${permanent ? ' (permanently)' : until ? ` until ${until}` : ''}.` : 'Declined calls from this business.',
+  editOfUnknown: 'edited an earlier message that is not shown in this thread; the new version:',
+  deletedByContact: 'The contact deleted this message.',
+  deletedFromPhone: 'Deleted from the business phone.',
+  deletedUnknown: ({ fromPhone }) =>
+    fromPhone ? 'A message sent from the business phone was deleted there (it is not shown in this thread).' : 'The contact deleted a message that is not shown in this thread.',
+  welcomeRequest: 'opened the chat with the business for the first time (no message yet).',
+  preferenceChanged: ({ category, value }) => {
+    if (category === 'marketing_messages' && value === 'stop') return 'The contact asked to stop receiving marketing messages. Do not send them marketing templates.';
+    if (category === 'marketing_messages' && value === 'resume') return 'The contact agreed to receive marketing messages again.';
+    return `The contact changed a WhatsApp preference: ${category} is now ${value}.`;
+  },
+  notPassedOn: ({ what }) => `WhatsApp does not pass ${what ?? 'this kind of message'} on to integrations, so it cannot be shown here. Ask the contact about it if it matters.`,
+  unsupportedKind: (type) =>
+    ({
+      poll_creation: 'polls',
+      poll_update: 'poll votes',
+      edit: 'this edit',
+      pin: 'pinned messages',
+      group_invite: 'group invitations',
+      gif: 'GIFs',
+      keep_in_chat: 'kept messages',
+      link_preview: 'link previews',
+      product: 'product messages',
+      order: 'order messages',
+      view_once: 'view-once media',
+      event: 'events',
+      media_placeholder: 'this media',
+    })[type],
+  unknownType: ({ type }) => `A kind of WhatsApp message this bridge does not know yet${type ? ` (${type})` : ''}: it cannot be shown here.`,
+  whatsappSays: ({ title, details, code }) => `WhatsApp says: ${title}${code !== undefined ? ` (error ${code})` : ''}${details ? `. ${details}` : ''}`,
+  referral: ({ sourceType }) => (sourceType === 'post' ? 'Came from a post' : sourceType === 'ad' ? 'Came from an ad' : 'Came from an ad or post'),
+  openAd: 'Open',
+  adMedia: ({ mediaType }) => (mediaType === 'video' ? 'Ad video' : mediaType === 'image' ? 'Ad image' : 'Ad media'),
+  jobTitle: 'Title',
+  address: 'Address',
+  website: 'Website',
+  birthday: 'Birthday',
+  deletedEarlier: 'deleted an earlier message',
 };
 
 const ptBR: Messages = {
@@ -406,6 +496,57 @@ const ptBR: Messages = {
   requestReopened: ({ key }) => `:leftwards_arrow_with_hook: O chamado ${key} foi reaberto no Jira: a conversa continua nele.`,
   requestDeleted: ({ key }) => `:wastebasket: O chamado ${key} foi excluído no Jira. A próxima mensagem do contato abre um novo chamado.`,
   // ── end of issue 12's block ──
+  order: 'Pedido',
+  catalogue: ({ id }) => `catálogo ${id}`,
+  each: 'cada',
+  orderTotal: 'Total do pedido',
+  note: 'Observação',
+  flowAnswers: 'Respostas do formulário',
+  addressAnswers: 'Endereço',
+  flowToken: 'Token do flow',
+  flowUnreadable: 'Não foi possível ler as respostas (o WhatsApp as enviou malformadas).',
+  yes: 'sim',
+  no: 'não',
+  callPermission: ({ granted, permanent, until }) =>
+    granted ? `Permitiu ligações desta empresa${permanent ? ' (permanentemente)' : until ? ` até ${until}` : ''}.` : 'Recusou ligações desta empresa.',
+  editOfUnknown: 'editou uma mensagem anterior que não aparece nesta thread; a nova versão:',
+  deletedByContact: 'O contato apagou esta mensagem.',
+  deletedFromPhone: 'Apagada pelo celular da empresa.',
+  deletedUnknown: ({ fromPhone }) =>
+    fromPhone ? 'Uma mensagem enviada pelo celular da empresa foi apagada lá (ela não aparece nesta thread).' : 'O contato apagou uma mensagem que não aparece nesta thread.',
+  welcomeRequest: 'abriu a conversa com a empresa pela primeira vez (ainda sem mensagem).',
+  preferenceChanged: ({ category, value }) => {
+    if (category === 'marketing_messages' && value === 'stop') return 'O contato pediu para não receber mais mensagens de marketing. Não envie modelos de marketing para ele.';
+    if (category === 'marketing_messages' && value === 'resume') return 'O contato aceitou voltar a receber mensagens de marketing.';
+    return `O contato mudou uma preferência do WhatsApp: ${category} agora é ${value}.`;
+  },
+  notPassedOn: ({ what }) => `O WhatsApp não repassa ${what ?? 'este tipo de mensagem'} para integrações, então não é possível exibir aqui. Pergunte ao contato, se for importante.`,
+  unsupportedKind: (type) =>
+    ({
+      poll_creation: 'enquetes',
+      poll_update: 'votos em enquetes',
+      edit: 'esta edição',
+      pin: 'mensagens fixadas',
+      group_invite: 'convites de grupo',
+      gif: 'GIFs',
+      keep_in_chat: 'mensagens mantidas',
+      link_preview: 'prévias de links',
+      product: 'mensagens de produto',
+      order: 'mensagens de pedido',
+      view_once: 'mídia de visualização única',
+      event: 'eventos',
+      media_placeholder: 'esta mídia',
+    })[type],
+  unknownType: ({ type }) => `Um tipo de mensagem do WhatsApp que esta ponte ainda não conhece${type ? ` (${type})` : ''}: não é possível exibi-la aqui.`,
+  whatsappSays: ({ title, details, code }) => `O WhatsApp diz: ${title}${code !== undefined ? ` (erro ${code})` : ''}${details ? `. ${details}` : ''}`,
+  referral: ({ sourceType }) => (sourceType === 'post' ? 'Veio de uma publicação' : sourceType === 'ad' ? 'Veio de um anúncio' : 'Veio de um anúncio ou publicação'),
+  openAd: 'Abrir',
+  adMedia: ({ mediaType }) => (mediaType === 'video' ? 'Vídeo do anúncio' : mediaType === 'image' ? 'Imagem do anúncio' : 'Mídia do anúncio'),
+  jobTitle: 'Cargo',
+  address: 'Endereço',
+  website: 'Site',
+  birthday: 'Aniversário',
+  deletedEarlier: 'apagou uma mensagem anterior',
 };
 
 const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, Messages>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Content } from '../model.js';
 import { LOCALES } from './i18n.js';
+import { describeReferral } from './commerce-content.js';
 import { describeContent, mapUrl } from './whatsapp-content.js';
 
 const NASTY = '<!channel> <@U0123> <https://evil.example|https://bank.example> &lt; @here';
@@ -46,6 +47,12 @@ const everyKindWithNastyText: Content[] = [
   { kind: 'unsupported', reason: NASTY },
   { kind: 'unsupported', reason: NASTY, malformed: { field: NASTY } },
   { kind: 'system', description: NASTY },
+  { kind: 'order', catalogId: NASTY, note: NASTY, items: [{ productRetailerId: NASTY, quantity: 2, itemPrice: 3, currency: NASTY }] },
+  { kind: 'flow_reply', flowName: 'flow', body: NASTY, fields: [{ name: NASTY, value: NASTY }], token: NASTY, unreadable: true },
+  { kind: 'unsupported', reason: NASTY, error: { code: 131051, title: NASTY, details: NASTY } },
+  { kind: 'unsupported', reason: NASTY, unknownKind: true },
+  { kind: 'edit', targetId: 'wamid.x', content: { kind: 'text', body: NASTY } },
+  { kind: 'preference', category: NASTY, value: NASTY },
 ];
 
 describe('describeContent: escaping', () => {
@@ -172,5 +179,38 @@ describe('mapUrl', () => {
 
   it('leaves the map link out of a location with bad coordinates', () => {
     expect(describeContent({ kind: 'location', latitude: 200, longitude: 0, name: 'X' }, 'en')).toBe(':round_pushpin: *Location*: X');
+  });
+});
+
+describe('describeContent: orders, Flows and what WhatsApp does not pass on', () => {
+  it('adds up an order only when every item has a price in one currency', () => {
+    const mixed = describeContent({ kind: 'order', items: [{ productRetailerId: 'a', quantity: 1, itemPrice: 5, currency: 'USD' }, { productRetailerId: 'b', quantity: 1, itemPrice: 5, currency: 'EUR' }] }, 'en');
+    expect(mixed).not.toContain('Total');
+    const unpriced = describeContent({ kind: 'order', items: [{ productRetailerId: 'a', quantity: 3 }] }, 'en');
+    expect(unpriced).toBe(':shopping_trolley: *Order*\n• 3 × a');
+    const odd = describeContent({ kind: 'order', items: [{ productRetailerId: 'a', quantity: 1, itemPrice: 5, currency: 'XX1' }] }, 'pt-BR');
+    expect(odd).toContain('5 XX1 cada');
+  });
+
+  it('says which kind WhatsApp did not pass on, and gives Meta’s words once', () => {
+    const out = describeContent({ kind: 'unsupported', reason: 'poll_creation', error: { code: 131051, title: 'Message type unknown', details: 'Message type unknown' } }, 'en');
+    expect(out).toContain('does not pass polls on');
+    expect(out).toContain('_WhatsApp says: Message type unknown (error 131051)_');
+    expect(out).not.toMatch(/Unsupported|send it/);
+  });
+
+  it('shows a Flow answer that could not be read by its body, without inventing fields', () => {
+    const out = describeContent({ kind: 'flow_reply', flowName: 'flow', body: 'Sent', fields: [], unreadable: true }, 'en');
+    expect(out).toBe(':clipboard: *Form answers*\n:warning: The answers could not be read (WhatsApp sent them malformed).\nSent');
+  });
+});
+
+describe('describeReferral', () => {
+  it('links only plain http(s) URLs, and keeps WhatsApp text inert', () => {
+    const out = describeReferral({ sourceType: 'ad', sourceUrl: 'https://fb.me/x|<!channel>', mediaUrl: 'javascript:alert(1)', headline: NASTY, body: NASTY }, 'en');
+    expect(out).not.toMatch(/<https|<javascript|<!channel>/);
+    expect(out).toContain('&lt;!channel&gt;');
+    const fine = describeReferral({ sourceType: 'post', sourceUrl: 'https://fb.me/3cr4Wqqkv', mediaType: 'video', mediaUrl: 'https://video.example/v.mp4' }, 'pt-BR');
+    expect(fine).toBe(':mega: *Veio de uma publicação*\n<https://fb.me/3cr4Wqqkv|Abrir> · <https://video.example/v.mp4|Vídeo do anúncio> · `post`');
   });
 });

@@ -1,4 +1,5 @@
 import type { Content, ContactsContent, LocationContent, MediaContent, SharedContact } from '../model.js';
+import { describeCallPermission, describeFlow, describeNotPassedOn, describeOrder } from './commerce-content.js';
 import { messages, type Locale, type Messages } from './i18n.js';
 import { phoneDigits, waMeLink } from './phone.js';
 import { escapeMrkdwn, whatsappToMrkdwn } from './whatsapp-to-mrkdwn.js';
@@ -35,10 +36,27 @@ export function describeContent(content: Content, locale: Locale): string {
         const field = content.malformed.field?.trim();
         return `:warning: ${m.unreadableMessage({ ...(reason ? { type: escapeMrkdwn(reason) } : {}), ...(field ? { field: `\`${escapeMrkdwn(field)}\`` } : {}) })}`;
       }
+      if (content.unknownKind) return `:grey_question: ${m.unknownType(reason ? { type: escapeMrkdwn(reason) } : {})}`;
+      if (content.error) return describeNotPassedOn(content, m);
       return `:warning: ${m.unsupportedMessage(reason ? { type: escapeMrkdwn(reason) } : {})}`;
     }
     case 'system':
       return `:information_source: *${m.systemMessage}:* ${content.change === 'user_id' ? m.userIdChanged : escapeMrkdwn(content.description)}`;
+    case 'order':
+      return describeOrder(content, locale);
+    case 'flow_reply':
+      return describeFlow(content, locale);
+    case 'call_permission':
+      return describeCallPermission(content, locale);
+    case 'edit':
+      // The new version; where it stands (in place of the old one, or after it) is the relay's choice.
+      return describeContent(content.content, locale);
+    case 'revoke':
+      return `:wastebasket: _${m.deletedUnknown({ fromPhone: false })}_`;
+    case 'welcome_request':
+      return `:wave: _${m.welcomeRequest}_`;
+    case 'preference':
+      return `${content.value === 'stop' ? ':no_bell:' : ':bell:'} ${m.preferenceChanged({ category: escapeMrkdwn(content.category), value: escapeMrkdwn(content.value) })}`;
   }
 }
 
@@ -93,5 +111,9 @@ function describeContact(contact: SharedContact, m: Messages): string[] {
   }
   for (const email of contact.emails ?? []) lines.push(`    ${m.email}: ${escapeMrkdwn(email)}`);
   if (contact.org?.trim()) lines.push(`    ${m.organization}: ${escapeMrkdwn(contact.org.trim())}`);
+  if (contact.title?.trim()) lines.push(`    ${m.jobTitle}: ${escapeMrkdwn(contact.title.trim())}`);
+  for (const address of contact.addresses ?? []) lines.push(`    ${m.address}: ${escapeMrkdwn(address)}`);
+  for (const url of contact.urls ?? []) lines.push(`    ${m.website}: ${escapeMrkdwn(url)}`);
+  if (contact.birthday?.trim()) lines.push(`    ${m.birthday}: ${escapeMrkdwn(contact.birthday.trim())}`);
   return lines;
 }

@@ -1,9 +1,9 @@
 import { BridgeError, isBridgeError } from '../errors.js';
-import { messages } from '../format/i18n.js';
+import { messages, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import { agentPrefix, mrkdwnToWhatsApp } from '../format/mrkdwn-to-whatsapp.js';
 import { splitForWhatsApp } from '../format/split.js';
-import type { DeliveryStatus, StatusUpdate } from '../model.js';
+import type { DeliveryStatus, StatusError, StatusUpdate } from '../model.js';
 import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
 import { settleAll } from '../settle.js';
 import { settleDoubt } from './doubtful-sends.js';
@@ -134,6 +134,20 @@ async function explainFailedStatus(status: StatusUpdate, chatId: string, deps: O
   const m = messages(deps.locale);
   const key = `status-failed:${status.messageId}`;
   if (code === REENGAGEMENT_CODE) return deps.notices.windowClosed(where, chatId, key);
-  const reason = code !== undefined ? m.deliveryError({ code }) : (status.errors?.[0]?.title ?? m.deliveryFailed);
-  await deps.notices.say(where, `:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, key);
+  const error = status.errors?.[0];
+  const reason = code !== undefined ? m.deliveryError({ code }) : (error?.title ?? m.deliveryFailed);
+  await deps.notices.say(where, [`:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, metaWords(error, m)].filter(Boolean).join('\n'), key);
+}
+
+/**
+ * Meta's own title, message and details, below the bridge's explanation: the code alone tells an
+ * agent nothing, and Meta's details often say what to do. Skipped where they add nothing.
+ */
+function metaWords(error: StatusError | undefined, m: Messages): string | undefined {
+  if (!error) return undefined;
+  const title = error.title && error.title !== String(error.code) ? error.title : error.message;
+  if (!title) return undefined;
+  const more = [error.message, error.details].filter((t): t is string => Boolean(t) && t !== title);
+  const details = [...new Set(more)].join(' ');
+  return `_${m.whatsappSays({ title: escapeMrkdwn(title), code: error.code, ...(details ? { details: escapeMrkdwn(details) } : {}) })}_`;
 }

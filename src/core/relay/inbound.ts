@@ -1,14 +1,16 @@
-import { isBridgeError, MediaTooLargeError } from '../errors.js';
+import { describeReferral } from '../format/commerce-content.js';
 import { messages, type Locale } from '../format/i18n.js';
 import { formatDateTime } from '../format/locale-format.js';
 import { planSlackMessages } from '../format/split.js';
 import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
-import type { InboundMessage, MediaContent, PersonIds, ReactionContent } from '../model.js';
+import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard, contactName, type CardTicket } from './card.js';
 import type { ConversationStates } from '../conversation-states.js';
 import { showCard } from './card-view.js';
+import { relayEdit, relayRevoke } from './inbound-changes.js';
+import { relayMedia } from './inbound-media.js';
 
 /** What a transport told us about the sender alongside a message. */
 export interface InboundContactInfo {
@@ -74,7 +76,11 @@ export async function relayInbound(envelope: InboundEnvelope, deps: InboundDeps)
     case 'reaction':
       return relayReaction(message, message.content, contact, deps);
     case 'media':
-      return relayMedia(message, message.content, contact, deps);
+      return relayMedia(message, message.content, contact, deps, threadKit);
+    case 'edit':
+      return relayEdit(message, message.content, contact, deps, threadKit);
+    case 'revoke':
+      return relayRevoke(message, message.content, contact, deps, threadKit);
     default:
       return postInThread(message, describeContent(message.content, deps.locale), contact, cardTs, deps);
   }
@@ -111,6 +117,8 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   // A message written on the business phone tells us nothing about the contact (its name is ours);
   // a group's name is the group's subject, whoever wrote.
   const aboutContact = !message.fromPhone;
+  // A preference change is the contact's, but not a message: it does not open the 24-hour window.
+  const wrote = aboutContact && message.content.kind !== 'preference';
   // A group is addressed by its own id (replies go to the group), and has no phone number.
   const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
   // Identified by ids, a person's number may be withheld in this message though known from an earlier one
@@ -129,7 +137,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
     businessNumber: info.businessNumber || undefined,
     photoUrl: info.photoUrl,
     isGroup,
-    lastInboundAt: aboutContact ? message.timestamp : undefined,
+    lastInboundAt: wrote ? message.timestamp : undefined,
   });
   if (contact.cardTs && contact.slackChannel) {
     // The card shows name, picture, number and username: when one of them changed, it is edited in place.
@@ -175,37 +183,52 @@ async function replyQuote(message: InboundMessage, deps: InboundDeps): Promise<s
   return `> _${label}:_ ${quoted.replace(/\n/g, '\n> ')}`;
 }
 
-async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
+/** The byline and context of the contact's posts, shared by a new post and an edit in place. */
+export interface ThreadKit {
+  post(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void>;
+  /** Text and blocks of one part of a message's post: `marks` go in its context line (edited, deleted…). */
+  render(message: InboundMessage, sections: string[], deps: InboundDeps, extra?: { marks?: string[]; part?: { index: number; total: number } }): { text: string; blocks: SlackBlock[] };
+  byline(message: InboundMessage, contact: ContactRecord, deps: InboundDeps): string;
+}
+
+function byline(message: InboundMessage, contact: ContactRecord, deps: InboundDeps): string {
+  return deps.chat.canPostAs() ? '' : `*${escapeMrkdwn(authorOf(contact, message, deps.locale).username)}:* `;
+}
+
+const render: ThreadKit['render'] = (message, sections, deps, extra = {}) => {
   const m = messages(deps.locale);
+  const context = [sentAt(message.timestamp, deps.locale)];
+  if (message.fromPhone) context.push(m.sentFromPhone);
+  if (message.edited) context.push(`:pencil2: ${m.editedMessage}`);
+  if (message.deleted) context.push(`:wastebasket: ${m.deletedMessage}`);
+  context.push(...(extra.marks ?? []));
+  if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
+  else if (message.forwarded) context.push(m.forwarded);
+  if (extra.part && extra.part.total > 1) context.push(m.part(extra.part));
+  const blocks: SlackBlock[] = [
+    ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+  ];
+  return { text: sections.join('\n'), blocks };
+};
+
+async function postInThread(message: InboundMessage, body: string, contact: ContactRecord, cardTs: string, deps: InboundDeps): Promise<void> {
   const author = authorOf(contact, message, deps.locale);
   const customised = deps.chat.canPostAs();
   const quote = await replyQuote(message, deps);
-  const byline = customised ? '' : `*${escapeMrkdwn(author.username)}:* `;
-  const full = [quote, byline + body].filter(Boolean).join('\n');
+  // The ad or post the contact came from, below what they wrote.
+  const referral = message.referral ? describeReferral(message.referral, deps.locale) : undefined;
+  const full = [quote, byline(message, contact, deps) + body, referral].filter(Boolean).join('\n');
   const plan = planSlackMessages(full);
   let firstTs: string | undefined;
   for (const [i, sections] of plan.entries()) {
-    const ts = await postOnce(`post:${message.id}:${i}`, deps, () => {
-      const context = [sentAt(message.timestamp, deps.locale)];
-      if (message.fromPhone) context.push(m.sentFromPhone);
-      if (message.edited) context.push(`:pencil2: ${m.editedMessage}`);
-      if (message.deleted) context.push(`:wastebasket: ${m.deletedMessage}`);
-      if (message.frequentlyForwarded) context.push(m.frequentlyForwarded);
-      else if (message.forwarded) context.push(m.forwarded);
-      if (plan.length > 1) context.push(m.part({ index: i + 1, total: plan.length }));
-      const blocks: SlackBlock[] = [
-        ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
-      ];
-      return {
-        channel: contact.slackChannel ?? deps.channel,
-        threadTs: cardTs,
-        text: sections.join('\n'),
-        blocks,
-        as: customised ? author : undefined,
-        metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
-      };
-    });
+    const ts = await postOnce(`post:${message.id}:${i}`, deps, () => ({
+      channel: contact.slackChannel ?? deps.channel,
+      threadTs: cardTs,
+      ...render(message, sections, deps, { part: { index: i + 1, total: plan.length } }),
+      as: customised ? author : undefined,
+      metadata: { eventType: MESSAGE_EVENT_TYPE, payload: { wa_message_id: message.id, part: i + 1 } },
+    }));
     firstTs ??= ts;
   }
   await deps.messages.link({
@@ -217,6 +240,8 @@ async function postInThread(message: InboundMessage, body: string, contact: Cont
     excerpt: excerpt(body),
   });
 }
+
+const threadKit: ThreadKit = { post: postInThread, render, byline };
 
 /**
  * Posts once per key: the effect log answers for attempts that recorded their result; on a retry,
@@ -249,7 +274,8 @@ function excerpt(mrkdwn: string): string {
 
 async function relayReaction(message: InboundMessage, content: ReactionContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
   const target = await deps.messages.byWaId(content.targetId);
-  const previousKey = `reaction:${contact.chatId}:${content.targetId}`;
+  // One reaction per person per message: the business's own (from the phone) is apart from the contact's.
+  const previousKey = `reaction:${message.fromPhone ? 'phone' : contact.chatId}:${content.targetId}`;
   const name = content.emoji ? deps.reactionName(content.emoji) : undefined;
   if (target && (name || content.emoji === '')) {
     // WhatsApp keeps one reaction per person per message: a new one replaces the old.
@@ -261,66 +287,4 @@ async function relayReaction(message: InboundMessage, content: ReactionContent, 
   }
   // Target unknown (or an emoji Slack lacks): say it in words instead.
   await postInThread(message, describeContent(content, deps.locale), contact, contact.cardTs!, deps);
-}
-
-async function relayMedia(message: InboundMessage, content: MediaContent, contact: ContactRecord, deps: InboundDeps): Promise<void> {
-  const m = messages(deps.locale);
-  const key = `upload:${message.id}`;
-  if (await deps.effects.get(key)) return;
-  const description = describeContent(content, deps.locale);
-  const channel = contact.slackChannel ?? deps.channel;
-  const threadTs = contact.cardTs!;
-  const fileName = content.fileName ?? defaultFileName(content, content.mimeType);
-  // An attempt that crashed after Slack took the file but before recording it: find the file
-  // (before downloading anything) instead of uploading it a second time.
-  if (deps.retrySince !== undefined) {
-    const earlier = await deps.chat.findUploaded({ channel, threadTs, fileName, since: deps.retrySince });
-    if (earlier) {
-      await postInThread(message, description, contact, threadTs, deps);
-      return deps.effects.put(key, earlier);
-    }
-  }
-  let download;
-  try {
-    download = await deps.media.download(content.mediaId, deps.mediaMaxBytes);
-  } catch (err) {
-    if (isBridgeError(err) && err.code === 'media_too_large') {
-      const size = err instanceof MediaTooLargeError ? err.size : undefined;
-      const notice = m.mediaTooLarge({ size, limit: deps.mediaMaxBytes });
-      return postInThread(message, `${description}\n:warning: ${notice}`, contact, threadTs, deps);
-    }
-    if (isBridgeError(err) && err.retryable) throw err;
-    return postInThread(message, `${description}\n:warning: ${m.mediaFetchFailed}`, contact, threadTs, deps);
-  }
-  // The caption goes out as the contact's own post (so reactions and quotes find it by the message
-  // id), the file right after it; uploaded files are shared by Slack asynchronously, without a ts.
-  await postInThread(message, description, contact, threadTs, deps);
-  const { fileId } = await deps.chat.uploadFile({
-    channel,
-    threadTs,
-    fileName,
-    title: content.fileName ?? m.mediaKind(content.mediaKind),
-    length: download.size,
-    data: download.data,
-  });
-  await deps.effects.put(key, fileId);
-}
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'video/mp4': 'mp4',
-  'video/3gpp': '3gp',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'audio/aac': 'aac',
-  'audio/amr': 'amr',
-  'application/pdf': 'pdf',
-};
-
-function defaultFileName(content: MediaContent, mimeType: string): string {
-  const ext = EXTENSIONS[mimeType.split(';')[0]!.trim()] ?? 'bin';
-  return `${content.mediaKind}-${content.mediaId}.${ext}`;
 }

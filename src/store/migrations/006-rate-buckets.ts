@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Rate limits shared by every instance on one PostgreSQL database (src/store/rate-buckets.ts): one
+ * Rate limits shared by every instance on one PostgreSQL database (src/core/store/rate-buckets.ts): one
  * row per paced key (a Slack channel, a business number, a business number and recipient). Created
  * on SQLite too, so both schemas stay the same, though there one process paces in memory.
  */

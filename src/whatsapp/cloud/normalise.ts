@@ -1,6 +1,8 @@
-import type { Content, DeliveryStatus, InboundMessage, MediaKind, PersonIds, StatusUpdate } from '../../core/model.js';
+import { createHash } from 'node:crypto';
+import type { DeliveryStatus, InboundMessage, PersonIds, StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
-import type { CloudMessage, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
+import { toContent, toReferral } from './content.js';
+import type { CloudChange, CloudEcho, CloudMessage, CloudPreference, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
 import { compact, createDirectory } from './senders.js';
 
 /** An item of the delivery that could not be read: `shown` when a notice went into the contact's thread. */
@@ -11,23 +13,46 @@ export interface RejectedItem extends ItemIssue {
 export interface NormalisedWebhook {
   messages: InboundEnvelope[];
   statuses: StatusUpdate[];
-  /** Changes that are not message notifications (account updates, template reviews…). */
+  /** Changes that are not message notifications (account updates, template reviews, history, contact sync…). */
   ignoredFields: string[];
+  /** The same, with how many items each held: acknowledged and logged, never shown. */
+  unread: Array<{ field: string; items: number }>;
   /** Malformed items, each left out on its own (the rest of the delivery is recorded). */
   rejected: RejectedItem[];
+  /** Changes for another phone number of the account: acknowledged, not shown (the id is the business's, not a person's). */
+  otherNumbers: Array<{ phoneNumberId: string; items: number }>;
+  /** System-, app- and account-level errors Meta reported beside the items. */
+  accountErrors: Array<{ code?: number; title?: string }>;
+  /** Status values the bridge does not know (none are documented today besides the four). */
+  unknownStatuses: string[];
 }
 
-const MEDIA_TYPES: Record<string, MediaKind> = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
 const STATUSES = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'failed']);
 
-/** `now` stamps a malformed message whose own timestamp cannot be read either. */
-export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): NormalisedWebhook {
-  const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [], rejected: [] };
+export interface NormaliseOptions {
+  /** `now` stamps a malformed message whose own timestamp cannot be read either. */
+  now?: number;
+  /** The configured phone number: another number's changes are left out. Unset: every change is ours. */
+  phoneNumberId?: string;
+}
+
+const itemsOf = (c: CloudChange) => c.messages.length + c.statuses.length + c.echoes.length + c.preferences.length + (c.unreadItems ?? 0);
+
+export function normaliseCloudWebhook(payload: CloudWebhook, options: NormaliseOptions | number = {}): NormalisedWebhook {
+  const { now = Date.now(), phoneNumberId } = typeof options === 'number' ? { now: options } : options;
+  const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [], unread: [], rejected: [], otherNumbers: [], accountErrors: [], unknownStatuses: [] };
   for (const change of payload.changes) {
-    if (change.field !== 'messages') {
-      out.ignoredFields.push(change.field);
+    const forNumber = change.metadata?.ok ? change.metadata.value.phone_number_id : undefined;
+    if (phoneNumberId && forNumber && forNumber !== phoneNumberId) {
+      out.otherNumbers.push({ phoneNumberId: forNumber, items: itemsOf(change) });
       continue;
     }
+    if (change.unreadItems !== undefined) {
+      out.ignoredFields.push(change.field);
+      out.unread.push({ field: change.field, items: change.unreadItems });
+      continue;
+    }
+    out.accountErrors.push(...change.errors);
     const reject = (issue: ItemIssue, shown = false) => out.rejected.push({ ...issue, shown });
     let businessNumber = '';
     if (change.metadata?.ok) businessNumber = change.metadata.value.display_phone_number;
@@ -55,6 +80,14 @@ export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): 
       }
       reject(m.issue, unreadable !== undefined);
     }
+    for (const e of change.echoes) {
+      if (e.ok) out.messages.push(fromEcho(e.value, businessNumber));
+      else reject(e.issue);
+    }
+    for (const p of change.preferences) {
+      if (p.ok) out.messages.push(fromPreference(p.value, businessNumber, people.nameOf(compact({ phone: p.value.wa_id, bsuid: p.value.user_id }))));
+      else reject(p.issue);
+    }
     for (const s of change.statuses) {
       if (!s.ok) {
         reject(s.issue);
@@ -62,11 +95,44 @@ export function normaliseCloudWebhook(payload: CloudWebhook, now = Date.now()): 
       }
       const status = toStatus(s.value);
       if (status) out.statuses.push(status);
+      else out.unknownStatuses.push(s.value.status.slice(0, 40));
     }
   }
   // Meta does not promise order; within one delivery, show messages in the order they were sent.
   out.messages.sort((a, b) => a.message.timestamp - b.message.timestamp);
   return out;
+}
+
+/** The person a business echo went to: the number as the API takes it (digits), else their BSUID. */
+function fromEcho(e: CloudEcho, businessNumber: string): InboundEnvelope {
+  const phone = e.to ? e.to.replace(/[^\d]/g, '') : undefined;
+  const ids = compact({ phone: phone || undefined, bsuid: e.to_user_id });
+  const chatId = (ids.phone ?? ids.bsuid)!;
+  const message: InboundMessage = {
+    ...toInbound(e, businessNumber, chatId),
+    // Written by the business: not the contact's words, and not a reason to reopen the 24-hour window.
+    sender: { waId: businessNumber || e.from || chatId },
+    fromPhone: true,
+  };
+  return { message, contact: { waId: chatId, businessNumber, ids } };
+}
+
+function fromPreference(p: CloudPreference, businessNumber: string, name: string | undefined): InboundEnvelope {
+  const ids = compact({ phone: p.wa_id, bsuid: p.user_id });
+  const chatId = (ids.phone ?? ids.bsuid)!;
+  const seconds = Number(p.timestamp);
+  const message: InboundMessage = {
+    // Preferences have no id of their own: the person, the moment and the change make one (Meta's retries
+    // stay one). The person is hashed: ids reach logs, numbers must not.
+    id: `pref:${createHash('sha256').update(chatId).digest('hex').slice(0, 16)}:${seconds}:${p.category}:${p.value}`.slice(0, 200),
+    transport: 'cloud',
+    chatId,
+    businessNumber,
+    sender: { waId: chatId },
+    timestamp: seconds * 1000,
+    content: { kind: 'preference', category: p.category.slice(0, 60), value: p.value.slice(0, 60) },
+  };
+  return { message, contact: { waId: chatId, name, businessNumber, ids } };
 }
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
@@ -92,6 +158,7 @@ function toUnreadable(raw: unknown, issue: ItemIssue, businessNumber: string, no
 }
 
 function toInbound(m: CloudMessage, businessNumber: string, chatId: string): InboundMessage {
+  const referral = toReferral(m.referral);
   return {
     id: m.id,
     transport: 'cloud',
@@ -102,74 +169,9 @@ function toInbound(m: CloudMessage, businessNumber: string, chatId: string): Inb
     replyTo: m.context?.id && m.type !== 'button' ? { id: m.context.id, from: m.context.from } : undefined,
     forwarded: m.context?.forwarded,
     frequentlyForwarded: m.context?.frequently_forwarded,
+    ...(referral ? { referral } : {}),
     content: toContent(m),
   };
-}
-
-function toContent(m: CloudMessage): Content {
-  const mediaKind = MEDIA_TYPES[m.type];
-  if (mediaKind) {
-    const media = m[m.type as 'image' | 'video' | 'audio' | 'document' | 'sticker'];
-    if (media) {
-      return {
-        kind: 'media',
-        mediaKind: mediaKind === 'audio' && media.voice ? 'voice' : mediaKind,
-        mediaId: media.id,
-        mimeType: media.mime_type ?? 'application/octet-stream',
-        caption: media.caption,
-        fileName: media.filename,
-        sha256: media.sha256,
-        animated: media.animated,
-      };
-    }
-  }
-  switch (m.type) {
-    case 'text':
-      if (m.text) return { kind: 'text', body: m.text.body };
-      break;
-    case 'location':
-      if (m.location) return { kind: 'location', ...m.location };
-      break;
-    case 'contacts':
-      if (m.contacts) {
-        return {
-          kind: 'contacts',
-          contacts: m.contacts.map((c) => ({
-            name: c.name?.formatted_name ?? [c.name?.first_name, c.name?.last_name].filter(Boolean).join(' '),
-            phones: (c.phones ?? []).filter((p) => p.phone).map((p) => ({ phone: p.phone!, type: p.type, waId: p.wa_id })),
-            emails: (c.emails ?? []).map((e) => e.email).filter((e): e is string => Boolean(e)),
-            org: c.org?.company,
-          })),
-        };
-      }
-      break;
-    case 'interactive': {
-      const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
-      if (reply) {
-        return {
-          kind: 'interactive',
-          replyKind: m.interactive?.list_reply ? 'list' : 'button',
-          id: reply.id,
-          title: reply.title,
-          description: 'description' in reply ? (reply.description as string | undefined) : undefined,
-        };
-      }
-      break;
-    }
-    case 'button':
-      // A quick-reply button of a template message we sent.
-      if (m.button) return { kind: 'interactive', replyKind: 'quick_reply', id: m.button.payload, title: m.button.text };
-      break;
-    case 'reaction':
-      if (m.reaction) return { kind: 'reaction', targetId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' };
-      break;
-    case 'system': {
-      const change = m.system?.type === 'user_changed_number' ? 'number' : m.system?.type === 'user_changed_user_id' ? 'user_id' : undefined;
-      return { kind: 'system', description: m.system?.body ?? m.system?.type ?? 'system', ...(change ? { change } : {}) };
-    }
-  }
-  const unsupportedType = (m as { unsupported?: { type?: string } }).unsupported?.type;
-  return { kind: 'unsupported', reason: unsupportedType ?? m.errors?.[0]?.title ?? m.type };
 }
 
 function toStatus(s: CloudStatus): StatusUpdate | undefined {

@@ -6,10 +6,13 @@ import type { Metrics } from '../../metrics.js';
 import { normaliseCloudWebhook } from './normalise.js';
 import { parseCloudWebhook } from './payload.js';
 import { verifyMetaSignature } from './signature.js';
+import { createOnceLog } from './webhook-notes.js';
 
 export interface CloudWebhookOptions {
   appSecret: string;
   verifyToken: string;
+  /** The configured Cloud API number: another number's changes are acknowledged, not shown. */
+  phoneNumberId?: string;
   intake: Intake;
   logger: Logger;
   /** Counts the malformed items left out of a delivery. */
@@ -26,6 +29,7 @@ export interface CloudWebhookOptions {
  */
 export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOptions): void {
   const log = opts.logger.child({ component: 'whatsapp-webhook' });
+  const noted = createOnceLog(log);
 
   app.get('/webhooks/whatsapp', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
@@ -53,8 +57,9 @@ export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOpt
       log.warn({ reason: parsed.reason }, 'webhook refused: malformed payload');
       return reply.status(400).send({ error: parsed.reason });
     }
-    const normalised = normaliseCloudWebhook(parsed.value);
+    const normalised = normaliseCloudWebhook(parsed.value, { phoneNumberId: opts.phoneNumberId });
     const recorded = await opts.intake.recordWhatsApp(normalised);
+    noted.deliveryNotes(normalised);
     for (const item of normalised.rejected) {
       // Where and why only: the item's values (text, numbers) never reach the log.
       log.warn({ kind: item.kind, at: item.at, field: item.field, reason: item.reason, shownInThread: item.shown }, 'webhook item malformed: left out, the rest recorded');

@@ -1,7 +1,5 @@
 import { BufferJSON, initAuthCreds, proto, type AuthenticationCreds, type AuthenticationState, type SignalDataTypeMap } from 'baileys';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
-import { createSqlAuthStorage, type AuthStorage } from './auth-storage.js';
+import type { AuthStorage } from '../../core/store/auth-storage.js';
 
 export interface StoreAuthState {
   /** Hand to makeWASocket as `auth`. `creds` is replaced by a fresh set after `clear()`. */
@@ -17,17 +15,12 @@ const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const serialise = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
 const parse = (text: string): unknown => JSON.parse(text, BufferJSON.reviver);
 
-/** The session in the SQL store's `wa_auth` table (SQLite or PostgreSQL). */
-export function useStoreAuthState(db: Kysely<Database>, session = 'default'): Promise<StoreAuthState> {
-  return useAuthState(createSqlAuthStorage(db), session);
-}
-
 /**
- * Baileys' AuthenticationState over any AuthStorage. Every update is written as it happens:
+ * Baileys' AuthenticationState over the store's AuthStorage (`Store.auth`, any kind of store). Every update is written as it happens:
  * losing a Signal key update means messages that cannot be decrypted later. Writes go one at a
  * time, in the order Baileys made them, so an older creds snapshot never lands after a newer one.
  */
-export async function useAuthState(storage: AuthStorage, session = 'default'): Promise<StoreAuthState> {
+export async function useStoreAuthState(storage: AuthStorage, session = 'default'): Promise<StoreAuthState> {
   if (!SESSION_NAME.test(session)) throw new Error(`invalid WhatsApp Web session name: ${JSON.stringify(session)}`);
   const credsId = `${session}:creds`;
   const keyId = (type: string, id: string) => `${session}:${type}:${id}`;

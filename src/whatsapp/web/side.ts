@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { BridgeError } from '../../core/errors.js';
 import type { WhatsAppSender } from '../../core/ports.js';
 import type { Intake } from '../../intake.js';
 import type { Logger } from '../../logger.js';
-import type { Database } from '../../store/schema.js';
+import type { AuthStorage } from '../../core/store/auth-storage.js';
 import type { WhatsAppSide } from '../transport.js';
 import { jidFor } from './jids.js';
 import { createWebMedia, type MediaDownloader } from './media.js';
@@ -16,9 +15,10 @@ export { webConnectedGauge, webReadiness } from './health.js';
 export interface WebSideOptions {
   config: Pick<Config, 'MEDIA_MAX_BYTES'>;
   logger: Logger;
-  db: Kysely<Database>;
+  /** Where the WhatsApp Web session is kept (`Store.auth`). */
+  storage: AuthStorage;
   /** Overrides for the connection (a fake socket in tests; QR and state callbacks for the admin page). */
-  connection?: Partial<Omit<WebConnectionOptions, 'db' | 'logger' | 'onMessages'>>;
+  connection?: Partial<Omit<WebConnectionOptions, 'storage' | 'logger' | 'onMessages'>>;
   /** Baileys' downloadMediaMessage unless a test replaces it. */
   download?: MediaDownloader;
 }
@@ -40,7 +40,7 @@ export function createWebSide(opts: WebSideOptions): WebSide {
   let intake: Intake | undefined;
   const connection = createWebConnection({
     ...opts.connection,
-    db: opts.db,
+    storage: opts.storage,
     logger: opts.logger,
     async onMessages(messages, statuses) {
       if (!intake) throw new Error('WhatsApp Web messages arrived before the intake was registered');

@@ -1,11 +1,10 @@
 import { DisconnectReason, type AuthenticationCreds, type BaileysEventMap, type WAMessageKey } from 'baileys';
 import QRCode from 'qrcode';
-import type { Kysely } from 'kysely';
 import { retryDelayMs } from '../../core/backoff.js';
 import type { StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import type { Logger } from '../../logger.js';
-import type { Database } from '../../store/schema.js';
+import type { AuthStorage } from '../../core/store/auth-storage.js';
 import { useStoreAuthState, type StoreAuthState } from './auth-state.js';
 import { createInboundBatcher } from './inbound-batch.js';
 import { userIdOf } from './jids.js';
@@ -17,7 +16,8 @@ export type { SocketFactory, WebSocketLike } from './socket-factory.js';
 export type WebConnectionState = 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out';
 
 export interface WebConnectionOptions {
-  db: Kysely<Database>;
+  /** Where the session is kept (`Store.auth`). */
+  storage: AuthStorage;
   logger: Logger;
   onQr?(qr: string): void;
   onState?(state: WebConnectionState): void;
@@ -26,7 +26,7 @@ export interface WebConnectionOptions {
   socketFactory?: SocketFactory;
   /** Delay before reconnect attempt `attempt` (1-based), and between delivery retries. */
   backoff?: (attempt: number) => number;
-  /** The session's auth state; defaults to the SQL store's `wa_auth` table. */
+  /** The session's auth state; defaults to one kept in `storage`. */
   auth?: () => Promise<StoreAuthState>;
   session?: string;
   /** How long requestPairingCode waits for the socket to be ready for pairing. */
@@ -65,7 +65,7 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
   const baileysLogger = quietLogger(opts.logger);
   const factory = opts.socketFactory ?? baileysSocketFactory;
   const backoff = opts.backoff ?? defaultBackoff;
-  const loadAuth = opts.auth ?? (() => useStoreAuthState(opts.db, opts.session));
+  const loadAuth = opts.auth ?? (() => useStoreAuthState(opts.storage, opts.session));
   let auth: StoreAuthState | undefined;
   let sock: WebSocketLike | undefined;
   let unsubscribe: (() => void) | undefined;

@@ -1,12 +1,41 @@
-import { describe, expect, it } from 'vitest';
-import { createTicketStore } from '../../src/store/tickets-repo.js';
-import { storeFixtures, useMigratedStore } from '../support/stores.js';
+import { expect, it } from 'vitest';
+import type { TicketRecord } from '../../../src/core/ports.js';
+import type { ContractContext } from './context.js';
 
-describe.each(storeFixtures)('Jira lines and comment batches on $name', (fixture) => {
-  const ctx = useMigratedStore(fixture);
+const ticket = (key: string, chatId: string, extra: Partial<TicketRecord> = {}): TicketRecord => ({
+  key,
+  id: `1000${key.slice(-1)}`,
+  chatId,
+  status: 'Waiting for support',
+  done: false,
+  url: `https://example.atlassian.net/browse/${key}`,
+  sla: [],
+  slaWarned: [],
+  ...extra,
+});
+
+/** Jira requests, their lines and comment batches. */
+export function ticketCases(ctx: ContractContext): void {
+  it('keeps one open request per conversation and finds requests by key', async () => {
+    const { tickets } = ctx.store;
+    await tickets.save(ticket('SUP-1', 'c1'));
+    ctx.clock.now += 10;
+    await tickets.save(ticket('SUP-1', 'c1', { status: 'Resolved', done: true, closedAt: ctx.clock.now }));
+    ctx.clock.now += 10;
+    const sla = [{ name: 'Time to first response', remainingMs: 3_600_000, breached: false, paused: false, completed: false }];
+    await tickets.save(ticket('SUP-2', 'c1', { sla, slaWarned: ['Time to resolution'] }));
+    await tickets.save(ticket('SUP-3', 'c2'));
+    expect((await tickets.open('c1'))?.key).toBe('SUP-2');
+    expect(await tickets.byKey('SUP-2')).toMatchObject({ sla, slaWarned: ['Time to resolution'], chatId: 'c1' });
+    expect(await tickets.byKey('SUP-1')).toMatchObject({ done: true, status: 'Resolved', closedAt: ctx.clock.now - 10 });
+    expect((await tickets.latest('c1'))?.key).toBe('SUP-2');
+    expect(await tickets.count('c1')).toBe(2);
+    expect((await tickets.allOpen()).map((t) => t.key).sort()).toEqual(['SUP-2', 'SUP-3']);
+    expect(await tickets.open('c3')).toBeUndefined();
+  });
 
   it('keeps a line once per source, however often it is added', async () => {
-    const tickets = createTicketStore(ctx.store.db);
+    const { tickets } = ctx.store;
     expect(await tickets.addLine('c1', 'wa:wamid.1', { body: 'hello', isPublic: true })).toBe(true);
     expect(await tickets.addLine('c1', 'wa:wamid.1', { body: 'hello', isPublic: true })).toBe(false);
     expect(await tickets.addLine('c1', 'slack:Ev1', { body: 'note', isPublic: false })).toBe(true);
@@ -17,8 +46,8 @@ describe.each(storeFixtures)('Jira lines and comment batches on $name', (fixture
   });
 
   it('records a batch before it is posted, and keeps posted lines (so a re-run adds nothing) until pruned', async () => {
-    let t = 1_000;
-    const tickets = createTicketStore(ctx.store.db, () => t);
+    const { tickets } = ctx.store;
+    ctx.clock.now = 1_000;
     await tickets.addLine('c1', 'wa:wamid.1', { body: 'one', isPublic: true });
     await tickets.addLine('c1', 'wa:wamid.2', { body: 'two', isPublic: true });
     const lines = await tickets.pendingComments('c1');
@@ -36,7 +65,7 @@ describe.each(storeFixtures)('Jira lines and comment batches on $name', (fixture
     expect(await tickets.pendingComments('c1')).toEqual(lines);
     const again = await tickets.startBatch('c1', { ticketKey: 'SUP-1', isPublic: true, body: 'one\n\ntwo', lineIds: lines.map((l) => l.id) });
 
-    t = 2_000;
+    ctx.clock.now = 2_000;
     await tickets.finishBatch(again.id, '20001');
     expect(await tickets.unfinishedBatches('c1')).toEqual([]);
     expect(await tickets.addLine('c1', 'wa:wamid.1', { body: 'one', isPublic: true })).toBe(false);
@@ -47,4 +76,4 @@ describe.each(storeFixtures)('Jira lines and comment batches on $name', (fixture
     // Pruned long after any retry could come: the source is free again.
     expect(await tickets.addLine('c1', 'wa:wamid.1', { body: 'one', isPublic: true })).toBe(true);
   });
-});
+}

@@ -8,14 +8,14 @@ import type { MigrationReport } from '../../src/store/migrator.js';
 
 const execFileAsync = promisify(execFile);
 
-/** One suite, every SQL adapter: behaviour the rest of the service relies on. */
-describe.each(storeFixtures)('store contract on $name', (fixture) => {
+/** SQL only: migrations, transactions and column types under the port (the port itself: test/store/contract/). */
+describe.each(storeFixtures)('SQL schema and driver on $name', (fixture) => {
   let created: Awaited<ReturnType<typeof fixture.create>>;
   let store: SqlStore;
 
   beforeEach(async () => {
     created = await fixture.create();
-    store = created.open();
+    store = await created.open();
   });
   afterEach(async () => {
     await closeCreated(store, created);

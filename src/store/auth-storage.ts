@@ -1,19 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
-
-/**
- * Where the WhatsApp Web session lives: string values under string ids. Kept this small so
- * another store (MongoDB: one document per id, a bulkWrite in a transaction for `set`, a
- * prefix regex for `deletePrefix`) is a few lines.
- */
-export interface AuthStorage {
-  /** The values of those ids that exist; missing ids are absent from the map. */
-  get(ids: readonly string[]): Promise<Map<string, string>>;
-  /** Writes every entry in one transaction; a null value deletes the id. */
-  set(entries: ReadonlyMap<string, string | null>): Promise<void>;
-  /** Deletes every id that starts with `prefix` (a whole session). */
-  deletePrefix(prefix: string): Promise<void>;
-}
+import type { AuthStorage } from '../core/store/auth-storage.js';
+import type { Database } from './schema.js';
+import { tableExists, type Dialect } from './sql-store.js';
 
 // SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535. Baileys uploads
 // hundreds of pre-keys in one set, so rows go in chunks well under both.
@@ -25,14 +13,20 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** The `wa_auth` table, on SQLite or PostgreSQL. */
-export function createSqlAuthStorage(db: Kysely<Database>, now: () => number = Date.now): AuthStorage {
+/** The WhatsApp Web session in the `wa_auth` table (migration 4), on SQLite or PostgreSQL. */
+export function createSqlAuthStorage(db: Kysely<Database>, dialect: Dialect, now: () => number = Date.now): AuthStorage {
   return {
     async get(ids) {
       const out = new Map<string, string>();
-      for (const part of chunks([...new Set(ids)])) {
-        const rows = await db.selectFrom('wa_auth').select(['id', 'value']).where('id', 'in', part).execute();
-        for (const r of rows) out.set(r.id, r.value);
+      try {
+        for (const part of chunks([...new Set(ids)])) {
+          const rows = await db.selectFrom('wa_auth').select(['id', 'value']).where('id', 'in', part).execute();
+          for (const r of rows) out.set(r.id, r.value);
+        }
+      } catch (err) {
+        // Before the migration that creates it there is no session to read (the doctor asks early).
+        if (!(await tableExists(db, dialect, 'wa_auth').catch(() => true))) return new Map();
+        throw err;
       }
       return out;
     },

@@ -1,0 +1,75 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { JobRow } from './schema.js';
+import type { Dialect } from './sql-store.js';
+
+/** How many due heads one walk remembers, and for how long, so that the next claims need no walk. */
+export const KNOWN_HEADS_MAX = 64;
+export const KNOWN_HEADS_TTL_MS = 1_000;
+
+const due = (j: string, t: number) =>
+  sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
+
+/**
+ * The claim: those of `candidates` that are still their lane's head and due become running, at
+ * most `limit`, oldest first, leased to `workerId` until `t + leaseMs`. Each is found by its id and
+ * its lane's head by one probe of the partial index of unfinished jobs. On PostgreSQL heads another
+ * worker is taking are skipped, and the lock re-reads each row as it is now, so the conditions are
+ * checked again on it.
+ */
+export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
+  const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
+  return sql<JobRow>`
+    UPDATE jobs
+       SET status = 'running', attempts = attempts + 1, locked_by = ${c.workerId}, locked_until = ${c.t + c.leaseMs},
+           crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
+           first_run_at = COALESCE(first_run_at, ${c.t})
+     WHERE id IN (
+       SELECT j.id FROM jobs j
+        WHERE j.id IN (${sql.join(c.candidates)}) AND ${due('j', c.t)}
+          AND j.id = (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = j.lane ORDER BY o.id LIMIT 1)
+        ORDER BY j.id LIMIT ${c.limit}
+        ${lock})
+    RETURNING *`;
+}
+
+/**
+ * The ids of the due heads of up to `limit` lanes, oldest first. A lane's head is its oldest
+ * unfinished job; it is due when pending and its time has come, or running with an expired lease.
+ *
+ * The lanes are walked through the partial index of unfinished jobs, one probe per lane (a loose
+ * index scan), and each head is then read by its id: finished jobs are never read, and no step
+ * leaves the planner a choice that statistics could get wrong, so the cost follows the number of
+ * busy lanes, not the history. Whether a head is due is written as a CASE on purpose: a plain
+ * `status IN (…)` lets PostgreSQL answer it from that partial index instead, and with a stale row
+ * estimate it did, hashing every unfinished job on each claim.
+ */
+export function dueHeads(dialect: Dialect, t: number, limit: number) {
+  if (dialect === 'postgres') {
+    // One probe per lane: the first unfinished job after the previous lane, in (lane, id) order, is
+    // the next lane's head.
+    const next = (after: RawBuilder<unknown>) => sql`
+      SELECT o.lane, o.id, o.status, o.run_at, o.locked_until FROM jobs o
+       WHERE o.status IN ('pending', 'running') ${after} ORDER BY o.lane, o.id LIMIT 1`;
+    return sql<{ id: number }>`
+      WITH RECURSIVE heads AS (
+        (${next(sql``)})
+        UNION ALL
+        SELECT n.* FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
+      )
+      SELECT h.id FROM heads h WHERE ${due('h', t)} ORDER BY h.id LIMIT ${limit}`;
+  }
+  // SQLite has no LATERAL: a scalar sub-query returns one column, so a lane's head is a second probe.
+  return sql<{ id: number }>`
+    WITH RECURSIVE lanes(lane) AS (
+      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') ORDER BY o.lane LIMIT 1)
+      UNION ALL
+      SELECT (SELECT o.lane FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane > lanes.lane ORDER BY o.lane LIMIT 1)
+        FROM lanes WHERE lanes.lane IS NOT NULL
+    ), heads(id) AS (
+      SELECT (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = lanes.lane ORDER BY o.id LIMIT 1)
+        FROM lanes WHERE lanes.lane IS NOT NULL
+    ), ready(id) AS MATERIALIZED (
+      SELECT (SELECT h.id FROM jobs h WHERE h.id = heads.id AND ${due('h', t)}) FROM heads
+    )
+    SELECT id FROM ready WHERE id IS NOT NULL ORDER BY id LIMIT ${limit}`;
+}

@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
 import { describeStoreError } from './store/errors.js';
 import { openStore } from './store/open.js';
+import { adoptUserThreads } from './migrate/adopt-user-threads.js';
 import type { FailureClassifier } from './queue/failures.js';
 import type { JobQueue } from './core/store/queue.js';
 import type { Store } from './core/store/store.js';
@@ -274,6 +275,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     jiraQueue,
     async start(port = config.PORT) {
       const address = await server.listen({ port, host: config.HOST });
+      // Before the worker runs anything: a known contact's next message must find its old thread.
+      await adoptUserThreads(store, { channel: () => slack.resolveChannel(config.SLACK_CHANNEL), logger }).catch((err: unknown) =>
+        logger.warn({ err }, 'could not adopt WhatsAppInSlack userThreads now; the next start tries again'),
+      );
       worker.start();
       await whatsapp.start?.();
       socketMode?.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));

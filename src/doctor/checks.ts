@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { placeholderProblems } from './placeholders.js';
+import { mongoStoreDetail } from './mongo-detail.js';
 import { openStore, storeInUse } from '../store/open.js';
 
 export interface CheckResult {
@@ -62,13 +63,11 @@ export const storeCheck: Check = {
     }
     try {
       const pending = await store.pendingMigrations();
+      const mongo = await mongoStoreDetail(store);
+      const applied = pending.length === 0 ? 'all applied' : `${pending.length} pending (${pending.join(', ')}); the service applies them when it starts`;
       return [
-        { name: 'store connection', ok: true, detail: `${store.kind} answers${inUse ? '; in use by a running Switchboard' : ''}` },
-        {
-          name: 'store migrations',
-          ok: true,
-          detail: pending.length === 0 ? 'all applied' : `${pending.length} pending (${pending.join(', ')}); the service applies them when it starts`,
-        },
+        { name: 'store connection', ok: true, detail: `${mongo?.connection ?? `${store.kind} answers`}${inUse ? '; in use by a running Switchboard' : ''}` },
+        { name: 'store migrations', ok: true, detail: mongo ? `${mongo.schema}, ${applied}` : applied },
       ];
     } catch (err) {
       return { name: 'store migrations', ok: false, detail: (err as Error).message, fix: 'the database user needs rights to create tables' };

@@ -1,4 +1,5 @@
 import type { ContactStore } from '../core/ports.js';
+import { describeStoreError } from '../store/errors.js';
 
 /** A document of WhatsAppInSlack's MongoDB `userThreads` collection. */
 export interface UserThreadDoc {
@@ -60,7 +61,14 @@ export async function importUserThreads(
       continue;
     }
     await deps.contacts.upsert({ chatId, transport: 'web', waId: chatId, phone: person ? person[1]! : '', isGroup });
-    await deps.contacts.setCard(chatId, deps.channel, threadTs);
+    try {
+      await deps.contacts.setCard(chatId, deps.channel, threadTs);
+    } catch (err) {
+      // Every store refuses a second contact on one card (two documents, one thread); a store that is away is not the document's fault.
+      if (describeStoreError(err)?.transient) throw err;
+      report.rejected.push({ userId, reason: 'thread_ts is already the card of another contact' });
+      continue;
+    }
     report.imported += 1;
   }
   return report;

@@ -1,3 +1,5 @@
+import { describeMongoError } from './mongo/errors.js';
+
 /**
  * What a store failure means for the caller. `transient`: the store could not do it *now*, for a
  * reason outside the operation (connection, lock, disk, permissions, server restarting); the same
@@ -100,6 +102,8 @@ export function describeStoreError(err: unknown): StoreErrorDescription | undefi
 
 function driverError(err: unknown, depth: number): StoreErrorDescription | undefined {
   if (!(err instanceof Error) || depth > 4) return undefined;
+  const mongo = describeMongoError(err);
+  if (mongo) return mongo;
   const code = (err as { code?: unknown }).code;
   if (isPostgresError(err, code)) {
     const known = SQLSTATE[code];

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeMongo } from '../fakes/mongo.js';
 import { postgresFixture, sqliteFixture, type CreatedStore } from '../support/stores.js';
 
 const execFileAsync = promisify(execFile);
@@ -26,5 +27,14 @@ describe('store drivers are loaded only by the store that needs them', () => {
   it('a PostgreSQL deployment never loads better-sqlite3', async () => {
     created = await postgresFixture.create();
     expect(await driversLoaded(created.url)).toEqual(['pg']);
+  });
+
+  it('a MongoDB deployment loads the mongodb driver and neither SQL one', async () => {
+    const fake = await createFakeMongo();
+    try {
+      expect(await driversLoaded(fake.uri('switchboard'))).toEqual(['mongodb']);
+    } finally {
+      await fake.close();
+    }
   });
 });

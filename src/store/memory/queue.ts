@@ -8,32 +8,12 @@ import {
   type Job,
   type JobQueue,
   type JobStatus,
-  type JobSummary,
   type NewJob,
   type QueueOptions,
 } from '../../core/store/queue.js';
 import type { IntakeWork } from '../../core/store/intake.js';
 import type { MemoryIdentities } from './identities.js';
-
-/** One job as the SQL stores keep it (payload as JSON, so what comes back is a copy, as from a database). */
-interface JobRecord {
-  id: number;
-  kind: string;
-  lane: string;
-  payload: string;
-  dedupeKey: string | null;
-  status: JobStatus;
-  attempts: number;
-  crashes: number;
-  maxAttempts: number;
-  runAt: number;
-  lockedUntil: number | null;
-  lockedBy: string | null;
-  lastError: string | null;
-  createdAt: number;
-  finishedAt: number | null;
-  firstRunAt: number | null;
-}
+import { jobOf, newJobRecord, summaryOf, type JobRecord } from '../job-record.js';
 
 /** The jobs of one in-memory store, shared by every queue handle on it. */
 export interface MemoryJobs {
@@ -57,24 +37,7 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
 
   const record = (job: NewJob, t: number): JobRecord | undefined => {
     if (job.dedupeKey !== undefined && jobs.byDedupeKey.has(job.dedupeKey)) return undefined;
-    return {
-      id: jobs.nextId++,
-      kind: job.kind,
-      lane: job.lane,
-      payload: JSON.stringify(job.payload ?? null),
-      dedupeKey: job.dedupeKey ?? null,
-      status: 'pending',
-      attempts: 0,
-      crashes: 0,
-      maxAttempts: job.maxAttempts ?? options.maxAttempts,
-      runAt: job.runAt ?? t,
-      lockedUntil: null,
-      lockedBy: null,
-      lastError: null,
-      createdAt: t,
-      finishedAt: null,
-      firstRunAt: null,
-    };
+    return newJobRecord(jobs.nextId++, job, t, options.maxAttempts);
   };
   const add = (r: JobRecord) => {
     jobs.byId.set(r.id, r);
@@ -145,7 +108,7 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
         r.lockedBy = workerId;
         r.lockedUntil = t + options.leaseMs;
         r.firstRunAt ??= t;
-        return toJob(r, t);
+        return jobOf(r, t);
       });
     },
 
@@ -230,12 +193,12 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
         filter.status === 'pending'
           ? [...jobs.byId.values()].filter((r) => r.status === 'pending').sort((a, b) => a.runAt - b.runAt || a.id - b.id)
           : deadNewestFirst(jobs);
-      return rows.slice(0, limit).map(toSummary);
+      return rows.slice(0, limit).map(summaryOf);
     },
 
     async findJob(id) {
       const r = jobs.byId.get(id);
-      return r && toSummary(r);
+      return r && summaryOf(r);
     },
 
     async retryDead(id) {
@@ -259,22 +222,3 @@ function deadNewestFirst(jobs: MemoryJobs): JobRecord[] {
   return [...jobs.byId.values()].filter((r) => r.status === 'dead').sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || b.id - a.id);
 }
 
-function toSummary(r: JobRecord): JobSummary {
-  const { id, kind, lane, status, attempts, maxAttempts, crashes, lastError, runAt, createdAt, finishedAt } = r;
-  return { id, kind, lane, status, attempts, maxAttempts, crashes, lastError, runAt, createdAt, finishedAt };
-}
-
-function toJob(r: JobRecord, claimedAt: number): Job {
-  return {
-    id: r.id,
-    kind: r.kind,
-    lane: r.lane,
-    payload: JSON.parse(r.payload) as unknown,
-    attempts: r.attempts,
-    maxAttempts: r.maxAttempts,
-    crashes: r.crashes,
-    createdAt: r.createdAt,
-    resumed: r.firstRunAt !== null && r.firstRunAt < claimedAt,
-    lastError: r.lastError,
-  };
-}

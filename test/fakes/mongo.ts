@@ -1,0 +1,1 @@
+export { createFakeMongo, NOT_WRITABLE_PRIMARY, type FakeMongo, type FakeMongoOptions, type InjectedError } from './mongo/fake.js';

@@ -8,8 +8,6 @@ import type { JiraQueue } from './jira/jobs.js';
 import { createJiraWorkflow } from './jira/workflow-client.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
-import { createSqlConversationStates } from './store/conversation-states.js';
-import { sqlDb } from './store/sql-store.js';
 import type { Store } from './core/store/store.js';
 
 /**
@@ -20,7 +18,7 @@ export function createCardActionsModule(
   config: Config,
   parts: { store: Store; tickets: TicketStore; contacts: ContactStore; messages: MessageMap; slack: SlackChatSurface; notices: Notices; jiraQueue: JiraQueue; jiraCaller?: JiraCaller },
 ) {
-  const states = createSqlConversationStates(sqlDb(parts.store));
+  const states = parts.store.conversationStates;
   const resolvePrefix = config.RESOLVE_PREFIX || undefined;
   const jira = config.jiraEnabled;
   // The card's request block: the open request, else the latest one (resolved or deleted, until the next is raised).

@@ -43,16 +43,6 @@ export interface ActionRecord {
   applied: boolean;
 }
 
-/** The storage the card actions need; nothing else. */
-export interface ConversationStates {
-  get(chatId: string): Promise<ConversationState | undefined>;
-  save(state: ConversationState): Promise<void>;
-  /** Keeps the action once per key; answers the record kept (the first one, on a repeat). */
-  record(action: ActionRecord): Promise<{ record: ActionRecord; first: boolean }>;
-  /** The conversation's actions, oldest first. */
-  actions(chatId: string): Promise<ActionRecord[]>;
-}
-
 export const initialState = (chatId: string, now: number): ConversationState => ({ chatId, status: 'open', updatedAt: now });
 
 /**

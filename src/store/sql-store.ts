@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import { createSqlDirectory } from './sql-directory.js';
 import { createSqlIdentities } from './sql-identities.js';
 import { createTicketStore } from './tickets-repo.js';
+import { createSqlConversationStates } from './sql-conversation-states.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -103,6 +104,7 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     rateBuckets: dialect === 'postgres' ? createPostgresRateBuckets(db) : createSqliteRateBuckets(db, now),
     auth: createSqlAuthStorage(db, dialect, now),
     directory: createSqlDirectory(db),
+    conversationStates: createSqlConversationStates(db),
   };
 }
 

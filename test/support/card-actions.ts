@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { CardAction } from '../../src/core/conversation-states.js';
 import { CARD_ACTION_IDS } from '../../src/core/relay/card-controls.js';
-import { createSqlConversationStates } from '../../src/store/conversation-states.js';
-import { sqlDb } from '../../src/store/sql-store.js';
 import { CHANNEL, JIRA_SECRET, type Harness } from './harness.js';
 import { AGENT } from './slack-events.js';
 
@@ -59,7 +57,7 @@ export async function chatIdOf(h: Harness): Promise<string> {
 
 /** The audit as stored (who, what, when, whether it changed anything). */
 export async function auditOf(h: Harness) {
-  return createSqlConversationStates(sqlDb(h.app.store)).actions(await chatIdOf(h));
+  return h.app.store.conversationStates.actions(await chatIdOf(h));
 }
 
 const signJira = (raw: string) => `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`;

@@ -1,4 +1,5 @@
-import { decide, initialState, type CardAction, type ConversationState, type ConversationStates } from '../conversation-states.js';
+import { decide, initialState, type CardAction, type ConversationState } from '../conversation-states.js';
+import type { ConversationStates } from '../store/conversation-states.js';
 import { BridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';

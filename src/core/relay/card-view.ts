@@ -1,4 +1,5 @@
-import type { ConversationState, ConversationStates } from '../conversation-states.js';
+import type { ConversationState } from '../conversation-states.js';
+import type { ConversationStates } from '../store/conversation-states.js';
 import type { Locale } from '../format/i18n.js';
 import type { ChatSurface, ContactRecord } from '../ports.js';
 import { contactCard, type CardTicket } from './card.js';

@@ -7,7 +7,7 @@ import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard, contactName, type CardTicket } from './card.js';
-import type { ConversationStates } from '../conversation-states.js';
+import type { ConversationStates } from '../store/conversation-states.js';
 import { showCard } from './card-view.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
 import { relayMedia } from './inbound-media.js';

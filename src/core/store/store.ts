@@ -1,5 +1,6 @@
 import type { ContactStore, EffectLog, MessageMap, TicketStore } from '../ports.js';
 import type { AuthStorage } from './auth-storage.js';
+import type { ConversationStates } from './conversation-states.js';
 import type { ConversationDirectory } from './directory.js';
 import type { IdentityStore } from './identities.js';
 import type { JobQueue, QueueOptions } from './queue.js';
@@ -45,6 +46,8 @@ export interface Store {
   readonly auth: AuthStorage;
   /** The operator console's conversation list. */
   readonly directory: ConversationDirectory;
+  /** The card's conversation states and the agent-action audit (issue 12, card actions). */
+  readonly conversationStates: ConversationStates;
 }
 
 export interface OpenStoreOptions {

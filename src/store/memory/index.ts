@@ -1,6 +1,7 @@
 import type { AuthStorage } from '../../core/store/auth-storage.js';
 import { pauseStep, prunable, takeStep, type BucketState, type RateBuckets } from '../../core/store/rate-buckets.js';
 import type { Store } from '../../core/store/store.js';
+import { createMemoryConversationStates } from './conversation-states.js';
 import { createMemoryDirectory } from './directory.js';
 import { createMemoryIdentities } from './identities.js';
 import { createMemoryJobs, createMemoryQueue } from './queue.js';
@@ -12,6 +13,7 @@ export interface MemoryData {
   jobs: ReturnType<typeof createMemoryJobs>;
   identities: ReturnType<typeof createMemoryIdentities>;
   records: Pick<Store, 'contacts' | 'messages' | 'effects' | 'tickets' | 'rateBuckets' | 'auth' | 'directory'>;
+  conversationStates: Store['conversationStates'];
 }
 
 /** An empty in-memory database; `clock` stamps its records (created_at, updated_at). */
@@ -21,6 +23,7 @@ export function createMemoryData(clock: () => number = Date.now): MemoryData {
   const tickets = createMemoryTickets(clock);
   return {
     jobs: createMemoryJobs(),
+    conversationStates: createMemoryConversationStates(),
     identities,
     records: {
       contacts,
@@ -73,6 +76,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     },
     queue: (queueOptions) => createMemoryQueue(data.jobs, data.identities, queueOptions),
     ...data.records,
+    conversationStates: data.conversationStates,
     identities: data.identities.store,
   };
 }

@@ -1,6 +1,7 @@
 import type { ClientSession, Db, MongoClient, WriteConcernSettings } from 'mongodb';
 import type { Store, StoreOpener } from '../../core/store/store.js';
 import { collections } from './collections.js';
+import { createMongoConversationStates } from './conversation-states.js';
 import { connectStoreClient, urlOption } from './connect.js';
 import { createMongoAuth } from './auth.js';
 import { createMongoIdentities } from './identities.js';
@@ -97,6 +98,7 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     rateBuckets: createMongoRateBuckets(cols, now),
     auth: createMongoAuth(cols, now),
     directory: createMongoDirectory(cols),
+    conversationStates: createMongoConversationStates(cols),
     legacy: legacyUserThreads(db, cols),
     async serverVersion() {
       const info = await db.admin().command({ buildInfo: 1 });

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { authCases } from './auth.js';
 import { bucketCases } from './buckets.js';
 import { consoleJobCases } from './console-jobs.js';
+import { conversationStateCases } from './conversation-states.js';
 import { directoryCases } from './directory.js';
 import { useContractStore, type ContractOpener, type ContractOptions } from './context.js';
 import { intakeCases } from './intake.js';
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, open: ContractOpener, option
     describe('tickets', () => ticketCases(ctx));
     describe('WhatsApp Web auth state', () => authCases(ctx));
     describe('rate buckets', () => bucketCases(ctx));
+    describe('card conversation states and agent actions', () => conversationStateCases(ctx));
     if (ctx.options.multiInstance) describe('several instances', () => multiInstanceCases(ctx));
   });
 }

@@ -1,7 +1,9 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
-import type { ActionRecord, CardAction, ConversationState, ConversationStates, ConversationStatus, JiraAssignment } from '../core/conversation-states.js';
+import type { ActionRecord, CardAction, ConversationState, ConversationStatus, JiraAssignment } from '../core/conversation-states.js';
+import type { ConversationStates } from '../core/store/conversation-states.js';
+import type { Database } from './schema.js';
 
-/** Migration 10's tables; kept here, beside the only code that reads them, so the port can move as one piece. */
+/** Migration 10's tables, kept beside the only code that reads them (schema.ts stays as the other stores' branches left it). */
 type ConversationStatesTable = {
   chat_id: string;
   status: string;
@@ -31,8 +33,8 @@ function toAction(r: Selectable<AgentActionsTable>): ActionRecord {
   return { key: r.interaction_key, chatId: r.chat_id, action: r.action as CardAction, userId: r.user_id, at: Number(r.at), applied: Boolean(r.applied) };
 }
 
-/** The SQL adapter of ConversationStates (SQLite and PostgreSQL alike), on the store's Kysely handle. */
-export function createSqlConversationStates<DB>(handle: Kysely<DB>): ConversationStates {
+/** Store.conversationStates in SQL (SQLite and PostgreSQL alike). */
+export function createSqlConversationStates(handle: Kysely<Database>): ConversationStates {
   const db = handle.withTables<Tables>() as unknown as Kysely<Tables>;
   return {
     async get(chatId) {

@@ -10,6 +10,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
 export interface Build {
   dir: string;
   /** The compiled bench/serve.ts. */
@@ -25,8 +27,11 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-export function buildService(): Build {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * `root`: the tree to build (default this repository; bench/footprint.ts also builds an older commit's
+ * tree exported beside it); `nodeModules`: what it runs against (default this repository's).
+ */
+export function buildService(root = REPO, nodeModules = join(REPO, 'node_modules')): Build {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
@@ -41,7 +46,7 @@ export function buildService(): Build {
       writeFileSync(target, out.outputText);
     }
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    symlinkSync(nodeModules, join(dir, 'node_modules'), 'dir');
     return { dir, entry: join(dir, 'bench', 'serve.js'), remove };
   } catch (err) {
     remove();

@@ -51,11 +51,11 @@ export function serviceEnv(
   };
 }
 
-/** Forks `entry` (the compiled bench/serve.ts, see build.ts) on plain node with `--expose-gc`. */
-export async function startService(entry: string, env: Record<string, string>): Promise<ServiceHandle> {
+/** Forks `entry` (the compiled bench/serve.ts, see build.ts) on plain node with `--expose-gc` (and `nodeArgs`). */
+export async function startService(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceHandle> {
   const child: ChildProcess = fork(entry, [], {
     cwd: dirname(entry),
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeArgs],
     // stdout (the service's info-level JSON log) goes to /dev/null; stderr is shown.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

@@ -8,6 +8,7 @@
  *
  * On start it sends `{ type: 'ready', port }`. If the parent goes away, it stops and exits.
  */
+import { createRequire } from 'node:module';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -41,6 +42,12 @@ function send(msg: ServeReply | ServeReady): void {
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench/serve.ts must be started by bench/webhook.ts (needs an IPC channel)');
+  // BENCH_PRELOAD=a,b,…: load these first, as the service did before it loaded them only when configured
+  // (bench/footprint.ts's baseline). A .json is read with require, as src/slack/emoji.ts once read its table.
+  for (const spec of (process.env.BENCH_PRELOAD ?? '').split(',').filter(Boolean)) {
+    if (spec.endsWith('.json')) createRequire(import.meta.url)(spec);
+    else await import(spec);
+  }
   const { config } = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   // BENCH_LOCAL_PACING=1: pace in memory even on PostgreSQL (bench/pacing.ts's baseline).

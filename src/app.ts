@@ -17,14 +17,14 @@ import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
 import { detectFfmpeg, toOggOpus } from './media/voice.js';
 import { createWhatsAppSide, type WebHooks } from './whatsapp/transport.js';
-import { webConnectedGauge } from './whatsapp/web/side.js';
+import { webConnectedGauge } from './whatsapp/web/health.js';
 import { registerSlackEvents } from './slack/events-route.js';
-import { createSocketModeReceiver } from './slack/socket-mode.js';
-import { createJiraTicketing } from './jira/client.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
+import { createSlackLinks } from './http/admin/slack-links.js';
+import { createJobActivityTracker } from './queue/job-activity.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
 import { createJiraCaller } from './jira/caller.js';
@@ -95,7 +95,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     pacer: pacing.slack,
     logger,
   });
-  const whatsapp = createWhatsAppSide(config, logger, store.auth, {
+  const whatsapp = await createWhatsAppSide(config, logger, store.auth, {
     socketFactory: overrides.webSocketFactory,
     onState(state) {
       if (state !== 'logged_out') return;
@@ -125,12 +125,15 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
   const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;
   const cardActions = createCardActionsModule(config, { store, tickets, contacts, messages: messageMap, slack, notices, jiraQueue, jiraCaller });
-  const jira = config.jiraEnabled
+  // jira.js, @slack/socket-mode (and Baileys, in createWhatsAppSide) are imported only when the
+  // configuration uses them: each costs memory at start whether or not anything calls it.
+  const jiraClient = config.jiraEnabled ? await import('./jira/client.js') : undefined;
+  const jira = jiraClient
     ? {
         queue: jiraQueue,
         tickets: {
           locale: config.LOCALE,
-          ticketing: createJiraTicketing({
+          ticketing: jiraClient.createJiraTicketing({
             baseUrl: config.JIRA_BASE_URL!,
             email: config.JIRA_EMAIL!,
             apiToken: config.JIRA_API_TOKEN!,
@@ -151,11 +154,13 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
           sender: whatsapp.sender,
           now: Date.now,
-          ...cardActions.ticketExtras(),
+          ...(await cardActions.ticketExtras()),
         },
       }
     : undefined;
-  const handlers: Record<string, JobHandler> = createRelayHandlers({
+  // The console's Jira panel: when Jira jobs last succeeded and failed.
+  const jiraActivity = createJobActivityTracker();
+  const relayHandlers: Record<string, JobHandler> = createRelayHandlers({
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -194,6 +199,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     resolvePrefix: config.RESOLVE_PREFIX,
     jira,
   });
+  const handlers = jiraActivity.watch(relayHandlers, (kind) => kind.startsWith('jira.'));
   const worker = createWorker({
     outbox,
     handlers,
@@ -243,7 +249,17 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     token: config.ADMIN_TOKEN,
     logger,
     pairing: whatsapp.connection,
-    status: () => adminStatus({ config, outbox, slack, whatsapp }),
+    status: () => adminStatus({ config, outbox, slack, whatsapp, pacing, jiraActivity: jiraActivity.snapshot }),
+    jobs: {
+      listJobs: (filter) => outbox.listJobs(filter),
+      retryDead: (id) => outbox.retryDead(id),
+      discardDead: (id) => outbox.discardDead(id),
+      find: (id) => outbox.findJob(id),
+      wake: () => worker.notify(),
+    },
+    conversations: store.directory,
+    links: createSlackLinks(slack),
+    unlink: whatsapp.connection && (() => whatsapp.connection!.unlink()),
   });
   if (whatsapp.connection) {
     const connection = whatsapp.connection;
@@ -254,7 +270,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
   if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
   const socketMode = config.SLACK_APP_TOKEN
-    ? createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
+    ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
     : undefined;
   if (socketMode) {
     readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });

@@ -5,7 +5,6 @@ import type { Notices } from './core/relay/notices.js';
 import { cardTicket } from './core/relay/tickets.js';
 import type { JiraCaller } from './jira/caller.js';
 import type { JiraQueue } from './jira/jobs.js';
-import { createJiraWorkflow } from './jira/workflow-client.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 import type { Store } from './core/store/store.js';
@@ -37,12 +36,12 @@ export function createCardActionsModule(
     cardTicket: jira ? cardTicketOf : undefined,
     queueJira: jira ? (job) => parts.jiraQueue.action(job) : undefined,
   };
-  /** Added to the ticket work's deps (Jira only). */
-  const ticketExtras = () => ({
+  /** Added to the ticket work's deps (Jira only); the workflow client loads jira.js, so only then. */
+  const ticketExtras = async () => ({
     states,
     waitingNames: config.JIRA_TRANSITION_WAITING,
     resolvePrefix,
-    workflow: createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS, caller: parts.jiraCaller }),
+    workflow: (await import('./jira/workflow-client.js')).createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS, caller: parts.jiraCaller }),
     emails: createSlackAgentEmails(parts.slack.client),
     transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },
     messages: parts.messages,

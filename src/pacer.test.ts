@@ -32,6 +32,16 @@ describe('pacer', () => {
     expect(pacer.pausedUntil('C1')).toBe(30_000);
   });
 
+  it('lists the keys held by a pause until it is over', async () => {
+    const v = virtualTime();
+    const pacer = createPacer({ perSecond: 1, burst: 5, now: v.now, sleep: v.sleep });
+    (await pacer.acquire('C2'))();
+    pacer.pause('C1', 30_000);
+    expect(pacer.pauses()).toEqual([{ key: 'C1', until: 30_000 }]);
+    v.advance(30_000);
+    expect(pacer.pauses()).toEqual([]);
+  });
+
   it('lets one request per channel be in flight at a time, in arrival order', async () => {
     const pacer = createPacer({ perSecond: 1000, burst: 1000 });
     const order: string[] = [];

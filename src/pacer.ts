@@ -17,6 +17,8 @@ export interface Pacer {
   /** Holds every post to `key` for `ms` (a 429's Retry-After applies to the whole channel). */
   pause(key: string, ms: number): void;
   pausedUntil(key: string): number;
+  /** Keys held by a pause now, and until when (the operator console's pacing panel). */
+  pauses(): Array<{ key: string; until: number }>;
 }
 
 /** A FIFO lock per key: `hold(key)` resolves, in arrival order, once the previous holder has released. */
@@ -93,5 +95,9 @@ export function createPacer(opts: PacerOptions): Pacer {
       b.tokens = Math.min(b.tokens, 1);
     },
     pausedUntil: (key) => buckets.get(key)?.pausedUntil ?? 0,
+    pauses() {
+      const t = now();
+      return [...buckets].filter(([, b]) => b.pausedUntil > t).map(([key, b]) => ({ key, until: b.pausedUntil }));
+    },
   };
 }

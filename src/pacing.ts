@@ -9,6 +9,8 @@ export interface Pacing {
   slack: Pacer;
   /** Graph sends: per business number, and per business number and recipient (the pair limit). */
   graph: { pacer: Pacer; pairPacer: Pacer };
+  /** Whether the buckets are shared with other instances through the database. */
+  shared: boolean;
 }
 
 /**
@@ -25,5 +27,6 @@ export function createPacing(store: Pick<Store, 'shared' | 'rateBuckets'>, slack
       pacer: make('graph:number', { perSecond: CLOUD_MESSAGES_PER_SECOND, burst: CLOUD_MESSAGES_PER_SECOND }),
       pairPacer: make('graph:pair', { perSecond: PAIR_MESSAGES_PER_SECOND, burst: PAIR_BURST }),
     },
+    shared: buckets !== undefined,
   };
 }

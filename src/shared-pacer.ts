@@ -108,5 +108,7 @@ export function createSharedPacer(opts: SharedPacerOptions): Pacer {
       bounded(opts.buckets.pause(rowKey(key), ms, limit)).catch((err: unknown) => failed(err, 'share a pause'));
     },
     pausedUntil: (key) => local.pausedUntil(key),
+    // The pauses this instance has seen (a 429 another instance met is in the shared row, not here).
+    pauses: () => local.pauses(),
   };
 }

@@ -9,6 +9,10 @@ describe('emoji names', () => {
     ['😂', 'joy'],
     ['🙏', 'pray'],
     ['👍🏽', '+1::skin-tone-4'],
+    // With and without the variation selector: WhatsApp sends either.
+    ['#️⃣', 'hash'],
+    ['#⃣', 'hash'],
+    ['❤️‍🔥', 'heart_on_fire'],
   ])('%s → %s', (emoji, name) => expect(emojiToSlackName(emoji)).toBe(name));
 
   it('answers undefined for text that is not an emoji', () => {

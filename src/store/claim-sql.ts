@@ -10,11 +10,16 @@ const due = (j: string, t: number) =>
   sql`CASE ${sql.ref(`${j}.status`)} WHEN 'pending' THEN ${sql.ref(`${j}.run_at`)} <= ${t} WHEN 'running' THEN ${sql.ref(`${j}.locked_until`)} < ${t} ELSE false END`;
 
 /**
- * The claim: those of `candidates` that are still their lane's head and due become running, at
- * most `limit`, oldest first, leased to `workerId` until `t + leaseMs`. Each is found by its id and
+ * The claim: those of `candidates` that are still their lane's head and due, in a lane where no
+ * other job holds a live lease, become running, at most `limit`, oldest first, leased to `workerId` until `t + leaseMs`. Each is found by its id and
  * its lane's head by one probe of the partial index of unfinished jobs. On PostgreSQL heads another
  * worker is taking are skipped, and the lock re-reads each row as it is now, so the conditions are
  * checked again on it.
+ *
+ * A head can be younger than a running job of its lane: an operator retried an older dead job
+ * while a later one runs. It waits for that one to finish (or its lease to lapse), so one lane
+ * still runs one job at a time. (The `status IN` term is the partial index's own condition, which
+ * SQLite needs spelled out before it probes that index.)
  */
 export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
   const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
@@ -27,6 +32,7 @@ export function claimStatement(dialect: Dialect, c: { workerId: string; t: numbe
        SELECT j.id FROM jobs j
         WHERE j.id IN (${sql.join(c.candidates)}) AND ${due('j', c.t)}
           AND j.id = (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = j.lane ORDER BY o.id LIMIT 1)
+          AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status IN ('pending', 'running') AND r.lane = j.lane AND r.status = 'running' AND r.id <> j.id AND r.locked_until >= ${c.t})
         ORDER BY j.id LIMIT ${c.limit}
         ${lock})
     RETURNING *`;

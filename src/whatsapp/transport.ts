@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthStorage } from '../core/store/auth-storage.js';
-import { createWebSide } from './web/side.js';
-import type { WebConnectionOptions } from './web/socket.js';
+import type { WebConnectionDetail, WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
 import type { Intake } from '../intake.js';
@@ -23,6 +22,10 @@ export interface WhatsAppSide {
     qr(): string | undefined;
     account(): string | undefined;
     requestPairingCode(phone: string): Promise<string>;
+    /** Why it is in its state, for the operator console. */
+    detail(): WebConnectionDetail;
+    /** Logs the device out and forgets the session; a new QR code follows. */
+    unlink(): Promise<void>;
   };
   start?(): Promise<void>;
   stop?(): Promise<void>;
@@ -34,8 +37,10 @@ export type WebHooks = Partial<Pick<WebConnectionOptions, 'onState' | 'socketFac
 /**
  * `storage`: where a WhatsApp Web session is kept (`Store.auth`). `pacers`: the Cloud API sender's
  * (shared across instances on a shared store, see src/pacing.ts).
+ * The WhatsApp Web side is imported only when configured: Baileys and its protocol buffers cost a
+ * Cloud API deployment tens of MiB of memory it would never use.
  */
-export function createWhatsAppSide(config: Config, logger: Logger, storage: AuthStorage, web: WebHooks = {}, pacers: CloudPacers = {}): WhatsAppSide {
+export async function createWhatsAppSide(config: Config, logger: Logger, storage: AuthStorage, web: WebHooks = {}, pacers: CloudPacers = {}): Promise<WhatsAppSide> {
   if (config.WHATSAPP_TRANSPORT === 'cloud') {
     const graph = createGraphClient({
       baseUrl: config.WHATSAPP_GRAPH_URL,
@@ -58,5 +63,6 @@ export function createWhatsAppSide(config: Config, logger: Logger, storage: Auth
       },
     };
   }
+  const { createWebSide } = await import('./web/side.js');
   return createWebSide({ config, logger, storage, connection: web });
 }

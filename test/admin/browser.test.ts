@@ -1,20 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminStatus } from '../../src/http/admin/types.js';
 import { A11Y_AUDIT } from './a11y-audit.js';
+import { CHROMIUM, DESKTOP, PHONE, SHOTS, hasChromium, launchChromium } from './browser-support.js';
 import { TOKEN, XSS, buildAdminServer, sampleStatus } from './fixtures.js';
 
-// The override exists to check the skip path (ADMIN_TEST_CHROMIUM=/nowhere); CI uses Debian's chromium.
-const CHROMIUM = process.env.ADMIN_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`admin browser tests skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
-
-/** Screenshots are the artifacts of this suite: test-results/ is git-ignored. */
-const SHOTS = fileURLToPath(new URL('../../test-results/admin/', import.meta.url));
 /** Short, so waiting for the page to follow a change stays quick; the auto-waits allow several rounds. */
 const REFRESH_MS = 500;
 const FOLLOW = { timeout: REFRESH_MS * 10 };
@@ -31,15 +22,14 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
   /** Console errors a test provokes on purpose (Chromium logs every 4xx it loads). */
   let expectedConsole: RegExp[];
   const requestPairingCode = vi.fn(async (_phone: string) => 'WZYX9876');
+  const unlink = vi.fn(async () => {
+    status = sampleStatus();
+  });
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    app = buildAdminServer({ status: async () => status, pairing: { requestPairingCode }, refreshMs: REFRESH_MS });
+    app = buildAdminServer({ status: async () => status, pairing: { requestPairingCode }, refreshMs: REFRESH_MS, unlink });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -183,6 +173,37 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
     status = sampleStatus();
     await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible', ...FOLLOW });
   });
+
+  for (const [label, viewport] of [['mobile', PHONE], ['desktop', DESKTOP]] as const) {
+    it(`says why WhatsApp Web is connecting, shows pacing and Jira sync, and unlinks after confirmation (${label})`, async () => {
+      unlink.mockClear();
+      status = sampleStatus({
+        whatsapp: { state: 'connecting', detail: { state: 'connecting', since: Date.UTC(2025, 0, 15, 9, 0), attempt: 5, paired: true, lastDisconnect: { code: 500, reason: 'Bad MAC', at: Date.UTC(2025, 0, 15, 8, 59) } } },
+        pacing: { shared: false, slack: { perSecond: 1, burst: 3 }, slackPaused: [{ channel: 'C0123456789', until: Date.UTC(2025, 0, 15, 9, 1) }], graphPaused: 2 },
+        jira: { enabled: true, target: 'SUP (desk 1) · request type 10', sync: { lastSuccessAt: Date.UTC(2025, 0, 15, 8, 0), lastFailureAt: Date.UTC(2025, 0, 15, 8, 30), lastFailureCode: 'jira_unauthorized', pending: 4, pendingLimit: 500 } },
+      });
+      await page.setViewportSize(viewport);
+      await open();
+      const panel = page.getByRole('region', { name: 'WhatsApp Web connection' });
+      expect(await panel.locator('#wa-last-disconnect').textContent()).toContain('500: bad session (stored keys no longer work)');
+      expect(await panel.locator('#wa-attempts').textContent()).toBe('5');
+      expect(await page.getByRole('region', { name: 'Pacing' }).getByText('C0123456789').isVisible()).toBe(true);
+      expect(await page.locator('#jira-pending').textContent()).toBe('4');
+      await audit();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+      await page.screenshot({ path: `${SHOTS}console-overview-${label}.png`, fullPage: true });
+      await panel.getByRole('link', { name: 'Unlink…' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Unlink WhatsApp Web?' }).waitFor();
+      expect(unlink).not.toHaveBeenCalled();
+      await audit();
+      await page.screenshot({ path: `${SHOTS}console-unlink-confirm-${label}.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Yes, unlink' }).click();
+      // Back on the overview, where the new QR code waits.
+      await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible' });
+      expect(new URL(page.url()).pathname).toBe('/admin');
+      expect(unlink).toHaveBeenCalledOnce();
+    });
+  }
 
   it('says how to turn the page on when ADMIN_TOKEN is unset, styled under its CSP, at 390 px too', async () => {
     const off = buildAdminServer({ token: undefined, status: async () => status });

@@ -22,13 +22,21 @@ export interface ServiceProcess {
   logs(): Record<string, unknown>[];
 }
 
+export interface ServiceProcessOptions {
+  /** Another entry point than src/main.ts (relative to the repository). */
+  entry?: string;
+  /** Node options before the tsx loader, e.g. another `--import`. */
+  nodeArgs?: string[];
+}
+
 /**
  * The service as an operator runs it: a separate process, configured by its environment only
  * (and the `.env` in `cwd`). `as` runs it as another user (the test must run as root for that).
  */
-export function startService(env: Record<string, string | undefined>, cwd: string, as?: { uid: number; gid: number }): ServiceProcess {
+export function startService(env: Record<string, string | undefined>, cwd: string, as?: { uid: number; gid: number }, opts: ServiceProcessOptions = {}): ServiceProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|LOG_LEVEL|QUEUE)/.test(k)));
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(process.cwd(), 'src/main.ts')], {
+  const entry = join(process.cwd(), opts.entry ?? 'src/main.ts');
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', tsxLoader, entry], {
     cwd,
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
     ...as,

@@ -207,4 +207,53 @@ describe('WhatsApp Web connection', () => {
     await settle();
     expect(connection.state()).toBe('logged_out');
   });
+  it('says why it is connecting: the last close, its code and the attempts since the last open connection', async () => {
+    const started = Date.now();
+    await connect().start();
+    expect(connection.detail()).toMatchObject({ state: 'connecting', attempt: 0, paired: false, lastDisconnect: undefined });
+    const before = Date.now();
+    await close(428);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    await close(408);
+    await vi.waitFor(() => expect(sockets).toHaveLength(3));
+    const detail = connection.detail();
+    expect(detail).toMatchObject({ state: 'connecting', attempt: 2, lastDisconnect: { code: 408, reason: 'status 408' } });
+    expect(detail.lastDisconnect!.at).toBeGreaterThanOrEqual(before);
+    // Connecting since the start: reconnecting is the same state, not a new one.
+    expect(detail.since).toBeGreaterThanOrEqual(started);
+    expect(detail.since).toBeLessThanOrEqual(before);
+    await open();
+    expect(connection.detail()).toMatchObject({ state: 'open', attempt: 0, lastDisconnect: { code: 408 } });
+  });
+
+  it('unlinks on request: logs out, forgets the session once and connects afresh for a new QR code', async () => {
+    await connect().start();
+    await last().emit({ 'connection.update': { qr: 'ref,noise,identity,adv' } });
+    await last().emit({ 'creds.update': { account: { details: Buffer.from('d'), accountSignature: Buffer.from('s') }, me: { id: ME, name: 'Acme' } } });
+    await open();
+    expect(connection.detail().paired).toBe(true);
+    states.length = 0;
+    await connection.unlink();
+    expect(await store.db.selectFrom('wa_auth').selectAll().execute()).toEqual([]);
+    // The close the logout caused was not reconnected: the one new socket is the fresh start.
+    expect(sockets).toHaveLength(2);
+    // One logged_out (one Slack notice), then the fresh connection.
+    expect(states.filter((s) => s === 'logged_out')).toHaveLength(1);
+    expect(connection.state()).toBe('connecting');
+    expect(connection.detail()).toMatchObject({ paired: false });
+    await last().emit({ 'connection.update': { qr: 'ref2,noise,identity,adv' } });
+    await settle();
+    expect(connection.state()).toBe('qr');
+    expect(connection.qr()).toBe('ref2,noise,identity,adv');
+  });
+
+  it('unlinks while not connected too: the stored session is forgotten and pairing starts over', async () => {
+    await connect().start();
+    await close(428);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    await connection.unlink();
+    expect(await store.db.selectFrom('wa_auth').selectAll().execute()).toEqual([]);
+    expect(sockets).toHaveLength(3);
+    expect(connection.state()).toBe('connecting');
+  });
 });

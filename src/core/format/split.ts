@@ -126,7 +126,9 @@ function lastMatchStart(
   return found;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on the first hard cut, not at import: a Segmenter pages in ICU's break data (~4 MiB of RSS)
+// that a service relaying only short messages never needs.
+let graphemes: Intl.Segmenter | undefined;
 const GRAPHEME_LOOKAHEAD = 64;
 
 function hardCut(text: string, pos: number, limit: number, fences: FenceRange[]): number {
@@ -134,6 +136,7 @@ function hardCut(text: string, pos: number, limit: number, fences: FenceRange[])
   // window reaches past the limit so the cluster straddling it is seen whole, not as a fragment.
   const window = text.slice(pos, limit + GRAPHEME_LOOKAHEAD);
   let best: number | undefined;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const seg of graphemes.segment(window)) {
     const at = pos + seg.index;
     if (at > limit) break;

@@ -1,4 +1,6 @@
 import { html, raw, toString, type Html } from './escape.js';
+import { when } from './bits.js';
+import { jiraSyncPanel, pacingPanel, whatsappDetailPanel } from './overview-panels.js';
 import { refreshScript } from './script.js';
 import { pageHead, pageTop } from './shell.js';
 import type { AdminFailure, AdminView, WhatsAppState } from './types.js';
@@ -35,12 +37,6 @@ const badge = (tone: Tone, label: string) => html`<span class="badge ${tone}">${
 
 function formatCode(code: string): string {
   return /^[A-Z0-9]{8}$/i.test(code) ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
-}
-
-function when(at: number | null): Html {
-  if (at === null || !Number.isFinite(at)) return html`<span class="note">unknown</span>`;
-  const iso = new Date(at).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }
 
 function pairingForm(opts: PageOptions): Html {
@@ -89,7 +85,7 @@ function failureRow(f: AdminFailure): Html {
 function failuresPanel(failures: AdminFailure[]): Html {
   return html`<section class="panel" aria-labelledby="failures-heading">
 <h2 id="failures-heading">Recent failures</h2>
-<p class="note">Jobs that used up their attempts, newest first. They stay in the queue until someone looks at them.</p>
+<p class="note">Jobs that used up their attempts, newest first. They wait on the <a href="/admin/jobs">Jobs page</a> until someone retries or discards them.</p>
 ${failures.length === 0
   ? html`<p class="empty">No failed jobs.</p>`
   : html`<div class="scroll" role="region" aria-labelledby="failures-heading" tabindex="0"><table>
@@ -121,7 +117,7 @@ function cards(view: AdminView): Html {
 <div><dt>Running</dt><dd data-field="queue.running">${queue.running}</dd></div>
 <div${raw(queue.dead > 0 ? ' class="alarm"' : '')}><dt>Dead</dt><dd data-field="queue.dead">${queue.dead}</dd></div>
 </dl>
-<p class="note">${queue.dead > 0 ? 'Dead jobs gave up after their last attempt: see Recent failures.' : 'No job has given up.'}</p></section>
+<p class="note">${queue.dead > 0 ? 'Dead jobs gave up after their last attempt: see Jobs.' : 'No job has given up.'}</p></section>
 </div>`;
 }
 
@@ -138,13 +134,16 @@ ${pageHead({
   extra: polling && !opts.pairing && raw(`<noscript><meta http-equiv="refresh" content="${Math.max(5, Math.round(opts.refreshMs / 1000))};url=/admin"></noscript>`),
 })}
 <body data-state="${view.whatsapp.state}" data-poll="${polling ? 'fast' : 'slow'}" data-hold="${String(holding)}" data-failures="${view.failures.map((f) => f.id).join(',')}">
-${pageTop(html`<p class="meta">v${view.version} · WhatsApp ${view.transport === 'web' ? 'Web' : 'Cloud API'}</p>`)}
+${pageTop(html`<p class="meta">v${view.version} · WhatsApp ${view.transport === 'web' ? 'Web' : 'Cloud API'}</p>`, 'overview')}
 <main id="main">
 <h1>Switchboard admin</h1>
 <p class="lead">WhatsApp ⇄ Slack ⇄ Jira bridge: connection, queue and recent failures.</p>
 ${pairingPanel(view, opts)}
 ${cards(view)}
+${whatsappDetailPanel(view)}
 ${failuresPanel(view.failures)}
+${pacingPanel(view)}
+${jiraSyncPanel(view)}
 </main>
 <footer class="foot"><p>${polling ? 'This page follows the pairing state by itself.' : `Figures refresh every ${Math.round((opts.refreshMs * 10) / 1000)} seconds.`} Times are UTC.</p></footer>
 <script nonce="${opts.nonce}">${raw(refreshScript(opts.refreshMs, opts.refreshMs * 10))}</script>

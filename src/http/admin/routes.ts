@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger.js';
 import { createTokenCheck, sendUnauthorized } from '../auth.js';
 import { renderDisabledPage } from './disabled-page.js';
 import { renderAdminPage, type PageOptions } from './page.js';
 import { normalisePhone } from './phone.js';
+import { BASE_HEADERS, crossSite, newNonce, pageCsp } from './security.js';
+import { registerConsole, type ConsoleOptions } from './console-routes.js';
 import type { AdminStatus, PairingProvider } from './types.js';
 import { createViewBuilder } from './view.js';
 
-export type { AdminFailure, AdminStatus, AdminView, PairingProvider, WhatsAppState } from './types.js';
+export type { AdminFailure, AdminJobs, AdminStatus, AdminView, ConversationDirectory, PairingProvider, SlackLinks, WhatsAppState } from './types.js';
 
 export interface AdminOptions {
   /** ADMIN_TOKEN; without it /admin only says how to turn it on. */
@@ -19,48 +20,16 @@ export interface AdminOptions {
   logger: Logger;
   /** How often the page polls while pairing (the QR rotates); tests shorten it. */
   refreshMs?: number;
+  /** The console's Jobs page (retry, discard). */
+  jobs?: ConsoleOptions['jobs'];
+  /** The console's Conversations page, with links to the Slack threads. */
+  conversations?: ConsoleOptions['conversations'];
+  links?: ConsoleOptions['links'];
+  /** WhatsApp Web only: Unlink. */
+  unlink?: ConsoleOptions['unlink'];
 }
 
 export const ADMIN_REALM = 'Basic realm="Switchboard admin"';
-
-const BASE_HEADERS = {
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  // JSON, 401s and errors run nothing at all; the page swaps in its own nonce-bearing policy.
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-};
-
-function pageCsp(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-/**
- * A browser signed in with Basic sends the credentials on any request to us, including a form
- * another site submits: such requests are refused. Clients without Fetch Metadata (curl) pass.
- */
-function crossSite(req: FastifyRequest): boolean {
-  const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== req.host;
-  } catch {
-    return true;
-  }
-}
 
 /**
  * Without ADMIN_TOKEN a person opening /admin learns how to turn it on. Still a 404: the console
@@ -70,7 +39,7 @@ function crossSite(req: FastifyRequest): boolean {
  */
 function registerDisabled(app: FastifyInstance): void {
   const disabled = async (_req: FastifyRequest, reply: FastifyReply) => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     return reply.code(404).headers(BASE_HEADERS).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(renderDisabledPage({ nonce }));
   };
   app.get('/admin', disabled);
@@ -100,7 +69,7 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
 
   const page = async (reply: FastifyReply, code: number, pairing?: PageOptions['pairing']) => {
     const view = await toView(await opts.status());
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     const body = renderAdminPage(view, { nonce, refreshMs, canPair: Boolean(opts.pairing), pairing });
     return reply.code(code).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(body);
   };
@@ -110,6 +79,8 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
   app.get('/admin/status.json', { onRequest: guard }, async (_req, reply) => {
     return reply.type('application/json; charset=utf-8').send(await toView(await opts.status()));
   });
+
+  registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, unlink: opts.unlink });
 
   const { pairing } = opts;
   if (!pairing) return;

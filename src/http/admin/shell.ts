@@ -1,5 +1,5 @@
 import { html, raw, type Html } from './escape.js';
-import { STYLES } from './styles.js';
+import { CONSOLE_STYLES, STYLES } from './styles.js';
 
 /** The `<head>` every admin page shares: the inline style under this response's CSP nonce. */
 export function pageHead(opts: { title: string; nonce: string; extra?: Html | false }): Html {
@@ -10,15 +10,28 @@ export function pageHead(opts: { title: string; nonce: string; extra?: Html | fa
 <title>${opts.title}</title>
 <link rel="icon" href="data:,">
 ${opts.extra}
-<style nonce="${opts.nonce}">${raw(STYLES)}</style>
+<style nonce="${opts.nonce}">${raw(STYLES + CONSOLE_STYLES)}</style>
 </head>`;
 }
 
-/** The skip link and the top bar with the brand; `meta` is the bar's right-hand line. */
-export function pageTop(meta?: Html): Html {
+export type ConsoleSection = 'overview' | 'conversations' | 'jobs';
+
+const SECTIONS: Array<[ConsoleSection, string, string]> = [
+  ['overview', '/admin', 'Overview'],
+  ['conversations', '/admin/conversations', 'Conversations'],
+  ['jobs', '/admin/jobs', 'Jobs'],
+];
+
+/**
+ * The skip link and the top bar with the brand; `meta` is the bar's right-hand line. `section`
+ * adds the console's navigation (signed-in pages only).
+ */
+export function pageTop(meta?: Html, section?: ConsoleSection): Html {
   return html`<a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="bar">
 <p class="brand"><span class="mark" aria-hidden="true">S</span>Switchboard <span class="tag">Operator console</span></p>
 ${meta}
-</div></header>`;
+</div>
+${section && html`<nav class="nav" aria-label="Console"><ul>${SECTIONS.map(([id, href, label]) => html`<li><a href="${href}"${raw(id === section ? ' aria-current="page"' : '')}>${label}</a></li>`)}</ul></nav>`}
+</header>`;
 }

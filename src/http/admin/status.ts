@@ -1,32 +1,64 @@
 import { createRequire } from 'node:module';
 import type { Config } from '../../config.js';
+import type { Pacing } from '../../pacing.js';
+import type { JobActivity } from '../../queue/job-activity.js';
 import type { SlackChatSurface } from '../../slack/chat-surface.js';
 import type { Outbox } from '../../store/outbox.js';
 import type { WhatsAppSide } from '../../whatsapp/transport.js';
-import type { AdminStatus } from './types.js';
+import type { AdminStatus, JiraSyncState, PacingState } from './types.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
+/** Pending Jira jobs counted at most this many (the count is a hint, not a report). */
+const JIRA_PENDING_LIMIT = 500;
+
+export interface AdminStatusDeps {
+  config: Config;
+  outbox: Outbox;
+  slack: SlackChatSurface;
+  whatsapp: WhatsAppSide;
+  pacing?: Pacing;
+  /** Jira jobs' last attempts in this process. */
+  jiraActivity?: () => JobActivity;
+}
+
+function pacingState(config: Config, pacing: Pacing): PacingState {
+  return {
+    shared: pacing.shared,
+    slack: { perSecond: config.SLACK_POSTS_PER_SECOND, burst: config.SLACK_POST_BURST },
+    slackPaused: pacing.slack.pauses().map((p) => ({ channel: p.key, until: p.until })),
+    graphPaused: pacing.graph.pacer.pauses().length + pacing.graph.pairPacer.pauses().length,
+  };
+}
+
+async function jiraSync(outbox: Outbox, activity: JobActivity): Promise<JiraSyncState> {
+  const pending = await outbox.listJobs({ status: 'pending', limit: JIRA_PENDING_LIMIT });
+  return { ...activity, pending: pending.filter((j) => j.kind.startsWith('jira.')).length, pendingLimit: JIRA_PENDING_LIMIT };
+}
+
 /** What /admin shows, gathered from the running service. */
-export async function adminStatus(deps: { config: Config; outbox: Outbox; slack: SlackChatSurface; whatsapp: WhatsAppSide }): Promise<AdminStatus> {
+export async function adminStatus(deps: AdminStatusDeps): Promise<AdminStatus> {
   const { config, outbox, slack, whatsapp } = deps;
-  const [depth, dead, slackState] = await Promise.all([
+  const [depth, dead, slackState, sync] = await Promise.all([
     outbox.depth(),
     outbox.recentDead(10),
     slack.identity().then(
       (id) => ({ ok: true, detail: `bot ${id.userId}` }),
       (err: unknown) => ({ ok: false, detail: (err as Error).message }),
     ),
+    config.jiraEnabled && deps.jiraActivity ? jiraSync(outbox, deps.jiraActivity()) : undefined,
   ]);
   const connection = whatsapp.connection;
   return {
     transport: config.WHATSAPP_TRANSPORT,
-    whatsapp: connection ? { state: connection.state(), qr: connection.qr(), account: connection.account() } : { state: 'n/a' },
+    whatsapp: connection ? { state: connection.state(), qr: connection.qr(), account: connection.account(), detail: connection.detail() } : { state: 'n/a' },
     slack: { channel: config.SLACK_CHANNEL, ...slackState },
     jira: {
       enabled: config.jiraEnabled,
       target: config.jiraEnabled ? `${new URL(config.JIRA_BASE_URL!).host} · desk ${config.JIRA_SERVICE_DESK_ID} · request type ${config.JIRA_REQUEST_TYPE_ID}` : undefined,
+      sync,
     },
+    pacing: deps.pacing && pacingState(config, deps.pacing),
     queue: { pending: depth.pending, running: depth.running, dead: depth.dead },
     failures: dead.map((j) => ({ id: j.id, kind: j.kind, lane: j.lane, attempts: j.attempts, reason: j.lastError, at: j.finishedAt })),
     version,

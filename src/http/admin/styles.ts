@@ -83,3 +83,32 @@ code, .reason { font-family: var(--mono); font-size: .82rem; }
 .empty { color: var(--muted); margin: 0; }
 .foot { color: var(--muted); font-size: .82rem; padding-bottom: 2rem; }
 `;
+
+/** The console's pages (navigation, job and conversation cards, confirmations); same palette. */
+export const CONSOLE_STYLES = `
+.nav { background: #0a2c46; }
+.nav ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; margin: 0 auto; padding: .35rem 1.25rem; max-width: 72rem; }
+.nav a { display: inline-block; color: #ffffff; text-decoration: none; padding: .35rem .7rem; border-radius: .35rem; font-weight: 600; font-size: .92rem; }
+.nav a:hover { background: #174566; }
+.nav a[aria-current="page"] { background: #ffffff; color: var(--brand); }
+.items { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; }
+.item { border: 1px solid var(--border); border-radius: .5rem; padding: .8rem .95rem; background: var(--surface); min-width: 0; }
+.item h3 { margin: 0 0 .35rem; font-size: 1rem; overflow-wrap: anywhere; }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(7.5rem, 1fr)); gap: .35rem 1rem; margin: 0 0 .5rem; }
+.facts div { min-width: 0; }
+.facts dt { font-size: .75rem; font-weight: 650; letter-spacing: .05em; text-transform: uppercase; color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+.todo { background: var(--warn-bg); color: var(--warn-fg); border-radius: .35rem; padding: .45rem .65rem; margin: .4rem 0; }
+.todo strong { display: block; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .6rem; align-items: center; }
+.button { display: inline-block; font-weight: 650; text-decoration: none; border-radius: .4rem; padding: .45rem .95rem; border: 1px solid var(--accent); color: var(--accent); background: var(--surface); }
+.button:hover { background: var(--neutral-bg); }
+.button.primary, button.primary { color: #ffffff; background: var(--accent); }
+.button.danger, button.danger { color: #ffffff; background: var(--bad-fg); border-color: var(--bad-fg); }
+button.danger:hover { background: #6d1515; }
+.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin: 0 0 1rem; }
+.search div { flex: 1 1 14rem; }
+.search input { max-width: none; width: 100%; }
+@media (max-width: 30rem) { .panel { padding: 1rem .8rem; } .item { padding: .7rem .75rem; } }
+.pager { display: flex; justify-content: space-between; gap: .5rem; margin-top: 1rem; }
+`;

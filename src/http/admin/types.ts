@@ -1,3 +1,6 @@
+import type { JobSummary } from '../../store/outbox.js';
+import type { WebConnectionDetail } from '../../whatsapp/web/socket.js';
+
 /** What the operator page shows; the composition root assembles it from config, the outbox and the transport. */
 
 export type WhatsAppState = 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out' | 'n/a';
@@ -18,9 +21,12 @@ export interface AdminStatus {
     /** The raw QR payload from Baileys: whoever has it can link a device, so it never leaves the server as text. */
     qr?: string;
     account?: string;
+    /** WhatsApp Web only: why it is in its state. */
+    detail?: WebConnectionDetail;
   };
   slack: { channel: string; ok: boolean; detail?: string };
-  jira: { enabled: boolean; target?: string };
+  jira: { enabled: boolean; target?: string; sync?: JiraSyncState };
+  pacing?: PacingState;
   queue: { pending: number; running: number; dead: number };
   failures: AdminFailure[];
   version: string;
@@ -34,4 +40,59 @@ export interface AdminView extends Omit<AdminStatus, 'whatsapp'> {
 export interface PairingProvider {
   /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR. */
   requestPairingCode(phone: string): Promise<string>;
+}
+
+/** Read-only: how the posts to Slack and WhatsApp are paced right now. */
+export interface PacingState {
+  /** Buckets shared with other instances through PostgreSQL, or this process's own. */
+  shared: boolean;
+  slack: { perSecond: number; burst: number };
+  /** Slack channels held by a Retry-After, and until when. */
+  slackPaused: Array<{ channel: string; until: number }>;
+  /** Graph keys (business number, or number and recipient) held now: a count, as keys hold phone numbers. */
+  graphPaused: number;
+}
+
+export interface JiraSyncState {
+  /** Since this process started: Jira jobs' last successful and failed attempts. */
+  lastSuccessAt?: number;
+  lastFailureAt?: number;
+  lastFailureCode?: string;
+  /** Jira jobs waiting (at most `pendingLimit` are counted). */
+  pending: number;
+  pendingLimit: number;
+}
+
+/** The outbox as the console uses it; `find` tells an unknown job (404) from one in another state (409). */
+export interface AdminJobs {
+  listJobs(filter: { status: 'pending' | 'dead'; limit: number }): Promise<JobSummary[]>;
+  retryDead(id: number): Promise<boolean>;
+  discardDead(id: number): Promise<boolean>;
+  find(id: number): Promise<JobSummary | undefined>;
+  /** Wakes the worker after a retry, so the job runs now rather than at the next poll. */
+  wake(): void;
+}
+
+export interface ConversationSummary {
+  chatId: string;
+  name?: string;
+  /** The number as stored (digits); shown through core/format/phone.ts. */
+  phone?: string;
+  username?: string;
+  isGroup: boolean;
+  transport: string;
+  slackChannel?: string;
+  cardTs?: string;
+  ticket?: { key: string; url: string; done: boolean };
+  lastActivityAt: number;
+}
+
+export interface ConversationDirectory {
+  /** Newest activity first; `text` matches name, number or username (any part, case-insensitive). */
+  search(q: { text?: string; limit: number; offset: number }): Promise<ConversationSummary[]>;
+}
+
+/** Links to a message in Slack, built without one API call per row. */
+export interface SlackLinks {
+  message(channel: string, ts: string): Promise<string>;
 }

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { AdminStatus, AdminView } from './types.js';
 
 const QR_LABEL = 'QR code for linking WhatsApp: scan it with the phone under Settings, Linked devices';
@@ -23,7 +22,11 @@ export function createViewBuilder(): (status: AdminStatus) => Promise<AdminView>
     let qrSvg: string | undefined;
     // A QR left over from before the connection opened must not be shown: it would no longer work.
     if (qr && status.whatsapp.state === 'qr') {
-      if (last?.qr !== qr) last = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' })) };
+      if (last?.qr !== qr) {
+        // Only a WhatsApp Web deployment waiting to be paired ever draws one: qrcode is loaded then.
+        const { default: QRCode } = await import('qrcode');
+        last = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' })) };
+      }
       qrSvg = last.svg;
     }
     return { ...status, whatsapp: qrSvg ? { ...whatsapp, qrSvg } : whatsapp };

@@ -92,13 +92,16 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
       if (limit <= 0) return [];
       const t = now();
       const heads = new Map<string, JobRecord>();
+      // A lane whose job holds a live lease waits, even when an older job (a retried dead one) heads it.
+      const leased = new Set<string>();
       for (const r of jobs.byId.values()) {
         if (!unfinished(r)) continue;
+        if (r.status === 'running' && (r.lockedUntil ?? 0) >= t) leased.add(r.lane);
         const head = heads.get(r.lane);
         if (!head || r.id < head.id) heads.set(r.lane, r);
       }
       const due = [...heads.values()]
-        .filter((h) => (h.status === 'pending' ? h.runAt <= t : (h.lockedUntil ?? 0) < t))
+        .filter((h) => !leased.has(h.lane) && (h.status === 'pending' ? h.runAt <= t : (h.lockedUntil ?? 0) < t))
         .sort((a, b) => a.id - b.id)
         .slice(0, limit);
       return due.map((r) => {

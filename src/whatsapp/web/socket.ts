@@ -1,5 +1,4 @@
 import { DisconnectReason, type AuthenticationCreds, type BaileysEventMap, type WAMessageKey } from 'baileys';
-import QRCode from 'qrcode';
 import { retryDelayMs } from '../../core/backoff.js';
 import type { StatusUpdate } from '../../core/model.js';
 import type { InboundEnvelope } from '../../core/relay/inbound.js';
@@ -14,6 +13,19 @@ import { baileysSocketFactory, quietLogger, type SocketFactory, type WebSocketLi
 export type { SocketFactory, WebSocketLike } from './socket-factory.js';
 
 export type WebConnectionState = 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out';
+
+/** Why the connection is where it is, for the operator console (no account or personal data). */
+export interface WebConnectionDetail {
+  state: WebConnectionState;
+  /** When the connection entered this state (epoch ms). */
+  since: number;
+  /** Reconnect attempts since the last open connection (0 while open). */
+  attempt: number;
+  /** The last time the socket closed: Baileys' status code and wording. */
+  lastDisconnect?: { code?: number; reason?: string; at: number };
+  /** A device is linked (paired credentials are stored). */
+  paired: boolean;
+}
 
 export interface WebConnectionOptions {
   /** Where the session is kept (`Store.auth`). */
@@ -42,6 +54,9 @@ export interface WebConnection {
   stop(): Promise<void>;
   /** Unlinks this device from the phone and forgets the session. */
   logout(): Promise<void>;
+  /** Unlinks and forgets the session, then connects afresh so a new QR code appears. */
+  unlink(): Promise<void>;
+  detail(): WebConnectionDetail;
   state(): WebConnectionState;
   /** The QR code to scan while waiting for pairing (state 'qr'); rotates every ~20 s. */
   qr(): string | undefined;
@@ -70,6 +85,8 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
   let sock: WebSocketLike | undefined;
   let unsubscribe: (() => void) | undefined;
   let current: WebConnectionState = 'closed';
+  let since = Date.now();
+  let lastDisconnect: WebConnectionDetail['lastDisconnect'];
   let lastQr: string | undefined;
   let running = false;
   let attempt = 0;
@@ -83,6 +100,7 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
   const setState = (next: WebConnectionState) => {
     if (next === current) return;
     current = next;
+    since = Date.now();
     // A QR from before is useless once the state moved on (paired, closed, logged out).
     if (next !== 'qr') lastQr = undefined;
     opts.onState?.(next);
@@ -148,7 +166,8 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
     if (update.qr) {
       lastQr = update.qr;
       setState('qr');
-      await printQr(update.qr);
+      // Off the event chain: loading qrcode for the first QR must not hold back the events after it.
+      void printQr(update.qr);
       opts.onQr?.(update.qr);
     }
     if (update.connection === 'open') {
@@ -162,6 +181,7 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
 
   async function onClose(error: Error | undefined) {
     const code = statusCodeOf(error);
+    lastDisconnect = { code, reason: error?.message.slice(0, 200), at: Date.now() };
     unsubscribe?.();
     unsubscribe = undefined;
     sock = undefined;
@@ -187,7 +207,11 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
 
   async function printQr(qr: string) {
     try {
+      // Loaded when a QR is first shown: a paired deployment never needs it.
+      const { default: QRCode } = await import('qrcode');
       const art = await QRCode.toString(qr, { type: 'terminal', small: true });
+      // Paired (or shown a newer QR) meanwhile: this one no longer links anything.
+      if (lastQr !== qr) return;
       log.info(`WhatsApp Web is not paired: scan this QR code in WhatsApp → Linked devices → Link a device\n${art}`);
     } catch (err) {
       log.warn({ err }, 'could not draw the pairing QR code');
@@ -236,21 +260,36 @@ export function createWebConnection(opts: WebConnectionOptions): WebConnection {
     setState('closed');
   }
 
+  async function logout() {
+    const s = current === 'open' ? sock : undefined;
+    if (s) {
+      // The close that follows (401) clears the session and reports logged_out.
+      await s.logout();
+      return;
+    }
+    await stop();
+    auth ??= await loadAuth();
+    await auth.clear();
+    setState('logged_out');
+  }
+
   return {
     start,
     stop,
-    async logout() {
+    logout,
+    async unlink() {
+      // Not running: the close the logout causes is not reconnected, and the session is cleared here, once.
+      running = false;
       const s = current === 'open' ? sock : undefined;
-      if (s) {
-        // The close that follows (401) clears the session and reports logged_out.
-        await s.logout();
-        return;
-      }
+      // WhatsApp may not confirm (the phone is offline): the session is forgotten here either way.
+      if (s) await s.logout().catch((err: unknown) => log.warn({ err }, 'WhatsApp did not confirm the unlink; forgetting the session anyway'));
       await stop();
       auth ??= await loadAuth();
       await auth.clear();
       setState('logged_out');
+      await start();
     },
+    detail: () => ({ state: current, since, attempt, lastDisconnect, paired: Boolean(auth && isPaired(auth.state.creds)) }),
     state: () => current,
     qr: () => (current === 'qr' ? lastQr : undefined),
     account() {

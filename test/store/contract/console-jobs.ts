@@ -55,6 +55,20 @@ export function consoleJobCases(ctx: ContractContext): void {
     expect(await outbox.depth()).toEqual({ dead: 0, pending: 0, running: 0, done: 1 });
   });
 
+  it('runs a retried older dead job of a lane only after the running job of that lane has finished', async () => {
+    const outbox = ctx.queue();
+    const older = await kill('a', 'slack_not_in_channel: not_in_channel');
+    await outbox.enqueue({ kind: 'slack.post', lane: 'a', payload: 2 });
+    const [running] = await outbox.claim('w1', 1);
+    expect(running?.id).not.toBe(older);
+    expect(await outbox.retryDead(older)).toBe(true);
+    // The retried job heads its lane again, but the lane already has a job running: one at a time.
+    expect(await outbox.claim('w2', 5)).toEqual([]);
+    expect(await outbox.complete(running!, 'w1')).toBe(true);
+    const [next] = await outbox.claim('w2', 5);
+    expect(next?.id).toBe(older);
+  });
+
   it('discards a dead job: done, its reason kept after "discarded", and pruned like other finished jobs', async () => {
     const outbox = ctx.queue();
     const id = await kill('a', 'graph_131026: undeliverable');

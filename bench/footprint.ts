@@ -1,0 +1,96 @@
+/**
+ * Footprint benchmark (issue 14): idle and peak RSS of the service on the Cloud API transport and
+ * SQLite, which optional packages it loads, and the size of the production node_modules.
+ *
+ *   node --import tsx bench/footprint.ts [--ref <commit>] [--no-deps]
+ *
+ * Rewrites its own section of docs/BENCHMARKS.md (bench/sections.ts). Baselines from the same run:
+ * - "eager": this build with every package that is now loaded on demand imported before start
+ *   (BENCH_PRELOAD, bench/serve.ts), i.e. what the process carried when they were static imports;
+ * - `--ref`: another commit's src/ built the same way (e.g. the commit before this work);
+ * - `--no-deps` skips the two `npm ci --omit=dev` runs (bench/deps-size.ts).
+ * The service runs in a child process on plain node (bench/build.ts), as in bench/webhook.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildService, type Build } from './build.js';
+import { productionDeps, type DepsSize } from './deps-size.js';
+import { productionStart } from './production-start.js';
+import { measureIdle, measureIntake, packagesLoaded, type IdleSample, type IntakeSample, type Variant } from './footprint-measure.js';
+import { renderFootprint, type FootprintRun } from './footprint-report.js';
+import { machineInfo } from './report.js';
+import { cleanupAll, log, onCleanup, runBench } from './runner.js';
+import { writeSection } from './sections.js';
+
+const ROUNDS = 5;
+const REPO = new URL('..', import.meta.url);
+
+/** What used to be imported at start whatever the configuration (see src/app.ts, src/slack/emoji.ts before issue 14). */
+const EAGER = ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'emojibase-data/en/shortcodes/iamcal.json'];
+
+function buildRef(ref: string): Build {
+  const tree = mkdtempSync(join(tmpdir(), 'switchboard-ref-'));
+  onCleanup(async () => rmSync(tree, { recursive: true, force: true }));
+  const archive = execFileSync('git', ['archive', ref, 'src', 'bench'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', tree], { input: archive });
+  return buildService(tree);
+}
+
+function track(build: Build): Build {
+  onCleanup(async () => build.remove());
+  return build;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { ref: { type: 'string' }, 'no-deps': { type: 'boolean', default: false } } });
+  const started = new Date();
+  const t0 = performance.now();
+  const ref = values.ref ? execFileSync('git', ['rev-parse', '--short', values.ref], { cwd: REPO, encoding: 'utf8' }).trim() : undefined;
+
+  log('transpiling src/ for plain-node child processes');
+  const current = track(buildService());
+  const prod = productionStart();
+  const asStarted = Object.entries(prod.env).map(([k, v]) => `${k}=${v}`).concat(prod.nodeArgs).join(' ');
+  const variants: Variant[] = [
+    { id: 'eager', label: 'this build, what is now loaded on demand imported at start (baseline)', entry: current.entry, env: { ...prod.env, BENCH_PRELOAD: EAGER.join(',') }, nodeArgs: prod.nodeArgs },
+  ];
+  if (ref) variants.push({ id: 'ref', label: `commit ${ref}, Node's defaults (baseline: the service before this work)`, entry: track(buildRef(ref)).entry });
+  variants.push({ id: 'defaults', label: "this build, Node's defaults", entry: current.entry });
+  variants.push({ id: 'current', label: `**this build, as \`npm start\` runs it** (\`${asStarted}\`)`, entry: current.entry, env: prod.env, nodeArgs: prod.nodeArgs });
+
+  let deps: DepsSize | undefined;
+  if (!values['no-deps']) {
+    log(`npm ci --omit=dev${ref ? ` at ${ref}, then npm install --omit=dev to the working tree's package files` : ''}`);
+    deps = await productionDeps(ref);
+    onCleanup(async () => deps?.remove());
+    // The image's node_modules, slimmed: the service must start and idle on it as well.
+    variants.push({ id: 'image', label: 'the same on the production node_modules, slimmed as in the image', entry: track(buildService(undefined, deps.modules)).entry, env: prod.env, nodeArgs: prod.nodeArgs });
+  }
+
+  const idle = new Map<string, IdleSample[]>(variants.map((v) => [v.id, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const v of variants) {
+      const sample = await measureIdle(v);
+      idle.get(v.id)!.push(sample);
+      log(`idle, round ${round}, ${v.id}: VmRSS ${(sample.vmRss / 2 ** 20).toFixed(1)} MiB, after GC ${(sample.gcRss / 2 ** 20).toFixed(1)} MiB`);
+    }
+  }
+  const intake = new Map<string, IntakeSample>();
+  for (const v of variants.filter((x) => x.id !== 'image')) {
+    const s = await measureIntake(v);
+    intake.set(v.id, s);
+    log(`intake, ${v.id}: peak ${(s.peakRss / 2 ** 20).toFixed(1)} MiB, ${s.okPerSecond.toFixed(0)} accepted/s`);
+  }
+  const packages = new Map<string, string[]>();
+  for (const v of variants) packages.set(v.id, await packagesLoaded(v));
+
+  const run: FootprintRun = { machine: machineInfo(started), ref, variants, idle, intake, packages, deps, totalS: (performance.now() - t0) / 1000, loadAverage: loadavg() };
+  writeSection(new URL('../docs/BENCHMARKS.md', import.meta.url), 'footprint', renderFootprint(run));
+  await cleanupAll();
+  log(`wrote the footprint section of docs/BENCHMARKS.md (${run.totalS.toFixed(0)} s)`);
+}
+
+runBench(main);

@@ -11,7 +11,8 @@ import type { FailureClassifier } from './queue/failures.js';
 import type { JobQueue } from './core/store/queue.js';
 import type { Store } from './core/store/store.js';
 import { BRIDGE_LANE, createIntake, JOB_BRIDGE_NOTICE, type BridgeNoticeJob } from './intake.js';
-import { createRelayHandlers } from './relay-handlers.js';
+import { createRelayHandlers, queueAgentLine, type RelayHandlerDeps } from './relay-handlers.js';
+import { createAgentStartModule } from './agent-start-module.js';
 import { createSlackChatSurface, type SlackChatSurface } from './slack/chat-surface.js';
 import { emojiToSlackName, slackNameToEmoji } from './slack/emoji.js';
 import { createNotices } from './core/relay/notices.js';
@@ -113,7 +114,23 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const { contacts, messages: messageMap, effects, tickets } = store;
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
-  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, marker: opaqueMarker, now: Date.now });
+  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, templatePicker: Boolean(whatsapp.templates), marker: opaqueMarker, now: Date.now });
+  const agentStart = createAgentStartModule({
+    config,
+    store,
+    logger,
+    slack,
+    contacts,
+    messages: messageMap,
+    effects,
+    sender: whatsapp.sender,
+    templates: whatsapp.templates,
+    async enqueue(job) {
+      const r = await outbox.enqueue(job);
+      if (r.inserted) wake();
+      return r.inserted;
+    },
+  });
   let wake = () => undefined as void;
   const jiraQueue = createJiraQueue({
     outbox,
@@ -124,7 +141,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   });
   // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
   const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;
-  const cardActions = createCardActionsModule(config, { store, tickets, contacts, messages: messageMap, slack, notices, jiraQueue, jiraCaller });
+  const cardActions = createCardActionsModule(config, { store, tickets, contacts, messages: messageMap, slack, notices, jiraQueue, jiraCaller, cardNotes: agentStart.cardNotes });
   // jira.js, @slack/socket-mode (and Baileys, in createWhatsAppSide) are imported only when the
   // configuration uses them: each costs memory at start whether or not anything calls it.
   const jiraClient = config.jiraEnabled ? await import('./jira/client.js') : undefined;
@@ -155,12 +172,13 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           sender: whatsapp.sender,
           now: Date.now,
           ...(await cardActions.ticketExtras()),
+          cardNotes: agentStart.cardNotes,
         },
       }
     : undefined;
   // The console's Jira panel: when Jira jobs last succeeded and failed.
   const jiraActivity = createJobActivityTracker();
-  const relayHandlers: Record<string, JobHandler> = createRelayHandlers({
+  const relayDeps: RelayHandlerDeps = {
     slackChannel: config.SLACK_CHANNEL,
     locale: config.LOCALE,
     chat: slack,
@@ -178,6 +196,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       cardTicket: cardActions.cards.cardTicket,
       states: cardActions.states,
       resolvePrefix: cardActions.resolvePrefix,
+      cardNotes: agentStart.cardNotes,
     },
     outbound: {
       locale: config.LOCALE,
@@ -198,7 +217,18 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     cards: cardActions.cards,
     resolvePrefix: config.RESOLVE_PREFIX,
     jira,
+  };
+  const started = agentStart.wire({
+    notices,
+    outbound: relayDeps.outbound,
+    ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
+    afterSend: jira
+      ? async (event, chatId, outcome) => {
+          if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, relayDeps);
+        }
+      : undefined,
   });
+  const relayHandlers: Record<string, JobHandler> = { ...createRelayHandlers(relayDeps), ...started.handlers };
   const handlers = jiraActivity.watch(relayHandlers, (kind) => kind.startsWith('jira.'));
   const worker = createWorker({
     outbox,
@@ -268,9 +298,15 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (jira) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
   }
-  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger });
+  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger, interactions: started.interactions });
   const socketMode = config.SLACK_APP_TOKEN
-    ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, intake, logger, slackApiUrl: config.SLACK_API_URL })
+    ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN,
+        intake,
+        logger,
+        slackApiUrl: config.SLACK_API_URL,
+        interactions: started.interactions,
+      })
     : undefined;
   if (socketMode) {
     readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });

@@ -15,7 +15,7 @@ import type { Store } from './core/store/store.js';
  */
 export function createCardActionsModule(
   config: Config,
-  parts: { store: Store; tickets: TicketStore; contacts: ContactStore; messages: MessageMap; slack: SlackChatSurface; notices: Notices; jiraQueue: JiraQueue; jiraCaller?: JiraCaller },
+  parts: { store: Store; tickets: TicketStore; contacts: ContactStore; messages: MessageMap; slack: SlackChatSurface; notices: Notices; jiraQueue: JiraQueue; jiraCaller?: JiraCaller; cardNotes?(chatId: string): Promise<string[]> },
 ) {
   const states = parts.store.conversationStates;
   const resolvePrefix = config.RESOLVE_PREFIX || undefined;
@@ -35,6 +35,7 @@ export function createCardActionsModule(
     now: Date.now,
     cardTicket: jira ? cardTicketOf : undefined,
     queueJira: jira ? (job) => parts.jiraQueue.action(job) : undefined,
+    cardNotes: parts.cardNotes,
   };
   /** Added to the ticket work's deps (Jira only); the workflow client loads jira.js, so only then. */
   const ticketExtras = async () => ({

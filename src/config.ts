@@ -99,6 +99,7 @@ const schema = z.object({
   WHATSAPP_TRANSPORT: z.enum(['cloud', 'web'], { error: 'expected cloud or web' }),
   WHATSAPP_TOKEN: optionalText,
   WHATSAPP_PHONE_NUMBER_ID: z.string().trim().regex(/^\d+$/, { error: 'expected the numeric phone number id' }).optional(),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z.string().trim().regex(/^\d+$/, { error: 'expected the numeric WhatsApp Business Account id (WABA id)' }).optional(),
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
   WHATSAPP_GRAPH_URL: httpUrl('an http(s) URL with the API version, such as https://graph.facebook.com/v23.0').default(

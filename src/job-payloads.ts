@@ -4,6 +4,8 @@ import type { JiraChangeJob, JiraChatJob } from './jira/jobs.js';
 import { CARD_ACTIONS } from './core/conversation-states.js';
 import type { JiraActionJob } from './core/relay/card-actions.js';
 import type { JiraCommentJob } from './core/relay/jira-comments.js';
+import type { SavedReplyJob } from './core/start/send-saved-reply.js';
+import type { StartJob } from './core/start/send-started.js';
 
 /*
  * A job's payload comes back from the store as `unknown` (JSON, possibly written by an older
@@ -79,4 +81,20 @@ export function isJiraCommentJob(p: unknown): p is JiraCommentJob {
 export function readPayload<T>(kind: string, payload: unknown, guard: (p: unknown) => p is T): T {
   if (guard(payload)) return payload;
   throw new BridgeError(`the queued ${kind} job has a payload this version cannot read`, { code: 'job_payload_invalid', retryable: false });
+}
+
+// Issue 12's jobs (src/slack/interactions/jobs.ts): a start from Slack, a saved reply sent.
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+export function isStartJob(p: unknown): p is StartJob {
+  if (!isRecord(p) || !isString(p.chatId) || !isString(p.user) || !isString(p.viewId)) return false;
+  const { start, template } = p;
+  const startOk = start === undefined || (isRecord(start) && isString(start.phone) && isOptional(start.name, isString));
+  const templateOk = template === undefined || (isRecord(template) && isString(template.name) && isString(template.language) && isStringArray(template.params) && isString(template.body));
+  return startOk && templateOk && isOptional(p.text, isString) && isOptional(p.noticeTs, isString);
+}
+
+export function isSavedReplyJob(p: unknown): p is SavedReplyJob {
+  return isRecord(p) && [p.chatId, p.channel, p.threadTs, p.name, p.user, p.key].every(isString);
 }

@@ -150,7 +150,8 @@ async function queueInboundLine(item: InboundJob['item'], deps: RelayHandlerDeps
   });
 }
 
-async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {
+/** The Jira line of an agent's reply (also a saved reply's). */
+export async function queueAgentLine(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome, deps: RelayHandlerDeps): Promise<void> {
   const m = catalogue(deps.locale);
   const agent = await deps.chat.userName(event.user).catch(() => event.user);
   const isNote = outcome === 'note';

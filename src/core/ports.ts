@@ -153,7 +153,8 @@ export interface WhatsAppSender {
   sendMedia(to: string, media: OutboundMedia, opts?: SendOptions): Promise<{ id: string }>;
   /** An empty emoji removes the reaction. */
   sendReaction(to: string, messageId: string, emoji: string): Promise<{ id: string }>;
-  sendTemplate(to: string, name: string, language: string, opts?: SendOptions): Promise<{ id: string }>;
+  /** `bodyParams`: the values of the body's `{{1}}`… variables, in order. */
+  sendTemplate(to: string, name: string, language: string, opts?: SendOptions & { bodyParams?: string[] }): Promise<{ id: string }>;
   markRead(messageId: string): Promise<void>;
   /** Replaces the text of a message we sent (present when canEditAndDelete). */
   editText?(to: string, messageId: string, body: string): Promise<{ id: string }>;

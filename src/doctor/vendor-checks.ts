@@ -18,6 +18,7 @@ export const REQUIRED_SLACK_SCOPES: Record<string, string> = {
   'files:read': 'download files agents post',
   'files:write': 'upload WhatsApp media',
   'users:read': 'name the agents',
+  commands: 'the /whatsapp command and the shortcuts (start a conversation, saved replies)',
 };
 /** One of these, depending on whether the support channel is public or private. */
 const HISTORY_SCOPES = ['channels:history', 'groups:history'];

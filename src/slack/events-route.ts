@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
 import { sendUnauthorized } from '../http/auth.js';
 import { verifySlackSignature } from './signature.js';
+import { homeOpenedBy, routeInteraction, type Interactions } from './interactions/index.js';
 
 export interface SlackEventsOptions {
   signingSecret: string;
@@ -13,12 +14,14 @@ export interface SlackEventsOptions {
   logger: Logger;
   /** Clock for the signature's 5-minute window (ms since the epoch). */
   now?: () => number;
+  /** Shortcuts, modals, /whatsapp and the Home tab (src/slack/interactions/). */
+  interactions?: Interactions;
 }
 
-/** What a slash command is told: the bridge registers none, but a workspace admin might add one. */
+/** What another slash command pointed at the bridge is told: it answers /whatsapp only. */
 export const SLASH_COMMAND_REPLY = {
   response_type: 'ephemeral',
-  text: 'This bridge has no slash commands: reply in a contact’s thread to answer them on WhatsApp.',
+  text: 'This bridge answers /whatsapp only: reply in a contact’s thread to answer them on WhatsApp.',
 } as const;
 
 /**
@@ -90,6 +93,12 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
         log.warn({ minuteRateLimited: body.minute_rate_limited }, 'Slack is rate-limiting event deliveries to the bridge: events were dropped');
         return reply.send({ ok: true });
       case 'event_callback': {
+        const homeUser = opts.interactions ? homeOpenedBy(body) : undefined;
+        if (homeUser) {
+          // Drawn after the answer: Slack only needs the acknowledgement.
+          opts.interactions!.homeOpened(homeUser).catch((err: unknown) => log.warn({ err }, 'could not publish the Home tab'));
+          return reply.send({ ok: true });
+        }
         const normalised = normaliseEventCallback(body);
         if (!normalised.ok) {
           log.warn({ reason: normalised.reason }, 'Slack event refused: malformed event_callback');
@@ -111,6 +120,8 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
       } catch (err) {
         return reply.status(400).send({ error: `interactivity payload is not valid JSON: ${(err as Error).message}` });
       }
+      const routed = opts.interactions ? routeInteraction(payload, undefined) : undefined;
+      if (routed) return interact(reply, routed);
       const normalised = normaliseInteraction(payload);
       if (!normalised.ok) {
         log.warn({ reason: normalised.reason }, 'Slack interaction refused: malformed payload');
@@ -120,11 +131,26 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
       // An empty 200 acknowledges without touching the message the button is on.
       return reply.status(200).send();
     }
+    const command = opts.interactions ? routeInteraction(undefined, fields) : undefined;
+    if (command) return interact(reply, command);
     if (typeof fields.command === 'string') {
-      log.info({ command: fields.command }, 'slash command answered: the bridge has none');
+      log.info({ command: fields.command }, 'slash command answered: the bridge answers /whatsapp only');
       return reply.send(SLASH_COMMAND_REPLY);
     }
     return reply.status(400).send({ error: 'form body has neither payload (interactivity) nor command (slash command)' });
+  }
+
+  /** Opens or updates a view (in time for its trigger), or records what a modal asked for; then answers. */
+  async function interact(reply: FastifyReply, interaction: Parameters<Interactions['handle']>[0]): Promise<FastifyReply> {
+    let answer;
+    try {
+      answer = await opts.interactions!.handle(interaction);
+    } catch (err) {
+      const store = describeStoreError(err);
+      log.error({ err, cause: store?.cause, type: interaction.type }, 'Slack interaction failed: answering 500 (Slack tells the user, who can try again)');
+      return reply.status(store?.transient ? 503 : 500).send({ error: 'could not handle the interaction; try again' });
+    }
+    return answer ? reply.send(answer) : reply.status(200).send();
   }
 }
 

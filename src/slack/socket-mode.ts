@@ -3,6 +3,7 @@ import type { Intake } from '../intake.js';
 import type { Logger } from '../logger.js';
 import { SLASH_COMMAND_REPLY } from './events-route.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
+import { homeOpenedBy, routeInteraction, type Interactions } from './interactions/index.js';
 
 export interface SocketModeReceiverOptions {
   /** App-level token (`xapp-…`) with `connections:write`. */
@@ -16,6 +17,8 @@ export interface SocketModeReceiverOptions {
    * SDK waits this long times the failed attempts before reconnecting, so tests shorten it.
    */
   clientPingTimeoutMs?: number;
+  /** Shortcuts, modals, /whatsapp and the Home tab (src/slack/interactions/). */
+  interactions?: Interactions;
 }
 
 export interface SocketModeReceiver {
@@ -82,9 +85,30 @@ export function createSocketModeReceiver(opts: SocketModeReceiverOptions): Socke
   async function handle(envelope: Envelope): Promise<void> {
     const { type, envelope_id: envelopeId } = envelope;
     if (envelope.retry_num) log.debug({ envelopeId, retryNum: envelope.retry_num, retryReason: envelope.retry_reason }, 'Slack is redelivering an envelope');
+    const body = envelope.body as Record<string, unknown> | undefined;
+    const routed =
+      opts.interactions && (type === 'slash_commands' || type === 'interactive') && body
+        ? routeInteraction(type === 'interactive' ? body : undefined, type === 'slash_commands' ? body : undefined)
+        : undefined;
+    if (routed) {
+      let answer;
+      try {
+        answer = await opts.interactions!.handle(routed);
+      } catch (err) {
+        // Left unacknowledged: Slack tells the user it failed, and a submission repeated is dropped by its view id.
+        log.error({ err, envelopeId, type: routed.type }, 'Slack interaction failed: not acknowledging');
+        return;
+      }
+      return ack(envelope, answer);
+    }
     if (type === 'slash_commands') {
-      log.info({ envelopeId }, 'slash command answered: the bridge has none');
+      log.info({ envelopeId }, 'slash command answered: the bridge answers /whatsapp only');
       return ack(envelope, { ...SLASH_COMMAND_REPLY });
+    }
+    const homeUser = type === 'events_api' && opts.interactions ? homeOpenedBy(body) : undefined;
+    if (homeUser) {
+      await ack(envelope);
+      return opts.interactions!.homeOpened(homeUser).catch((err: unknown) => log.warn({ err }, 'could not publish the Home tab'));
     }
     let normalised: Normalised;
     if (type === 'events_api') normalised = normaliseEventCallback(envelope.body);

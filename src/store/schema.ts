@@ -147,8 +147,26 @@ export interface RateBucketsTable {
   updated_at: number;
 }
 
+/** A saved reply agents share (migration 11). */
+export interface SavedRepliesTable {
+  name: string;
+  text: string;
+  file_url: string | null;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** Who started a conversation from Slack (migration 11). */
+export interface ConversationStartsTable {
+  chat_id: string;
+  started_by: string;
+  started_at: number;
+}
+
 export interface Database {
   rate_buckets: RateBucketsTable;
+  saved_replies: SavedRepliesTable;
+  conversation_starts: ConversationStartsTable;
   tickets: TicketsTable;
   jira_pending_comments: JiraPendingCommentsTable;
   jira_comment_batches: JiraCommentBatchesTable;

@@ -9,6 +9,7 @@ import { createSqlQueue } from './outbox.js';
 import { createPostgresRateBuckets, createSqliteRateBuckets } from './rate-buckets.js';
 import { createContactStore, createEffectLog, createMessageMap } from './repos.js';
 import type { Database } from './schema.js';
+import { createSqlConversationStarts, createSqlSavedReplies } from './sql-agent-start.js';
 import { createSqlDirectory } from './sql-directory.js';
 import { createSqlIdentities } from './sql-identities.js';
 import { createTicketStore } from './tickets-repo.js';
@@ -105,6 +106,8 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     auth: createSqlAuthStorage(db, dialect, now),
     directory: createSqlDirectory(db),
     conversationStates: createSqlConversationStates(db),
+    savedReplies: createSqlSavedReplies(db),
+    conversationStarts: createSqlConversationStarts(db),
   };
 }
 

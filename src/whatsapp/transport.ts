@@ -10,6 +10,8 @@ import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
 import { createCloudSender, type CloudPacers } from './cloud/sender.js';
 import { registerCloudWebhook } from './cloud/webhook-route.js';
+import { createTemplateCatalogue } from './cloud/templates.js';
+import type { TemplateCatalogue } from '../core/start/ports.js';
 
 /** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
 export interface WhatsAppSide {
@@ -29,6 +31,8 @@ export interface WhatsAppSide {
   };
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Cloud API with WHATSAPP_BUSINESS_ACCOUNT_ID: the account's approved templates. */
+  templates?: TemplateCatalogue;
 }
 
 /** Hooks into the WhatsApp Web connection: state changes for the app, a fake socket for tests. */
@@ -51,6 +55,7 @@ export async function createWhatsAppSide(config: Config, logger: Logger, storage
     return {
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
+      ...(config.WHATSAPP_BUSINESS_ACCOUNT_ID ? { templates: createTemplateCatalogue(graph, config.WHATSAPP_BUSINESS_ACCOUNT_ID) } : {}),
       register(server, intake, metrics) {
         registerCloudWebhook(server, {
           appSecret: config.WHATSAPP_APP_SECRET!,

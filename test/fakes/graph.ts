@@ -18,7 +18,10 @@
  *   16 MB, document 100 MB, sticker 500 KB animated / 100 KB static: business-phone-numbers/media),
  *   refused with (#100) / 131053; media of the wrong type for its message type fails later, in the
  *   status webhook (131053), as Graph does — see ./graph/media-rules.ts;
- * - media URLs from GET /{media-id} need the token and expire (404); media ids expire.
+ * - media URLs from GET /{media-id} need the token and expire (404); media ids expire;
+ * - templates: GET /{WABA-ID}/message_templates lists them in pages; a template send must name an
+ *   approved template and language (132001) with one body parameter per variable (132000) —
+ *   see ./graph/templates.ts.
  * Faults a test can inject: failNext (Graph errors, 5xx, drop, accept-then-drop), hang (before
  * or after the work is done), delay, refuseConnections/acceptConnections.
  * `statusWebhook(wamid, status)` builds the documented statuses webhook for an accepted message.
@@ -26,6 +29,7 @@
 export { createFakeGraph } from './graph/fake.js';
 export { META_RATE_LIMIT, type GraphRateLimit, type GraphRetryWindow, type LimitKind } from './graph/limits.js';
 export { MEDIA_LIMITS } from './graph/media-rules.js';
+export { DEFAULT_TEMPLATES, type FakeTemplate } from './graph/templates.js';
 export type { AddMediaOptions, FailSpec, FakeGraph, FakeGraphOptions, GraphCall, GraphOp, SentMessage, UploadedMedia } from './graph/types.js';
 export type { MessageStatus, StatusError, StatusWebhookOptions } from './graph/webhooks.js';
 export { fakeWamid, parseMultipart } from './graph/wire.js';

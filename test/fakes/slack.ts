@@ -38,6 +38,7 @@ export {
   type FakeSlackOptions,
   type FakeSlackState,
   type FakeUserConfig,
+  type FakeView,
   type FileRef,
   type RateLimitConfig,
   type RetryWindow,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EffectLog } from '../../src/core/ports.js';
 import { relayInbound, type InboundDeps, type InboundEnvelope } from '../../src/core/relay/inbound.js';
 import type { Store } from '../../src/core/store/store.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { inboundDeps } from '../support/inbound-deps.js';
+import { crashingOnce } from '../support/crashing-effects.js';
 
 const CHANNEL = 'C0123456789';
 
@@ -12,22 +12,6 @@ const envelope = (id: string, body: string): InboundEnvelope => ({
   message: { id, transport: 'cloud', chatId: '16505551234', businessNumber: '15550783881', sender: { waId: '16505551234' }, timestamp: Date.now(), content: { kind: 'text', body } },
   contact: { waId: '16505551234', name: 'Sheena Nelson', businessNumber: '15550783881' },
 });
-
-/** An effect log whose writes fail for keys matching `pattern`, once: the worker died right after posting. */
-function crashingOnce(inner: EffectLog, pattern: RegExp): EffectLog {
-  let crashed = false;
-  return {
-    get: (key) => inner.get(key),
-    prune: (olderThan) => inner.prune(olderThan),
-    async put(key, value) {
-      if (!crashed && pattern.test(key)) {
-        crashed = true;
-        throw new Error('process killed');
-      }
-      return inner.put(key, value);
-    },
-  };
-}
 
 describe('a retried job after a crash between posting and recording', () => {
   let slack: FakeSlack;

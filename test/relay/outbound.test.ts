@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { AGENT, buttonClick, eventCallback, messageChanged, threadReply } from '../support/slack-events.js';
+import { modal, picked, values, viewSubmission } from '../support/slack-interactions.js';
 import { statusWebhook, textWebhook, WA_ID } from '../support/webhooks.js';
 import { sqlDb } from '../../src/store/sql-store.js';
 
@@ -152,8 +153,12 @@ describe('Slack → WhatsApp', () => {
     const button = JSON.stringify(notice.blocks);
     expect(button).toContain('switchboard_send_template');
 
-    const res = await h.slackEvent(undefined, { form: buttonClick({ channel: CHANNEL, messageTs: notice.ts, threadTs: card, actionId: 'switchboard_send_template', value: WA_ID }) });
+    const res = await h.slackEvent(undefined, { form: buttonClick({ channel: CHANNEL, messageTs: notice.ts, threadTs: card, actionId: 'switchboard_send_template', value: WA_ID, triggerId: h.slack.issueTrigger() }) });
     expect(res.status).toBe(200);
+    // The click opens the template picker (without WHATSAPP_BUSINESS_ACCOUNT_ID it offers the configured template only).
+    const picker = modal(h.slack, 'switchboard_template');
+    expect(h.graph.sent).toHaveLength(0);
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, picker, values({ template: picked('reopen_conversation|pt_BR') }, { template: 'switchboard_pick_template' })) });
     await h.drain();
     expect(h.graph.sent).toHaveLength(1);
     expect(h.graph.sent[0]).toMatchObject({ to: WA_ID, type: 'template', template: { name: 'reopen_conversation', language: { code: 'pt_BR' } } });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeSocket, fixtureMessage, type FakeSocket } from '../whatsapp-web/support.js';
-import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
+import { fixtureMessage, type FakeSocket } from '../whatsapp-web/support.js';
+import { startWebHarness } from '../support/web-harness.js';
+import { CHANNEL, type Harness } from '../support/harness.js';
 import { AGENT, eventCallback, messageChanged, threadReply } from '../support/slack-events.js';
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -14,23 +15,11 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
 /** The whole service on WHATSAPP_TRANSPORT=web, with a fake Baileys socket in place of WhatsApp. */
 describe('the service on the WhatsApp Web transport', () => {
   let h: Harness;
-  let sockets: FakeSocket[];
   afterEach(async () => h?.close());
 
   async function start(env: Record<string, string> = {}) {
-    sockets = [];
-    h = await startHarness({
-      env: { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined as unknown as string, WHATSAPP_PHONE_NUMBER_ID: undefined as unknown as string, ...env },
-      overrides: {
-        webSocketFactory: () => {
-          const sock = fakeSocket('15550783881:12@s.whatsapp.net');
-          sockets.push(sock);
-          return sock;
-        },
-      },
-    });
-    const sock = sockets.at(-1)!;
-    await sock.emit({ 'connection.update': { connection: 'open' } });
+    let sock: FakeSocket;
+    ({ h, sock } = await startWebHarness({ env }));
     return sock;
   }
 

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { SLASH_COMMAND_REPLY } from '../../src/slack/events-route.js';
 import { normaliseEventCallback, normaliseInteraction } from '../../src/slack/normalise-event.js';
 import { createSocketModeReceiver, type SocketModeReceiver } from '../../src/slack/socket-mode.js';
+import type { Interactions } from '../../src/slack/interactions/index.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { createFakeSocketMode, type FakeSocketMode } from '../fakes/slack-socket.js';
 
@@ -70,10 +71,11 @@ afterEach(async () => {
   await socket.close();
 });
 
-function receive(intake: Intake, extra: { appToken?: string; logger?: ReturnType<typeof createLogger>; clientPingTimeoutMs?: number } = {}) {
+function receive(intake: Intake, extra: { appToken?: string; logger?: ReturnType<typeof createLogger>; clientPingTimeoutMs?: number; interactions?: Interactions } = {}) {
   receiver = createSocketModeReceiver({
     appToken: extra.appToken ?? APP_TOKEN,
     intake,
+    interactions: extra.interactions,
     logger: extra.logger ?? createLogger('silent'),
     slackApiUrl: slack.url,
     clientPingTimeoutMs: extra.clientPingTimeoutMs,
@@ -227,5 +229,37 @@ describe('fake Socket Mode protocol', () => {
 
   it('deliver rejects when nobody is connected', async () => {
     await expect(socket.deliver({ type: 'events_api', payload: {} })).rejects.toThrow(/no connection is open/);
+  });
+
+  it('hands /whatsapp, shortcuts and modal submissions to the interactions and acknowledges with their answer', async () => {
+    const handled: string[] = [];
+    const homes: string[] = [];
+    let failing = false;
+    const interactions: Interactions = {
+      async handle(i) {
+        if (failing) throw new Error('database is down');
+        handled.push(i.type === 'view_submission' || i.type === 'shortcut' ? `${i.type}:${i.callbackId}` : i.type);
+        return i.type === 'view_submission' ? { response_action: 'errors', errors: { phone: 'invalid' } } : undefined;
+      },
+      async homeOpened(user) {
+        homes.push(user);
+      },
+    };
+    const { intake, recorded } = recordingIntake();
+    await receive(intake, { interactions }).start();
+    const command = await socket.deliver({ type: 'slash_commands', payload: { command: '/whatsapp', text: 'start', user_id: 'U123ABC456', channel_id: 'C0123456789', trigger_id: '1.2.abc' } });
+    expect(command).toMatchObject({ acked: true, payload: {} });
+    const shortcut = await socket.deliver({ type: 'interactive', payload: { type: 'shortcut', callback_id: 'switchboard_start', trigger_id: '1.3.abc', user: { id: 'U123ABC456' } } });
+    expect(shortcut.acked).toBe(true);
+    const view = { id: 'V0000000001', callback_id: 'switchboard_start', private_metadata: '{}', state: { values: {} } };
+    const submitted = await socket.deliver({ type: 'interactive', payload: { type: 'view_submission', user: { id: 'U123ABC456' }, view } });
+    expect(submitted).toMatchObject({ acked: true, payload: { response_action: 'errors', errors: { phone: 'invalid' } } });
+    await socket.deliver({ type: 'events_api', payload: { type: 'event_callback', event_id: 'Ev0HOME0001', event: { type: 'app_home_opened', user: 'U123ABC456', tab: 'home' } } });
+    await until(() => homes.length === 1);
+    expect(handled).toEqual(['command', 'shortcut:switchboard_start', 'view_submission:switchboard_start']);
+    // What could not be recorded is not acknowledged: Slack tells the user, who submits again.
+    failing = true;
+    expect((await socket.deliver({ type: 'interactive', payload: { type: 'view_submission', user: { id: 'U123ABC456' }, view } }, { timeoutMs: 300 })).acked).toBe(false);
+    expect(recorded).toEqual([]);
   });
 });

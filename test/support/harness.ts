@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
+import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from '../fakes/graph.js';
 import { createFakeJira, type FakeJira } from '../fakes/jira.js';
 import { createFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes/slack.js';
 import { testEnv } from './env.js';
@@ -77,6 +77,8 @@ export async function startHarness(
   opts: {
     env?: Record<string, string | undefined>;
     slack?: FakeSlackOptions;
+    /** The fake Graph's templates and account id. */
+    graph?: Pick<FakeGraphOptions, 'templates' | 'wabaId'>;
     store?: StoreFixture;
     jira?: FakeJira;
     logs?: NodeJS.WritableStream;
@@ -88,7 +90,7 @@ export async function startHarness(
   const shared = opts.shareWith;
   // ts near the real clock, so reading history back by time (crash recovery) works as with Slack.
   const slack = shared?.slack ?? (await createFakeSlack({ channels: [{ id: CHANNEL, name: 'support' }], tsBase: Math.floor(Date.now() / 1000) - 60, ...opts.slack }));
-  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881' });
+  const graph = await createFakeGraph({ token: 'test-graph-token', phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '15550783881', ...opts.graph });
   const db = shared?.database ?? (await (opts.store ?? sqliteFixture).create());
   const { config } = loadConfig(
     testEnv({

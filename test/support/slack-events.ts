@@ -30,7 +30,7 @@ export function threadReply(channel: string, threadTs: string, text: string, ext
 }
 
 /** A block_actions payload for a button click, form-encoded as Slack sends it. */
-export function buttonClick(opts: { channel: string; messageTs: string; threadTs: string; actionId: string; value: string; user?: string }): string {
+export function buttonClick(opts: { channel: string; messageTs: string; threadTs: string; actionId: string; value: string; user?: string; triggerId?: string }): string {
   const payload = {
     type: 'block_actions',
     team: { id: 'T0FAKETEAM', domain: 'fake-workspace' },
@@ -38,7 +38,7 @@ export function buttonClick(opts: { channel: string; messageTs: string; threadTs
     api_app_id: 'A123ABC456',
     token: 'XXYYZZ',
     container: { type: 'message', message_ts: opts.messageTs, channel_id: opts.channel, is_ephemeral: false, thread_ts: opts.threadTs },
-    trigger_id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+    trigger_id: opts.triggerId ?? '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
     channel: { id: opts.channel, name: 'support' },
     message: { type: 'message', ts: opts.messageTs, thread_ts: opts.threadTs, text: 'button', bot_id: 'B0FAKEBOT1' },
     actions: [{ action_id: opts.actionId, block_id: 'reopen', value: opts.value, type: 'button', action_ts: `${Date.now() / 1000}` }],

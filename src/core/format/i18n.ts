@@ -563,3 +563,151 @@ export function t<K extends keyof Messages>(locale: Locale, key: K, ...params: P
   if (typeof entry === 'function') return String((entry as (arg: unknown) => unknown)(params[0]));
   return String(entry);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Starting conversations, the template picker and saved replies (issue 12, points 2–4): a block of
+// their own, so other work on the catalogue above merges cleanly. Modal titles and buttons ≤ 24 chars.
+
+export interface StartMessages {
+  startTitle: string;
+  templateTitle: string;
+  savedReplyTitle: string;
+  savedRepliesTitle: string;
+  editReplyTitle: string;
+  send: string;
+  save: string;
+  cancel: string;
+  phoneLabel: string;
+  phoneHint: string;
+  nameLabel: string;
+  templateLabel: string;
+  variableLabel(p: { n: number }): string;
+  preview: string;
+  fillIn: string;
+  messageLabel: string;
+  invalidPhone: string;
+  noTemplates: string;
+  templatesUnavailable: string;
+  templatesLoading: string;
+  noBusinessAccount: string;
+  startedBy(p: { user: string }): string;
+  startedWithTemplate(p: { user: string; template: string }): string;
+  startedWithText(p: { user: string }): string;
+  templateInDoubt: string;
+  savedReplyLabel: string;
+  noSavedReplies: string;
+  replyName: string;
+  replyNameHint: string;
+  replyText: string;
+  replyTextHint: string;
+  replyFile: string;
+  addReply: string;
+  editReply: string;
+  deleteReply: string;
+  invalidReplyName: string;
+  invalidFileUrl: string;
+  unknownReply(p: { name: string }): string;
+  notAContactThread: string;
+  savedReplySent(p: { user: string; name: string }): string;
+  replyInThread: string;
+  homeIntro: string;
+  commandHelp: string;
+}
+
+const startEn: StartMessages = {
+  startTitle: 'New WhatsApp chat',
+  templateTitle: 'Send a template',
+  savedReplyTitle: 'Send a saved reply',
+  savedRepliesTitle: 'Saved replies',
+  editReplyTitle: 'Saved reply',
+  send: 'Send',
+  save: 'Save',
+  cancel: 'Cancel',
+  phoneLabel: 'Phone number',
+  phoneHint: 'With the country code, e.g. +1 650 555 1234',
+  nameLabel: 'Name',
+  templateLabel: 'Template',
+  variableLabel: ({ n }) => `Variable {{${n}}}`,
+  preview: 'Preview',
+  fillIn: 'Fill this in: the template needs it.',
+  messageLabel: 'Message',
+  invalidPhone: 'This is not a valid phone number. Write it with the country code, e.g. +1 650 555 1234.',
+  noTemplates: 'The WhatsApp Business account has no approved templates, and only a template can start a conversation.',
+  templatesUnavailable: 'The templates could not be loaded from WhatsApp just now. Close this and try again in a minute.',
+  templatesLoading: ':hourglass_flowing_sand: Loading the account’s templates from WhatsApp…',
+  noBusinessAccount: 'Set WHATSAPP_BUSINESS_ACCOUNT_ID to choose among the account’s templates; only the default one is offered.',
+  startedBy: ({ user }) => `:outbox_tray: Conversation started from Slack by ${user}`,
+  startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} started the conversation with the template ${template}:`,
+  startedWithText: ({ user }) => `:outbox_tray: ${user} started the conversation:`,
+  templateInDoubt: 'WhatsApp did not answer in time, so this may or may not have gone out. It was not sent again, so the contact does not get it twice; its receipt shows here if it arrives. Send it again from the thread if the contact should have it.',
+  savedReplyLabel: 'Saved reply',
+  noSavedReplies: 'There are no saved replies yet. Add one on the app’s Home tab or with /whatsapp replies.',
+  replyName: 'Name',
+  replyNameHint: 'Letters, digits, - and _ (used in /whatsapp reply NAME)',
+  replyText: 'Text',
+  replyTextHint: 'Placeholders: {name} (the contact), {ticket} (the Jira request), {agent} (who sends it)',
+  replyFile: 'Link to a file',
+  addReply: 'Add a saved reply',
+  editReply: 'Edit',
+  deleteReply: 'Delete',
+  invalidReplyName: 'Use up to 40 letters, digits, - or _.',
+  invalidFileUrl: 'Expected a link starting with https://',
+  unknownReply: ({ name }) => `There is no saved reply called ${name}.`,
+  notAContactThread: 'This works on a message in a contact’s thread in the support channel.',
+  savedReplySent: ({ user, name }) => `${user} sent the saved reply ${name}:`,
+  replyInThread: 'Slack does not say which thread a slash command was typed in: use the message shortcut “Send saved reply” on a message of the contact’s thread.',
+  homeIntro: 'Saved replies are shared by everyone answering WhatsApp. Insert one in a contact’s thread with the message shortcut “Send saved reply”.',
+  commandHelp: '/whatsapp (or /whatsapp start) starts a conversation with a number, /whatsapp replies manages the saved replies, /whatsapp reply NAME sends one.',
+};
+
+const startPtBR: StartMessages = {
+  startTitle: 'Nova conversa WhatsApp',
+  templateTitle: 'Enviar um modelo',
+  savedReplyTitle: 'Resposta pronta',
+  savedRepliesTitle: 'Respostas prontas',
+  editReplyTitle: 'Resposta pronta',
+  send: 'Enviar',
+  save: 'Salvar',
+  cancel: 'Cancelar',
+  phoneLabel: 'Número de telefone',
+  phoneHint: 'Com o código do país, por exemplo +55 11 91234 5678',
+  nameLabel: 'Nome',
+  templateLabel: 'Modelo',
+  variableLabel: ({ n }) => `Variável {{${n}}}`,
+  preview: 'Prévia',
+  fillIn: 'Preencha: o modelo precisa disso.',
+  messageLabel: 'Mensagem',
+  invalidPhone: 'Este não é um número de telefone válido. Escreva com o código do país, por exemplo +55 11 91234 5678.',
+  noTemplates: 'A conta do WhatsApp Business não tem modelos aprovados, e só um modelo pode iniciar uma conversa.',
+  templatesUnavailable: 'Não foi possível carregar os modelos do WhatsApp agora. Feche e tente de novo em um minuto.',
+  templatesLoading: ':hourglass_flowing_sand: Carregando os modelos da conta no WhatsApp…',
+  noBusinessAccount: 'Defina WHATSAPP_BUSINESS_ACCOUNT_ID para escolher entre os modelos da conta; só o modelo padrão é oferecido.',
+  startedBy: ({ user }) => `:outbox_tray: Conversa iniciada pelo Slack por ${user}`,
+  startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} iniciou a conversa com o modelo ${template}:`,
+  startedWithText: ({ user }) => `:outbox_tray: ${user} iniciou a conversa:`,
+  templateInDoubt: 'O WhatsApp não respondeu a tempo, então isto pode ou não ter sido enviado. Não foi enviado de novo, para o contato não receber duas vezes; o recibo aparece aqui se chegar. Envie de novo pela conversa se o contato precisar.',
+  savedReplyLabel: 'Resposta pronta',
+  noSavedReplies: 'Ainda não há respostas prontas. Adicione uma na aba Início do app ou com /whatsapp replies.',
+  replyName: 'Nome',
+  replyNameHint: 'Letras, dígitos, - e _ (usado em /whatsapp reply NOME)',
+  replyText: 'Texto',
+  replyTextHint: 'Marcadores: {name} (o contato), {ticket} (a solicitação no Jira), {agent} (quem envia)',
+  replyFile: 'Link para um arquivo',
+  addReply: 'Adicionar resposta',
+  editReply: 'Editar',
+  deleteReply: 'Excluir',
+  invalidReplyName: 'Use até 40 letras, dígitos, - ou _.',
+  invalidFileUrl: 'Esperava um link começando com https://',
+  unknownReply: ({ name }) => `Não existe resposta pronta chamada ${name}.`,
+  notAContactThread: 'Isto funciona em uma mensagem na conversa de um contato no canal de suporte.',
+  savedReplySent: ({ user, name }) => `${user} enviou a resposta pronta ${name}:`,
+  replyInThread: 'O Slack não informa em qual conversa um comando foi digitado: use o atalho de mensagem “Enviar resposta pronta” em uma mensagem da conversa do contato.',
+  homeIntro: 'As respostas prontas são compartilhadas por todos que atendem no WhatsApp. Insira uma na conversa de um contato com o atalho de mensagem “Enviar resposta pronta”.',
+  commandHelp: '/whatsapp (ou /whatsapp start) inicia uma conversa com um número, /whatsapp replies gerencia as respostas prontas, /whatsapp reply NOME envia uma.',
+};
+
+const START_CATALOG = { en: startEn, 'pt-BR': startPtBR } satisfies Record<Locale, StartMessages>;
+
+export function startMessages(locale: Locale): StartMessages {
+  return START_CATALOG[locale];
+}

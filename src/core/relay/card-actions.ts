@@ -37,6 +37,8 @@ export interface CardActionDeps {
   cardTicket?(chatId: string): Promise<CardTicket | undefined>;
   /** With Jira: queues the request's side of the action (assignment, transition). */
   queueJira?(job: JiraActionJob): Promise<void>;
+  /** Other features' lines on the card (CardViewDeps.cardNotes), kept when a press redraws it. */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 export interface CardActionInput {

@@ -11,11 +11,13 @@ export interface CardViewDeps {
   states?: ConversationStates;
   /** RESOLVE_PREFIX, shown as a hint under the buttons. */
   resolvePrefix?: string;
+  /** Lines other features keep on the card (who started the conversation from Slack). */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 /**
  * Edits the contact card in place with everything it shows: the person, the request, and the
- * conversation's owner, status and buttons. Every change to any of them comes through here, so
+ * conversation's owner, status and buttons, and other features' notes. Every change to any of them comes through here, so
  * none of them is lost when another changes.
  */
 export async function showCard(
@@ -26,6 +28,7 @@ export async function showCard(
 ): Promise<void> {
   const conversation = state ?? (await deps.states?.get(contact.chatId));
   const shown = ticket && conversation?.deletedRequest === ticket.key ? { ...ticket, deleted: true } : ticket;
-  const card = contactCard(contact, deps.locale, shown, conversation, { resolvePrefix: deps.resolvePrefix });
+  const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
+  const card = contactCard(contact, deps.locale, shown, notes, conversation, { resolvePrefix: deps.resolvePrefix });
   await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
 }

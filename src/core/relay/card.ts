@@ -46,6 +46,7 @@ export function contactCard(
   contact: ContactRecord,
   locale: Locale,
   ticket?: CardTicket,
+  notes: readonly string[] = [],
   conversation?: ConversationState,
   opts: { resolvePrefix?: string } = {},
 ): { text: string; blocks: SlackBlock[] } {
@@ -82,6 +83,8 @@ export function contactCard(
     { type: 'header', block_id: 'name', text: { type: 'plain_text', text: truncate(title, HEADER_MAX), emoji: true } },
     identity,
     { type: 'section', block_id: 'state', fields },
+    // Lines other features keep on the card (e.g. who started the conversation from Slack).
+    ...(notes.length > 0 ? [{ type: 'context', block_id: 'notes', elements: notes.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) }] : []),
     ...cardControls(conversation ?? { chatId: contact.chatId, status: 'open', updatedAt: 0 }, locale, opts.resolvePrefix),
   ];
   // Fallback text: notifications and search show it, and CONTRACT says it carries name and phone.

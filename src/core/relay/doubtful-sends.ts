@@ -19,7 +19,7 @@ export const IN_DOUBT = '?in-doubt';
 export const SEND_AGAIN_ACTION = 'switchboard_send_again';
 export const IN_DOUBT_REACTION = 'grey_question';
 
-interface DoubtRecord {
+export interface DoubtRecord {
   eventId: string;
   chatId: string;
   channel: string;
@@ -30,11 +30,18 @@ interface DoubtRecord {
 const doubtKey = (sendKey: string) => `doubt:${sendKey}`;
 const messageKey = (eventId: string) => `agent-message:${eventId}`;
 
+/**
+ * Records a send as in doubt so that a later status carrying its reference settles it (links the
+ * message to `record.ts`, where its receipts then show). markInDoubt adds the Send again offer.
+ */
+export async function recordDoubt(sendKey: string, record: DoubtRecord, deps: Pick<OutboundDeps, 'effects'>): Promise<void> {
+  await deps.effects.put(sendKey, IN_DOUBT);
+  await deps.effects.put(doubtKey(sendKey), JSON.stringify(record));
+}
+
 export async function markInDoubt(event: SlackMessageEvent, chatId: string, sendKey: string, deps: OutboundDeps, where: ThreadPlace): Promise<void> {
   const m = messages(deps.locale);
-  await deps.effects.put(sendKey, IN_DOUBT);
-  const record: DoubtRecord = { eventId: event.eventId, chatId, channel: event.channel, ts: event.ts, threadTs: where.threadTs };
-  await deps.effects.put(doubtKey(sendKey), JSON.stringify(record));
+  await recordDoubt(sendKey, { eventId: event.eventId, chatId, channel: event.channel, ts: event.ts, threadTs: where.threadTs }, deps);
   // What Send again needs: the agent's message as it was.
   await deps.effects.put(messageKey(event.eventId), JSON.stringify(event));
   const text = `:grey_question: ${m.sendInDoubt}`;

@@ -53,6 +53,8 @@ export interface InboundDeps {
   /** The conversation's owner, status and buttons, kept when the card is edited. */
   states?: ConversationStates;
   resolvePrefix?: string;
+  /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
@@ -152,7 +154,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   }
   const ts = await postOnce(`card:${contact.chatId}`, deps, {
     channel: deps.channel,
-    ...contactCard(contact, deps.locale, undefined, undefined, { resolvePrefix: deps.resolvePrefix }),
+    ...contactCard(contact, deps.locale, undefined, [], undefined, { resolvePrefix: deps.resolvePrefix }),
     metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: contact.chatId } },
   });
   await deps.contacts.setCard(contact.chatId, deps.channel, ts);

@@ -33,7 +33,7 @@ export async function applyJiraAction(job: JiraActionJob, deps: JiraActionDeps):
   const card = contact as typeof contact & { cardTs: string; slackChannel: string };
   const m = messages(deps.locale);
   const where = { channel: card.slackChannel, threadTs: card.cardTs };
-  const say = (text: string, what: string) => deps.notices.say(where, text, `jira-action:${job.key}:${what}`);
+  const say = async (text: string, what: string) => void (await deps.notices.say(where, text, `jira-action:${job.key}:${what}`));
 
   if (job.action === 'claim' || job.action === 'release') {
     if (job.action === 'release') {

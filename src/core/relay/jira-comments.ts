@@ -59,9 +59,13 @@ export async function relayJiraComment(job: JiraCommentJob, deps: JiraCommentDep
   if (job.event === 'updated' && (await deps.effects.get(`notice:${shownKey}`))) {
     // WhatsApp cannot take an edit back: the thread shows the new text, the contact keeps the first.
     const note = comment.isPublic ? `_${m.jiraCommentEdited}_` : `_${m.internalFromJira({ name })}_`;
-    return deps.notices.say(where, `:pencil2: *${m.fromJiraBy({ name })}:* ${note}\n${body}`, `${shownKey}:edit:${hash(comment.body)}`);
+    await deps.notices.say(where, `:pencil2: *${m.fromJiraBy({ name })}:* ${note}\n${body}`, `${shownKey}:edit:${hash(comment.body)}`);
+    return;
   }
-  if (!comment.isPublic) return deps.notices.say(where, `${m.internalFromJira({ name })}\n${body}`, shownKey);
+  if (!comment.isPublic) {
+    await deps.notices.say(where, `${m.internalFromJira({ name })}\n${body}`, shownKey);
+    return;
+  }
 
   await deps.notices.say(where, `:speech_balloon: *${m.fromJiraBy({ name })}:*\n${body}`, shownKey);
   // A customer's own comment (the portal, e-mail) is the contact's side of the conversation: not sent back to them.

@@ -19,7 +19,8 @@ export const NOTICE_EVENT_TYPE = 'switchboard_notice';
 
 /** Lines the bridge writes in a contact's thread, each at most once per key (retries repeat nothing). */
 export interface Notices {
-  say(where: ThreadPlace, text: string, key: string, blocks?: SlackBlock[]): Promise<void>;
+  /** Returns the post's ts (the one an earlier attempt made, when it did). */
+  say(where: ThreadPlace, text: string, key: string, blocks?: SlackBlock[]): Promise<string>;
   /** Explains the closed 24-hour window, with a button that sends the template (when one is configured). */
   windowClosed(where: ThreadPlace, chatId: string, key: string): Promise<void>;
 }
@@ -29,6 +30,8 @@ export function createNotices(deps: {
   effects: EffectLog;
   locale: Locale;
   templateName?: string;
+  /** The button opens a picker of the account's templates (WHATSAPP_BUSINESS_ACCOUNT_ID): offered even without a default. */
+  templatePicker?: boolean;
   /** Hashes a notice key into the marker its post carries (the key may hold ids; the marker is opaque). */
   marker(key: string): string;
   now(): number;
@@ -38,7 +41,8 @@ export function createNotices(deps: {
   // next one looks for the post (by its marker) instead of posting it again.
   const say: Notices['say'] = async (where, text, key, blocks) => {
     const effect = `notice:${key}`;
-    if (await deps.effects.get(effect)) return;
+    const done = await deps.effects.get(effect);
+    if (done) return done;
     const intent = `intent:${effect}`;
     const begun = await deps.effects.get(intent);
     const notice = deps.marker(key);
@@ -50,12 +54,16 @@ export function createNotices(deps: {
     }
     ts ??= (await deps.chat.postMessage({ channel: where.channel, threadTs: where.threadTs, text, blocks, metadata: { eventType: NOTICE_EVENT_TYPE, payload: { notice } } })).ts;
     await deps.effects.put(effect, ts);
+    return ts;
   };
   return {
     say,
     async windowClosed(where, chatId, key) {
       const text = `:hourglass: ${m.windowClosed}`;
-      if (!deps.templateName) return say(where, `${text}\n${m.templateNotConfigured}`, key);
+      if (!deps.templateName && !deps.templatePicker) {
+        await say(where, `${text}\n${m.templateNotConfigured}`, key);
+        return;
+      }
       const blocks: SlackBlock[] = [
         { type: 'section', text: { type: 'mrkdwn', text } },
         {
@@ -72,7 +80,7 @@ export function createNotices(deps: {
           ],
         },
       ];
-      return say(where, text, key, blocks);
+      await say(where, text, key, blocks);
     },
   };
 }

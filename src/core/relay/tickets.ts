@@ -36,6 +36,8 @@ export interface TicketDeps {
   resolvePrefix?: string;
   /** Queues the Jira side of a card action: a new request of a claimed conversation goes to its owner. */
   queueJiraAction?(job: JiraActionJob): Promise<void>;
+  /** Lines kept on the card whenever it is drawn (see InboundDeps.cardNotes). */
+  cardNotes?(chatId: string): Promise<string[]>;
 }
 
 export async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {

@@ -1,4 +1,5 @@
 export type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap, TicketStore } from '../ports.js';
+export type * from './agent-start.js';
 export type * from './auth-storage.js';
 export type * from './conversation-states.js';
 export * from './directory.js';

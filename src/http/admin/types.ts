@@ -73,24 +73,8 @@ export interface AdminJobs {
   wake(): void;
 }
 
-export interface ConversationSummary {
-  chatId: string;
-  name?: string;
-  /** The number as stored (digits); shown through core/format/phone.ts. */
-  phone?: string;
-  username?: string;
-  isGroup: boolean;
-  transport: string;
-  slackChannel?: string;
-  cardTs?: string;
-  ticket?: { key: string; url: string; done: boolean };
-  lastActivityAt: number;
-}
-
-export interface ConversationDirectory {
-  /** Newest activity first; `text` matches name, number or username (any part, case-insensitive). */
-  search(q: { text?: string; limit: number; offset: number }): Promise<ConversationSummary[]>;
-}
+/** The console lists conversations through the store port's directory. */
+export type { ConversationDirectory, ConversationSummary } from '../../core/store/directory.js';
 
 /** Links to a message in Slack, built without one API call per row. */
 export interface SlackLinks {

@@ -2,6 +2,7 @@ import type { AuthStorage } from '../../core/store/auth-storage.js';
 import { pauseStep, prunable, takeStep, type BucketState, type RateBuckets } from '../../core/store/rate-buckets.js';
 import type { Store } from '../../core/store/store.js';
 import { createMemoryConversationStates } from './conversation-states.js';
+import { createMemoryAgentStart } from './agent-start.js';
 import { createMemoryDirectory } from './directory.js';
 import { createMemoryIdentities } from './identities.js';
 import { createMemoryJobs, createMemoryQueue } from './queue.js';
@@ -14,6 +15,7 @@ export interface MemoryData {
   identities: ReturnType<typeof createMemoryIdentities>;
   records: Pick<Store, 'contacts' | 'messages' | 'effects' | 'tickets' | 'rateBuckets' | 'auth' | 'directory'>;
   conversationStates: Store['conversationStates'];
+  agentStart: ReturnType<typeof createMemoryAgentStart>;
 }
 
 /** An empty in-memory database; `clock` stamps its records (created_at, updated_at). */
@@ -24,6 +26,7 @@ export function createMemoryData(clock: () => number = Date.now): MemoryData {
   return {
     jobs: createMemoryJobs(),
     conversationStates: createMemoryConversationStates(),
+    agentStart: createMemoryAgentStart(),
     identities,
     records: {
       contacts,
@@ -77,6 +80,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     queue: (queueOptions) => createMemoryQueue(data.jobs, data.identities, queueOptions),
     ...data.records,
     conversationStates: data.conversationStates,
+    ...data.agentStart,
     identities: data.identities.store,
   };
 }

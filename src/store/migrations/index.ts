@@ -4,6 +4,7 @@ import { rateBuckets } from './006-rate-buckets.js';
 import { contactIdentifiers } from './008-contact-identifiers.js';
 import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 import { conversationStates } from './010-conversation-states.js';
+import { agentStart } from './011-agent-start.js';
 
 export interface Migration {
   version: number;
@@ -192,4 +193,5 @@ export const migrations: Migration[] = [
   contactIdentifiers,
   finishedJobsIndexes,
   conversationStates,
+  agentStart,
 ];

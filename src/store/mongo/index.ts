@@ -1,5 +1,6 @@
 import type { ClientSession, Db, MongoClient, WriteConcernSettings } from 'mongodb';
 import type { Store, StoreOpener } from '../../core/store/store.js';
+import { createMongoAgentStart } from './agent-start.js';
 import { collections } from './collections.js';
 import { createMongoConversationStates } from './conversation-states.js';
 import { connectStoreClient, urlOption } from './connect.js';
@@ -99,6 +100,7 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     auth: createMongoAuth(cols, now),
     directory: createMongoDirectory(cols),
     conversationStates: createMongoConversationStates(cols),
+    ...createMongoAgentStart(db),
     legacy: legacyUserThreads(db, cols),
     async serverVersion() {
       const info = await db.admin().command({ buildInfo: 1 });

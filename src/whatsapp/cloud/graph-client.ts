@@ -51,6 +51,8 @@ export interface GraphClient {
   uploadMedia(input: UploadMediaInput): Promise<string>;
   markRead(wamid: string): Promise<void>;
   getPhoneNumber(): Promise<PhoneNumberInfo>;
+  /** A read-only Graph GET (path with its query, after the version), e.g. a WABA's message_templates. */
+  getJson<T>(op: string, path: string): Promise<T>;
 }
 
 type RequestBody = NonNullable<RequestInit['body']>;
@@ -351,5 +353,5 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     return call<PhoneNumberInfo>('phone-number', 'GET', `/${pnid}?fields=display_phone_number,verified_name,quality_rating`);
   }
 
-  return { getMediaInfo, downloadMedia, sendMessage, uploadMedia, markRead, getPhoneNumber };
+  return { getMediaInfo, downloadMedia, sendMessage, uploadMedia, markRead, getPhoneNumber, getJson: (op, path) => call(op, 'GET', path) };
 }

@@ -80,7 +80,12 @@ export function createCloudSender(graph: GraphClient, opts: CloudSenderOptions):
       return send(to, { type: media.kind, [media.kind]: object }, opts);
     },
     sendReaction: (to, messageId, emoji) => send(to, { type: 'reaction', reaction: { message_id: messageId, emoji } }),
-    sendTemplate: (to, name, language, opts) => send(to, { type: 'template', template: { name, language: { code: language } } }, opts),
+    sendTemplate: (to, name, language, opts) => {
+      // Messages API, template messages: one `body` component with a text parameter per variable.
+      const params = opts?.bodyParams ?? [];
+      const components = params.length > 0 ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : undefined;
+      return send(to, { type: 'template', template: { name, language: { code: language }, ...(components ? { components } : {}) } }, opts);
+    },
     markRead: (messageId) => paced(undefined, () => graph.markRead(messageId)),
   };
 }

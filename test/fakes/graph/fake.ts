@@ -7,6 +7,7 @@ import { createFaults, listenFaulty } from '../faults.js';
 import { createServiceWindow, createThrottle, META_RATE_LIMIT, WINDOW_DETAILS } from './limits.js';
 import { sendMismatch, uploadRefusal } from './media-rules.js';
 import type { AddMediaOptions, FailSpec, FakeGraph, FakeGraphOptions, GraphCall, GraphOp, SentMessage } from './types.js';
+import { createTemplateCatalogue, DEFAULT_TEMPLATES } from './templates.js';
 import { buildStatusWebhook, statusError } from './webhooks.js';
 import { defaultMessage, fakeWamid, graphError, invalidParam, parseMultipart, type Answer } from './wire.js';
 
@@ -29,6 +30,8 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
   const faults = createFaults(); // before anything happens
   const answerFaults = createFaults(); // after the work is done, before the answer
   const window = createServiceWindow();
+  const wabaId = opts.wabaId ?? '102290129340398';
+  const templates = createTemplateCatalogue(opts.templates ?? DEFAULT_TEMPLATES, 1_000_000_000_000_000);
   const throttle = opts.rateLimit === false ? undefined : createThrottle(opts.rateLimit ?? META_RATE_LIMIT, opts.enforceRetryAfter ?? true);
   const fake = { sent: [], messages: [], readReceipts: [], uploaded: [], calls: [] } as Pick<FakeGraph, 'sent' | 'messages' | 'readReceipts' | 'uploaded' | 'calls'>;
   let origin = '';
@@ -38,6 +41,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     if (parts.length === 2 && parts[1] === opts.phoneNumberId && method === 'GET') return 'phoneNumber';
     if (parts.length === 3 && parts[1] === opts.phoneNumberId && parts[2] === 'messages' && method === 'POST') return 'send';
     if (parts.length === 3 && parts[1] === opts.phoneNumberId && parts[2] === 'media' && method === 'POST') return 'upload';
+    if (parts.length === 3 && parts[1] === wabaId && parts[2] === 'message_templates' && method === 'GET') return 'templates';
     if (parts.length === 2 && method === 'GET') return 'mediaInfo';
     return 'unknown';
   }
@@ -73,6 +77,10 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     if (type === 'text') {
       if (typeof obj.body !== 'string' || obj.body === '') return invalidParam("The parameter text['body'] is required.");
       if ([...obj.body].length > 4096) return invalidParam("Param text['body'] must be at most 4096 characters long.", 'Text body is longer than 4096 characters');
+    }
+    if (type === 'template') {
+      const refused = templates.refusal(obj);
+      if (refused) return refused;
     }
     if (MEDIA_TYPES.has(type) && typeof obj.id !== 'string' && typeof obj.link !== 'string') return invalidParam(`Param ${type} must contain either id or link.`);
     const opaque = msg.biz_opaque_callback_data;
@@ -163,6 +171,8 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
         const sha256 = createHash('sha256').update(m.bytes).digest('hex');
         return { answer: { status: 200, body: { url: mediaUrl(m.id), mime_type: m.mimeType, sha256, file_size: m.declaredSize ?? m.bytes.length, id: m.id, messaging_product: 'whatsapp' } } };
       }
+      case 'templates':
+        return { answer: templates.list(url) };
       case 'download':
         return { answer: await download(url, res, call) };
       case 'upload':
@@ -280,7 +290,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     statusWebhook(wamid, status, o) {
       const msg = fake.messages.find((m) => m.wamid === wamid);
       if (!msg) throw new Error(`the fake Graph accepted no message ${wamid}`);
-      const meta = { wabaId: opts.wabaId ?? '102290129340398', phoneNumberId: opts.phoneNumberId, displayPhoneNumber: opts.displayPhoneNumber };
+      const meta = { wabaId, phoneNumberId: opts.phoneNumberId, displayPhoneNumber: opts.displayPhoneNumber };
       return buildStatusWebhook(meta, msg, status, o);
     },
   };

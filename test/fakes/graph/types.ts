@@ -2,7 +2,9 @@ import type { Hold } from '../faults.js';
 import type { GraphRateLimit, GraphRetryWindow, LimitKind } from './limits.js';
 import type { MessageStatus, StatusError, StatusWebhookOptions } from './webhooks.js';
 
-export type GraphOp = 'send' | 'markRead' | 'upload' | 'mediaInfo' | 'download' | 'phoneNumber' | 'unknown';
+import type { FakeTemplate } from './templates.js';
+
+export type GraphOp = 'send' | 'markRead' | 'upload' | 'mediaInfo' | 'download' | 'phoneNumber' | 'templates' | 'unknown';
 
 /** An injected failure: a Graph error body `{ error: { message, type, code, error_subcode, error_data, fbtrace_id } }`. */
 export interface FailSpec {
@@ -55,8 +57,10 @@ export interface FakeGraphOptions {
   displayPhoneNumber: string;
   version?: string;
   verifiedName?: string;
-  /** The WhatsApp Business Account id in webhook bodies. Default 102290129340398 (Meta's examples). */
+  /** The WhatsApp Business Account id (webhook bodies, GET /{WABA-ID}/message_templates). Default 102290129340398 (Meta's examples). */
   wabaId?: string;
+  /** The account's message templates; sends of any other are refused (132001). Default DEFAULT_TEMPLATES. */
+  templates?: readonly FakeTemplate[];
   /** Clock in ms for the service window and rate limits. Default Date.now. */
   now?: () => number;
   /** Refuse free-form messages outside the 24-hour window (131047). Default true. */

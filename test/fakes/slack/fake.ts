@@ -2,6 +2,7 @@
  * createFakeSlack: the server plus the helpers tests assert with.
  */
 import type { Hold } from '../faults.js';
+import { issueTrigger, viewObject } from './methods/views.js';
 import { startServer } from './server.js';
 import { addChannel, addUser, createState, newFile, newMessage, nextTs, placeInThread } from './store.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   FakeSlackOptions,
   FakeSlackState,
   FakeUserConfig,
+  FakeView,
   FileRef,
 } from './types.js';
 
@@ -71,6 +73,12 @@ export interface FakeSlack {
     thread_ts?: string;
     files?: readonly FakeFile[];
   }): FakeMessage;
+  /** A trigger_id as Slack sends with an interaction: views.open accepts it once, within 3 s. */
+  issueTrigger(): string;
+  /** Modals opened (and App Home views published), oldest first. */
+  views(type?: 'modal' | 'home'): FakeView[];
+  /** A view as Slack puts it in interaction payloads (`view` of view_submission / block_actions). */
+  viewPayload(view: FakeView, values?: Record<string, Record<string, unknown>>): Record<string, unknown>;
   addChannel(channel: FakeChannelConfig): void;
   addUser(user: FakeUserConfig): void;
   setScopes(scopes: readonly string[]): void;
@@ -133,6 +141,9 @@ export async function createFakeSlack(opts: FakeSlackOptions = {}): Promise<Fake
       state.messages.push(message);
       return message;
     },
+    issueTrigger: () => issueTrigger(state, (opts.now ?? Date.now)()),
+    views: (type) => [...state.views.values()].filter((v) => type === undefined || v.type === type),
+    viewPayload: (view, values = {}) => ({ ...viewObject(state, view), state: { values } }),
     addChannel: (channel) => void addChannel(state, channel),
     addUser: (user) => addUser(state, user),
     setScopes: (scopes) => {
@@ -143,6 +154,8 @@ export async function createFakeSlack(opts: FakeSlackOptions = {}): Promise<Fake
       state.files.clear();
       state.calls.length = 0;
       state.retryWindows.length = 0;
+      state.triggers.clear();
+      state.views.clear();
       server.failures.clear();
       server.faults.clear();
     },

@@ -16,6 +16,7 @@ import { chatMethods } from './methods/chat.js';
 import type { MethodSpec, Settings } from './methods/context.js';
 import { fileMethods } from './methods/files.js';
 import { historyMethods } from './methods/history.js';
+import { viewMethods } from './methods/views.js';
 import { workspaceMethods } from './methods/workspace.js';
 import { findChannel } from './store.js';
 import type { FakeCall, FakeSlackOptions, FakeSlackState } from './types.js';
@@ -31,7 +32,7 @@ import {
   type Params,
 } from './wire.js';
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods, ...appMethods };
+const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods, ...appMethods, ...viewMethods };
 
 export interface Server {
   baseUrl: string;

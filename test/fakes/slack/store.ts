@@ -32,6 +32,8 @@ export function createState(opts: FakeSlackOptions): FakeSlackState {
     files: new Map(),
     calls: [],
     retryWindows: [],
+    triggers: new Map(),
+    views: new Map(),
     seq: 0,
   };
   for (const c of opts.channels ?? []) addChannel(state, c);

@@ -205,6 +205,22 @@ export interface ChannelState {
   created: number;
 }
 
+/** A modal or App Home view the bot opened, updated or published (methods/views.ts). */
+export interface FakeView {
+  id: string;
+  type: 'modal' | 'home';
+  /** The App Home's owner (views.publish). */
+  user: string | undefined;
+  externalId: string | undefined;
+  /** Changes with every update: views.update with a stale one answers `hash_conflict`. */
+  hash: string;
+  /** The view as last sent (title, blocks, private_metadata, callback_id, …). */
+  view: Record<string, unknown>;
+  openedAt: number;
+  /** How many times views.update / views.publish replaced it. */
+  updates: number;
+}
+
 export interface FakeSlackState {
   token: string;
   scopes: Set<string>;
@@ -221,6 +237,9 @@ export interface FakeSlackState {
   files: Map<string, FakeFile>;
   calls: FakeCall[];
   retryWindows: RetryWindow[];
+  /** trigger_ids handed out with interactions (valid 3 s, once). */
+  triggers: Map<string, { issuedAt: number; used: boolean }>;
+  views: Map<string, FakeView>;
   /** Next sequence number for ts and ids. */
   seq: number;
 }
@@ -236,4 +255,5 @@ export const DEFAULT_SCOPES: readonly string[] = [
   'files:write',
   'users:read',
   'users:read.email',
+  'commands',
 ];

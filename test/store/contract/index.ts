@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { agentStartCases } from './agent-start.js';
 import { authCases } from './auth.js';
 import { bucketCases } from './buckets.js';
 import { consoleJobCases } from './console-jobs.js';
@@ -43,6 +44,7 @@ export function describeStoreContract(name: string, open: ContractOpener, option
     describe('WhatsApp Web auth state', () => authCases(ctx));
     describe('rate buckets', () => bucketCases(ctx));
     describe('card conversation states and agent actions', () => conversationStateCases(ctx));
+    describe('saved replies and conversation starts', () => agentStartCases(ctx));
     if (ctx.options.multiInstance) describe('several instances', () => multiInstanceCases(ctx));
   });
 }

@@ -1,0 +1,163 @@
+/**
+ * What the interaction handlers share: their dependencies, Slack's view methods, and the template
+ * choice every picker starts from.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { CountryCode } from '../../core/format/phone.js';
+import { startMessages, type Locale, type StartMessages } from '../../core/format/i18n.js';
+import type { ContactStore } from '../../core/ports.js';
+import type { AgentStartStore, MessageTemplate, TemplateCatalogue } from '../../core/start/ports.js';
+import type { Logger } from '../../logger.js';
+import type { NewJob } from '../../core/store/queue.js';
+import { templateKey, type TemplateChoice, type View } from './views.js';
+
+export interface InteractionDeps {
+  locale: Locale;
+  transport: 'cloud' | 'web';
+  /** The Slack Web API client (views.open, views.update, views.publish). */
+  client: Pick<WebClient, 'views'>;
+  /** The support channel's id. */
+  supportChannel(): Promise<string>;
+  contacts: ContactStore;
+  store: AgentStartStore;
+  /** The account's templates; absent without WHATSAPP_BUSINESS_ACCOUNT_ID. */
+  templates?: TemplateCatalogue;
+  /** WHATSAPP_TEMPLATE_NAME and its language: pre-selected in every picker. */
+  defaultTemplate?: { name: string; language: string };
+  /** Records a job durably; false when its dedupe key was seen (a repeat of the same submission). */
+  enqueue(job: NewJob): Promise<boolean>;
+  logger: Logger;
+  /** Numbers typed without "+" are read as this country's (pt-BR: BR). */
+  defaultCountry?: CountryCode;
+  /** How long the template listing may take before a modal opens without it (its trigger lives 3 s). */
+  templateWaitMs?: number;
+}
+
+/** What the HTTP route sends back (or Socket Mode acknowledges with): nothing, or a body. */
+export type InteractionAnswer = Record<string, unknown> | undefined;
+
+export interface Ctx extends InteractionDeps {
+  s: StartMessages;
+  /** The opened view's id and hash (undefined when Slack refused it). */
+  open(triggerId: string, view: View): Promise<{ id: string; hash: string } | undefined>;
+  /**
+   * Opens a template picker in time for its trigger: with the templates when they come quickly (or
+   * are cached), else at once with a "loading" line, filled in with views.update when they arrive.
+   */
+  openPicker(triggerId: string, selectedKey: string | undefined, build: (choice: TemplateChoice) => View): Promise<void>;
+  update(viewId: string, hash: string | undefined, view: View): Promise<void>;
+  publish(user: string, view: View): Promise<void>;
+  choice(selectedKey?: string, params?: string[]): Promise<TemplateChoice>;
+  /** The template a submission names, with its body and variable count. */
+  templateFor(key: string | undefined): Promise<MessageTemplate | undefined>;
+}
+
+const DEFAULT_TEMPLATE_WAIT_MS = 1_500;
+
+const LATE = Symbol('late');
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+export function createCtx(deps: InteractionDeps): Ctx {
+  const s = startMessages(deps.locale);
+  const log = deps.logger;
+  const wait = deps.templateWaitMs ?? DEFAULT_TEMPLATE_WAIT_MS;
+  const fallback = (): MessageTemplate[] => (deps.defaultTemplate ? [{ ...deps.defaultTemplate, body: '', variables: 0 }] : []);
+
+  type Listed = { templates: MessageTemplate[]; problem?: string };
+  const unavailable = (err: unknown): Listed => {
+    log.warn({ err }, 'could not list the WhatsApp templates for the picker');
+    return { templates: [], problem: s.templatesUnavailable };
+  };
+  const listed = (templates: MessageTemplate[]): Listed => (templates.length > 0 ? { templates } : { templates, problem: s.noTemplates });
+
+  /** The templates, or LATE when Graph takes longer than a modal can wait (the listing goes on and is cached). */
+  async function list(): Promise<Listed | typeof LATE> {
+    if (!deps.templates) return { templates: fallback(), problem: s.noBusinessAccount };
+    try {
+      const templates = await within(deps.templates.list(), wait);
+      return templates === LATE ? LATE : listed(templates);
+    } catch (err) {
+      return unavailable(err);
+    }
+  }
+
+  function choose({ templates, problem }: Listed, selectedKey: string | undefined, params: string[]): TemplateChoice {
+    const d = deps.defaultTemplate;
+    const selected =
+      templates.find((t) => templateKey(t) === selectedKey) ??
+      (d ? (templates.find((t) => t.name === d.name && t.language === d.language) ?? templates.find((t) => t.name === d.name)) : undefined);
+    return { templates, params, ...(selected ? { selected } : {}), ...(problem ? { problem } : {}) };
+  }
+  const settled = async () => {
+    const got = await list();
+    return got === LATE ? { templates: [], problem: s.templatesUnavailable } : got;
+  };
+
+  /**
+   * Slack refusing a view (an expired trigger, a stale hash, a view it finds invalid) is logged and
+   * the interaction acknowledged: a retry could not do better. Anything else (the network) throws.
+   */
+  async function viewCall(method: string, call: () => Promise<{ view?: { id?: string; hash?: string } }>): Promise<{ id: string; hash: string } | undefined> {
+    try {
+      const { view } = await call();
+      return view?.id ? { id: view.id, hash: view.hash ?? '' } : undefined;
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string; response_metadata?: { messages?: string[] } } };
+      if (e.code !== 'slack_webapi_platform_error') throw err;
+      log.warn({ method, error: e.data?.error, problems: e.data?.response_metadata?.messages }, 'Slack refused a view');
+      return undefined;
+    }
+  }
+  const open: Ctx['open'] = (triggerId, view) => viewCall('views.open', () => deps.client.views.open({ trigger_id: triggerId, view } as unknown as Args<'open'>));
+  const update: Ctx['update'] = async (viewId, hash, view) => {
+    await viewCall('views.update', () => deps.client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view } as unknown as Args<'update'>));
+  };
+  type Args<M extends 'open' | 'update' | 'publish'> = Parameters<WebClient['views'][M]>[0];
+
+  return {
+    ...deps,
+    s,
+    open,
+    update,
+    async publish(user, view) {
+      await viewCall('views.publish', () => deps.client.views.publish({ user_id: user, view } as unknown as Args<'publish'>));
+    },
+    async choice(selectedKey, params = []) {
+      return choose(await settled(), selectedKey, params);
+    },
+    async openPicker(triggerId, selectedKey, build) {
+      const got = await list();
+      if (got !== LATE) {
+        await open(triggerId, build(choose(got, selectedKey, [])));
+        return;
+      }
+      const opened = await open(triggerId, build({ templates: [], params: [], problem: s.templatesLoading }));
+      if (!opened || !deps.templates) return;
+      deps.templates
+        .list()
+        .then(listed, unavailable)
+        .then((later) => update(opened.id, opened.hash, build(choose(later, selectedKey, []))))
+        .catch((err: unknown) => log.warn({ err }, 'could not fill the template picker in'));
+    },
+    async templateFor(key) {
+      if (!key) return undefined;
+      return (await settled()).templates.find((t) => templateKey(t) === key);
+    },
+  };
+}
+
+export function parseMetadata<T>(raw: string): Partial<T> {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'object' && v !== null ? (v as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}

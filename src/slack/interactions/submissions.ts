@@ -1,0 +1,92 @@
+/**
+ * view_submission: a modal's answer. Validation errors go back into the modal
+ * (`response_action: errors`, keyed by block id); what is to be sent is recorded in the queue,
+ * deduplicated by the view's id, before Slack gets its answer (a repeat of the same submission
+ * is dropped there, so it is sent once).
+ */
+import { toE164 } from '../../core/format/phone.js';
+import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
+import type { StartJob } from '../../core/start/send-started.js';
+import { REPLY_NAME } from '../../core/start/texts.js';
+import { chatLane } from '../../intake.js';
+import { parseMetadata, type Ctx, type InteractionAnswer } from './context.js';
+import { JOB_SAVED_REPLY, JOB_START } from './jobs.js';
+import { inputValue, type Interaction, type StateValues } from './payloads.js';
+import { CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type TemplatePlace } from './views.js';
+
+type Submission = Extract<Interaction, { type: 'view_submission' }>;
+
+const errors = (fields: Record<string, string>): InteractionAnswer => ({ response_action: 'errors', errors: fields });
+
+/** The chosen template with its variables, or the errors to show. */
+async function chosenTemplate(ctx: Ctx, values: StateValues): Promise<{ template: NonNullable<StartJob['template']> } | { errors: Record<string, string> }> {
+  const t = await ctx.templateFor(inputValue(values, 'template', PICK_TEMPLATE));
+  // An error must name a block of the view: without templates there is no picker to name.
+  if (!t) return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
+  const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`, TEMPLATE_VAR) ?? '').trim());
+  const missing = params.findIndex((p) => p === '');
+  if (missing >= 0) return { errors: { [`var_${missing + 1}`]: ctx.s.fillIn } };
+  return { template: { name: t.name, language: t.language, params, body: t.body } };
+}
+
+async function queueStart(ctx: Ctx, i: Submission, lane: string, job: StartJob): Promise<InteractionAnswer> {
+  const queued = await ctx.enqueue({ kind: JOB_START, lane, payload: job, dedupeKey: `slack:view:${i.viewId}` });
+  ctx.logger.info({ viewId: i.viewId, queued, start: Boolean(job.start) }, 'template or first message queued from a modal');
+  return undefined;
+}
+
+export async function handleSubmission(ctx: Ctx, i: Submission): Promise<InteractionAnswer> {
+  switch (i.callbackId) {
+    case CB_START: {
+      const e164 = toE164(inputValue(i.values, 'phone') ?? '', ctx.defaultCountry);
+      if (!e164) return errors({ phone: ctx.s.invalidPhone });
+      const name = inputValue(i.values, 'name')?.trim() || undefined;
+      const phone = e164.slice(1);
+      let send: Pick<StartJob, 'template' | 'text'>;
+      if (ctx.transport === 'web') {
+        const text = inputValue(i.values, 'message')?.trim();
+        if (!text) return errors({ message: ctx.s.messageLabel });
+        send = { text };
+      } else {
+        const chosen = await chosenTemplate(ctx, i.values);
+        if ('errors' in chosen) return errors(chosen.errors);
+        send = { template: chosen.template };
+      }
+      // The person's conversation, found as the intake finds it: an existing card is reused.
+      const chatId = await ctx.store.conversationFor(phone);
+      return queueStart(ctx, i, chatLane(chatId), { chatId, user: i.user, viewId: i.viewId, start: { phone, ...(name ? { name } : {}) }, ...send });
+    }
+    case CB_TEMPLATE: {
+      const place = parseMetadata<TemplatePlace>(i.metadata);
+      if (!place.chatId) return undefined;
+      const chosen = await chosenTemplate(ctx, i.values);
+      if ('errors' in chosen) return errors(chosen.errors);
+      return queueStart(ctx, i, chatLane(place.chatId), { chatId: place.chatId, user: i.user, viewId: i.viewId, template: chosen.template, ...(place.noticeTs ? { noticeTs: place.noticeTs } : {}) });
+    }
+    case CB_SAVED_REPLY: {
+      const place = parseMetadata<TemplatePlace>(i.metadata);
+      const name = inputValue(i.values, 'reply');
+      if (!place.chatId || !place.channel || !place.threadTs) return undefined;
+      if (!name) return errors({ reply: ctx.s.noSavedReplies });
+      const job: SavedReplyJob = { chatId: place.chatId, channel: place.channel, threadTs: place.threadTs, name, user: i.user, key: `view:${i.viewId}` };
+      const queued = await ctx.enqueue({ kind: JOB_SAVED_REPLY, lane: chatLane(place.chatId), payload: job, dedupeKey: `slack:view:${i.viewId}` });
+      ctx.logger.info({ viewId: i.viewId, queued }, 'saved reply queued');
+      return undefined;
+    }
+    case CB_REPLIES: {
+      const name = inputValue(i.values, 'reply_name')?.trim() ?? '';
+      const text = inputValue(i.values, 'reply_text')?.trim() ?? '';
+      const fileUrl = inputValue(i.values, 'reply_file')?.trim() || undefined;
+      const problems: Record<string, string> = {};
+      if (!REPLY_NAME.test(name)) problems.reply_name = ctx.s.invalidReplyName;
+      if (!text) problems.reply_text = ctx.s.replyTextHint;
+      if (fileUrl && !/^https:\/\/\S+$/.test(fileUrl)) problems.reply_file = ctx.s.invalidFileUrl;
+      if (Object.keys(problems).length > 0) return errors(problems);
+      await ctx.store.saveReply({ name, text, ...(fileUrl ? { fileUrl } : {}), updatedBy: i.user, updatedAt: Date.now() });
+      ctx.logger.info('saved reply stored');
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}

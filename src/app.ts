@@ -22,13 +22,14 @@ import { webConnectedGauge } from './whatsapp/web/health.js';
 import { registerSlackEvents } from './slack/events-route.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
-import { cardTicket } from './core/relay/tickets.js';
 import { registerAdmin } from './http/admin/routes.js';
 import { adminStatus } from './http/admin/status.js';
 import { createSlackLinks } from './http/admin/slack-links.js';
 import { createJobActivityTracker } from './queue/job-activity.js';
 import { createPacing } from './pacing.js';
 import { opaqueMarker } from './markers.js';
+import { createJiraCaller } from './jira/caller.js';
+import { createCardActionsModule } from './card-actions-module.js';
 
 
 /** Finished jobs are kept this long: their dedupe keys absorb Meta's retries (up to 7 days). */
@@ -138,6 +139,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     slaRefreshMs: config.JIRA_SLA_REFRESH_MS,
     notify: () => wake(),
   });
+  // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
+  const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;
+  const cardActions = createCardActionsModule(config, { store, tickets, contacts, messages: messageMap, slack, notices, jiraQueue, jiraCaller, cardNotes: agentStart.cardNotes });
   // jira.js, @slack/socket-mode (and Baileys, in createWhatsAppSide) are imported only when the
   // configuration uses them: each costs memory at start whether or not anything calls it.
   const jiraClient = config.jiraEnabled ? await import('./jira/client.js') : undefined;
@@ -154,6 +158,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             requestTypeId: config.JIRA_REQUEST_TYPE_ID!,
             fetchTimeoutMs: config.JIRA_TIMEOUT_MS,
             logger,
+            caller: jiraCaller,
           }),
           tickets,
           contacts,
@@ -166,6 +171,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           resolvedMessage: config.JIRA_RESOLVED_MESSAGE,
           sender: whatsapp.sender,
           now: Date.now,
+          ...(await cardActions.ticketExtras()),
           cardNotes: agentStart.cardNotes,
         },
       }
@@ -187,12 +193,9 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       chat: slack,
       media: whatsapp.media,
       reactionName: emojiToSlackName,
-      cardTicket: jira
-        ? async (chatId: string) => {
-            const open = await tickets.open(chatId);
-            return open ? cardTicket(open, config.LOCALE) : undefined;
-          }
-        : undefined,
+      cardTicket: cardActions.cards.cardTicket,
+      states: cardActions.states,
+      resolvePrefix: cardActions.resolvePrefix,
       cardNotes: agentStart.cardNotes,
     },
     outbound: {
@@ -211,6 +214,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       templateName: config.WHATSAPP_TEMPLATE_NAME,
       templateLanguage: config.WHATSAPP_TEMPLATE_LANGUAGE,
     },
+    cards: cardActions.cards,
+    resolvePrefix: config.RESOLVE_PREFIX,
     jira,
   };
   const started = agentStart.wire({

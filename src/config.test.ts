@@ -22,6 +22,15 @@ function problemsOf(env: Record<string, string | undefined>): string {
 }
 
 describe('loadConfig', () => {
+  it('reads the card actions’ settings: the resolve prefix and the Jira transition names, comma-separated', () => {
+    const { config } = loadConfig(cloud);
+    expect(config.RESOLVE_PREFIX).toBe('resolve:');
+    expect(config.JIRA_TRANSITION_WAITING).toEqual(['Waiting for customer', 'Pending']);
+    expect(config.JIRA_TRANSITION_RESOLVE[0]).toBe('Resolve');
+    expect(loadConfig({ ...cloud, JIRA_TRANSITION_REOPEN: ' Back to work , Reopen ,' }).config.JIRA_TRANSITION_REOPEN).toEqual(['Back to work', 'Reopen']);
+    expect(problemsOf({ ...cloud, JIRA_TRANSITION_RESOLVE: ' , ' })).toContain('JIRA_TRANSITION_RESOLVE');
+  });
+
   it('fills defaults for a minimal cloud configuration', () => {
     const { config, warnings } = loadConfig(cloud);
     expect(config).toMatchObject({

@@ -39,6 +39,14 @@ const positiveInt = (fallback: number, what: string) =>
     .positive({ error: `expected ${what}` })
     .default(fallback);
 
+/** A comma-separated list of names (Jira transitions or statuses), compared without case. */
+const nameList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+    .refine((names) => names.length > 0, { error: 'expected one or more names separated by commas' });
+
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `expected ${what}` });
 
 const schema = z.object({
@@ -145,6 +153,12 @@ const schema = z.object({
   JIRA_TIMEOUT_MS: positiveInt(30_000, 'how long one Jira call may take before it is given up and retried, in milliseconds'),
   JIRA_RESOLVED_MESSAGE: optionalText,
   JIRA_WEBHOOK_SECRET_HEADER: z.string().trim().toLowerCase().default('x-switchboard-secret'),
+  // Card actions (issue 12): a reply starting with this resolves the conversation after it is sent.
+  RESOLVE_PREFIX: z.string().trim().default('resolve:'),
+  // The Jira transitions the card's buttons apply, by transition or target status name, in order of preference.
+  JIRA_TRANSITION_WAITING: nameList('Waiting for customer,Pending'),
+  JIRA_TRANSITION_RESOLVE: nameList('Resolve,Resolve this issue,Resolved,Done,Close'),
+  JIRA_TRANSITION_REOPEN: nameList('Reopen,Reopen issue,Back to in progress,In progress,Respond to customer'),
 });
 
 type Parsed = z.infer<typeof schema>;

@@ -97,7 +97,8 @@ export function createIntake(queue: JobQueue, onQueued: () => void, slack?: Slac
         return link?.direction === 'in' ? { chatId: link.chatId } : ignore('unknown-message');
       }
       case 'action': {
-        const contact = event.threadTs ? await deps.contacts.findByCard(event.channel, event.threadTs) : undefined;
+        // A button in a thread (Send again, Send template), or on the card itself (claim, resolve…): its own ts is the card's.
+        const contact = await deps.contacts.findByCard(event.channel, event.threadTs ?? event.messageTs);
         return contact ? { chatId: contact.chatId } : ignore('not-a-contact-thread');
       }
     }

@@ -3,7 +3,7 @@ import { BridgeError } from './core/errors.js';
 import type { InboundEnvelope } from './core/relay/inbound.js';
 import type { SlackEvent } from './core/slack-events.js';
 import { createIntake, JOB_INBOUND, JOB_SLACK, JOB_STATUS } from './intake.js';
-import { isBridgeNoticeJob, isInboundJob, isJiraChangeJob, isJiraChatJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
+import { isBridgeNoticeJob, isInboundJob, isJiraActionJob, isJiraChangeJob, isJiraChatJob, isJiraCommentJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
 import { createMemoryStore } from './store/memory/index.js';
 
 // Numbers and ids in the forms Meta's and Slack's documentation use for examples.
@@ -50,6 +50,21 @@ describe('job payloads, read back from the queue', () => {
     expect(isJiraChatJob({ chatId: 'c', firstLine: 7 })).toBe(false);
     expect(isJiraChangeJob({ key: 'SUP-7', status: 'Resolved', done: true })).toBe(true);
     expect(isJiraChangeJob({ key: 'SUP-7', status: 'Resolved', done: 'yes' })).toBe(false);
+  });
+
+  // Card actions (issue 12): the request's side of a press, and a Jira comment on its way to the contact.
+  it('reads the card actions’ Jira jobs, and refuses one that lacks what the handlers read', () => {
+    const action = { chatId: '16505551234', key: 'action:C0123456789:1749416383.000100:switchboard_claim:1749416390.000200', action: 'claim', userId: 'U0G9QF9C6', name: 'Ana Souza' };
+    expect(isJiraActionJob(action)).toBe(true);
+    expect(isJiraActionJob({ ...action, closing: true })).toBe(true);
+    expect(isJiraActionJob({ ...action, action: 'escalate' })).toBe(false);
+    expect(isJiraActionJob({ ...action, closing: 'yes' })).toBe(false);
+    expect(isJiraActionJob({ ...action, name: undefined })).toBe(false);
+    const comment = { key: 'SUP-7', event: 'created', comment: { id: '10010', body: 'Your replacement ships today.', isPublic: true, authorName: 'Ana Souza' } };
+    expect(isJiraCommentJob(comment)).toBe(true);
+    expect(isJiraCommentJob({ ...comment, event: 'deleted' })).toBe(false);
+    expect(isJiraCommentJob({ ...comment, comment: { ...comment.comment, isPublic: 'true' } })).toBe(false);
+    expect(isJiraCommentJob({ key: 'SUP-7', event: 'created' })).toBe(false);
   });
 
   it('fails a job whose payload does not fit for good, naming its kind', () => {

@@ -1,6 +1,9 @@
 import { BridgeError } from './core/errors.js';
 import type { BridgeNoticeJob, InboundJob, SlackJob, StatusJob } from './intake.js';
 import type { JiraChangeJob, JiraChatJob } from './jira/jobs.js';
+import { CARD_ACTIONS } from './core/conversation-states.js';
+import type { JiraActionJob } from './core/relay/card-actions.js';
+import type { JiraCommentJob } from './core/relay/jira-comments.js';
 import type { SavedReplyJob } from './core/start/send-saved-reply.js';
 import type { StartJob } from './core/start/send-started.js';
 
@@ -59,6 +62,19 @@ export function isJiraChatJob(p: unknown): p is JiraChatJob {
 
 export function isJiraChangeJob(p: unknown): p is JiraChangeJob {
   return isRecord(p) && isString(p.key) && isString(p.status) && typeof p.done === 'boolean';
+}
+
+// Card actions (issue 12): the request's side of a press, and a Jira comment to relay.
+const CARD_ACTION_NAMES = new Set<string>(CARD_ACTIONS);
+
+export function isJiraActionJob(p: unknown): p is JiraActionJob {
+  return isRecord(p) && isString(p.chatId) && isString(p.key) && CARD_ACTION_NAMES.has(p.action as string) && isString(p.userId) && isString(p.name) && isOptional(p.closing, (v) => typeof v === 'boolean');
+}
+
+export function isJiraCommentJob(p: unknown): p is JiraCommentJob {
+  if (!isRecord(p) || !isString(p.key) || (p.event !== 'created' && p.event !== 'updated') || !isRecord(p.comment)) return false;
+  const c = p.comment;
+  return isString(c.id) && isString(c.body) && typeof c.isPublic === 'boolean' && isString(c.authorName);
 }
 
 /** The payload as the handler of `kind` reads it, or a permanent failure of the job. */

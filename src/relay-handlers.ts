@@ -7,11 +7,16 @@ import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
 import { usernameHandle } from './core/relay/card.js';
 import { relaySendAgain, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.js';
 import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
-import { applyRequestChange, ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
+import { ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
+import { applyRequestChange } from './core/relay/request-changes.js';
+import { applyCardAction, contactWrote, type CardActionDeps } from './core/relay/card-actions.js';
+import { cardActionOf } from './core/relay/card-controls.js';
+import { applyJiraAction, type JiraActionDeps } from './core/relay/jira-actions.js';
+import { relayJiraComment, type JiraCommentDeps } from './core/relay/jira-comments.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
 import { plainContent } from './core/format/plain-content.js';
-import { JOB_JIRA_CHANGE, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraQueue } from './jira/jobs.js';
-import { isBridgeNoticeJob, isInboundJob, isJiraChangeJob, isJiraChatJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
+import { JOB_JIRA_ACTION, JOB_JIRA_CHANGE, JOB_JIRA_COMMENT, JOB_JIRA_ENSURE, JOB_JIRA_FLUSH, JOB_JIRA_SLA, type JiraQueue } from './jira/jobs.js';
+import { isBridgeNoticeJob, isInboundJob, isJiraActionJob, isJiraChangeJob, isJiraChatJob, isJiraCommentJob, isSlackJob, isStatusJob, readPayload } from './job-payloads.js';
 import { JOB_BRIDGE_NOTICE, JOB_INBOUND, JOB_SLACK, JOB_STATUS, type InboundJob, type SlackJob } from './intake.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
 import type { JobFailure } from './core/store/queue.js';
@@ -25,8 +30,12 @@ export interface RelayHandlerDeps {
   messages: MessageMap;
   inbound: Omit<InboundDeps, 'channel'>;
   outbound: OutboundDeps & { templateName?: string; templateLanguage: string };
+  /** The card's buttons (claim, release, waiting, resolve, reopen). */
+  cards: CardActionDeps;
+  /** A thread reply starting with this is sent, then resolves the conversation (RESOLVE_PREFIX). */
+  resolvePrefix: string;
   /** Absent when Jira is not configured: no tickets, no errors. */
-  jira?: { tickets: TicketDeps; queue: JiraQueue };
+  jira?: { tickets: TicketDeps & JiraActionDeps & JiraCommentDeps; queue: JiraQueue };
 }
 
 /** The job handlers: each takes a queued job's payload and runs one use case of the relay. */
@@ -44,6 +53,8 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
           const change = readPayload(JOB_JIRA_CHANGE, payload, isJiraChangeJob);
           await applyRequestChange(change.key, change, jira.tickets);
         },
+        [JOB_JIRA_ACTION]: async (payload) => applyJiraAction(readPayload(JOB_JIRA_ACTION, payload, isJiraActionJob), jira.tickets),
+        [JOB_JIRA_COMMENT]: async (payload) => relayJiraComment(readPayload(JOB_JIRA_COMMENT, payload, isJiraCommentJob), jira.tickets),
       }
     : {};
   return {
@@ -54,6 +65,8 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
         const channel = await deps.chat.resolveChannel(deps.slackChannel);
         await relayInbound(item, { ...deps.inbound, channel, retrySince: ctx.job.resumed ? ctx.job.createdAt : undefined });
         if (deps.jira && item.message.content.kind !== 'reaction') await queueInboundLine(item, deps);
+        // Without Jira the bridge's own state says the conversation is open again (with Jira, the request does).
+        if (!deps.jira && !item.message.fromPhone) await contactWrote(item.message.chatId, deps.cards);
       },
       async giveUp(payload, failure, ctx) {
         // A payload this version cannot read names no conversation to explain it in.
@@ -71,9 +84,12 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     },
     [JOB_SLACK]: {
       async run(payload, ctx) {
-        const { event, chatId } = readPayload(JOB_SLACK, payload, isSlackJob);
+        const { event: received, chatId } = readPayload(JOB_SLACK, payload, isSlackJob);
+        const closing = received.kind === 'message' ? closingReply(received, deps.resolvePrefix) : undefined;
+        const event = closing ?? received;
         const outcome = await relaySlackEvent(event, chatId, ctx);
         if (deps.jira && event.kind === 'message' && (outcome === 'sent' || outcome === 'note')) await queueAgentLine(event, chatId, outcome, deps);
+        if (closing) await applyCardAction({ key: `reply:${closing.eventId}`, chatId, action: 'resolve', userId: closing.user, closing: outcome === 'sent' }, deps.cards);
       },
       async giveUp(payload, failure, ctx) {
         if (!isSlackJob(payload)) return;
@@ -93,13 +109,23 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       case 'reaction_added':
       case 'reaction_removed':
         return relayAgentReaction(event, chatId, deps.outbound);
-      case 'action':
+      case 'action': {
+        const action = cardActionOf(event.actionId);
+        if (action) return applyCardAction({ key: event.eventId, chatId, action, userId: event.user }, deps.cards);
         if (event.actionId === SEND_AGAIN_ACTION) return relaySendAgain(event, chatId, deps.outbound, relayAgentMessage);
         return relayTemplateAction(event, chatId, deps.outbound);
+      }
       default:
         ctx.logger.warn({ kind: (event as { kind: string }).kind }, 'unknown Slack event kind in the queue');
     }
   }
+}
+
+/** A reply starting with RESOLVE_PREFIX: the message without it (sent like any reply), or undefined. */
+function closingReply(event: SlackMessageEvent, prefix: string): SlackMessageEvent | undefined {
+  const text = event.text.trimStart();
+  if (!prefix || !text.toLowerCase().startsWith(prefix.toLowerCase())) return undefined;
+  return { ...event, text: text.slice(prefix.length).trim() };
 }
 
 /** Jira's copy of the conversation: one line per message, posted to the request in batches. */

@@ -22,6 +22,9 @@
  */
 import { ServiceDeskClient, Version3Client } from 'jira.js';
 import { BridgeError } from '../core/errors.js';
+import { createJiraCaller, type JiraCaller } from './caller.js';
+
+export { parseRetryAfter, toJiraBridgeError } from './client-errors.js';
 import type { SlaState, TicketRef, Ticketing } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 
@@ -37,6 +40,8 @@ export interface JiraOptions {
   /** Per-request timeout (default 30 s). */
   fetchTimeoutMs?: number;
   logger?: Logger;
+  /** Shared with the other Jira clients of the credential, so a 429's wait holds for all of them. */
+  caller?: JiraCaller;
 }
 
 /** Both clients share one site and one credential; the platform one is for /rest/api/3 (myself, user search). */
@@ -90,79 +95,6 @@ const MAX_COMMENT_PAGES = 100;
 /** Jira keeps the body as sent; line endings and surrounding blanks are all it may change. */
 const sameBody = (a: string | undefined, b: string) => typeof a === 'string' && a.replace(/\r\n?/g, '\n').trim() === b.replace(/\r\n?/g, '\n').trim();
 
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** Jira's own words for a failure: servicedeskapi's `errorMessage`, or the platform's `errorMessages` + `errors`. */
-function jiraReason(data: unknown): string | undefined {
-  if (typeof data === 'string') return data.trim() && !/^\s*</.test(data) ? data.trim().slice(0, 300) : undefined;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const d = data as { errorMessage?: unknown; errorMessages?: unknown; errors?: unknown; message?: unknown };
-  const parts: string[] = [];
-  if (typeof d.errorMessage === 'string') parts.push(d.errorMessage);
-  if (Array.isArray(d.errorMessages)) parts.push(...d.errorMessages.filter((m): m is string => typeof m === 'string'));
-  if (typeof d.errors === 'object' && d.errors !== null) {
-    parts.push(...Object.entries(d.errors).map(([field, m]) => `${field}: ${String(m)}`));
-  }
-  if (parts.length === 0 && typeof d.message === 'string') parts.push(d.message);
-  return parts.length > 0 ? parts.join('; ') : undefined;
-}
-
-interface AxiosLike { isAxiosError?: boolean; code?: string; message?: string; response?: { status?: number; data?: unknown; headers?: unknown } }
-interface HttpFailure { status: number; data: unknown; retryAfter: unknown }
-
-/** jira.js rethrows an axios error that got a response as an HttpException whose `cause` is that axios error. */
-function httpFailure(err: unknown): HttpFailure | undefined {
-  const e = err as (AxiosLike & { cause?: AxiosLike }) | null;
-  const res = e?.isAxiosError ? e.response : e?.cause?.isAxiosError ? e.cause.response : undefined;
-  if (!res || typeof res.status !== 'number') return undefined;
-  const h = res.headers as { get?: (name: string) => unknown; [name: string]: unknown } | undefined;
-  return { status: res.status, data: res.data, retryAfter: typeof h?.get === 'function' ? h.get('retry-after') : h?.['retry-after'] };
-}
-
-/**
- * Turns anything jira.js throws into a BridgeError. The vendor error is not kept as `cause`: the axios request
- * config in it carries the Basic credential, and causes end up in logs.
- */
-export function toJiraBridgeError(err: unknown, op: string, secrets: string[] = []): BridgeError {
-  if (err instanceof BridgeError) return err;
-  const redact = (s: string) => secrets.filter((x) => x.length >= 4).reduce((acc, x) => acc.split(x).join('[redacted]'), s);
-  const http = httpFailure(err);
-  if (!http) {
-    const e = err as AxiosLike | null;
-    if (e?.isAxiosError) {
-      const timedOut = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT';
-      return new BridgeError(timedOut ? `Jira ${op} timed out` : `Jira ${op} network error: ${e.code ?? 'unknown'}`, {
-        code: timedOut ? 'timeout' : 'network_error',
-        retryable: true,
-      });
-    }
-    // Not an HTTP exchange at all (a bad JIRA_BASE_URL, a bug): another try will not help.
-    return new BridgeError(redact(`Jira ${op} failed: ${e?.message ?? String(err)}`), { code: 'jira_client_error', retryable: false });
-  }
-  const { status } = http;
-  const reason = jiraReason(http.data);
-  const text = (what: string) => redact(`Jira ${op} failed: HTTP ${status} ${what}${reason ? `: ${reason}` : ''}`);
-  const wait = parseRetryAfter(http.retryAfter);
-  const after = wait !== undefined ? { retryAfterMs: wait } : {};
-  if (status === 401) {
-    return new BridgeError(
-      redact(`Jira ${op} failed: HTTP 401: JIRA_EMAIL / JIRA_API_TOKEN were rejected; the API token may have expired (Atlassian API tokens expire within a year)`),
-      { code: 'jira_unauthorized', retryable: false },
-    );
-  }
-  if (status === 429) return new BridgeError(text('rate limited'), { code: 'rate_limited', retryable: true, ...after });
-  if (status === 503) return new BridgeError(text('unavailable'), { code: 'jira_unavailable', retryable: true, ...after });
-  if (status >= 500 || status === 408) return new BridgeError(text('server error'), { code: `jira_http_${status}`, retryable: true, ...after });
-  const code = status === 403 ? 'jira_forbidden' : status === 404 ? 'jira_not_found' : status === 400 ? 'jira_bad_request' : status === 409 ? 'jira_conflict' : `jira_http_${status}`;
-  return new BridgeError(text(status === 403 ? 'forbidden' : status === 404 ? 'not found' : 'rejected'), { code, retryable: false });
-}
-
 export function toTicketRef(r: WireRequest, baseUrl: string): TicketRef {
   const key = r.issueKey ?? '';
   return {
@@ -197,7 +129,6 @@ const sameEmail = (a: string | null | undefined, b: string) => typeof a === 'str
 
 export function createJiraTicketing(opts: JiraOptions): Ticketing {
   const { sd, platform } = createJiraClients({ baseUrl: opts.baseUrl, email: opts.email, apiToken: opts.apiToken, timeoutMs: opts.fetchTimeoutMs });
-  const secrets = [opts.apiToken, Buffer.from(`${opts.email}:${opts.apiToken}`).toString('base64')];
   const log = opts.logger?.child({ component: 'jira' });
   const serviceDeskId = opts.serviceDeskId;
   // The request key goes into the URL path unescaped by jira.js.
@@ -205,20 +136,7 @@ export function createJiraTicketing(opts: JiraOptions): Ticketing {
   const known = new Map<string, string>(); // e-mail → accountId, so a busy contact costs one lookup
   let customersRefused = false;
 
-  // The limit is the account's: after a 429 nothing is sent until its Retry-After has passed (Jira would refuse
-  // it again, with a longer wait); each job waiting on it is retried when the window ends.
-  let pausedUntil = 0;
-  async function call<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    const wait = pausedUntil - Date.now();
-    if (wait > 0) throw new BridgeError(`Jira ${op} held back: Jira asked to wait (Retry-After)`, { code: 'rate_limited', retryable: true, retryAfterMs: wait });
-    try {
-      return await fn();
-    } catch (err) {
-      const e = toJiraBridgeError(err, op, secrets);
-      if (e.code === 'rate_limited' && e.retryAfterMs) pausedUntil = Math.max(pausedUntil, Date.now() + e.retryAfterMs);
-      throw e;
-    }
-  }
+  const call: JiraCaller = opts.caller ?? createJiraCaller(opts);
 
   let me: Promise<string> | undefined;
   /** The integration account's id (GET /rest/api/3/myself), to recognise its own comments. */

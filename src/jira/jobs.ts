@@ -1,10 +1,16 @@
 import type { TicketStore } from '../core/ports.js';
+import type { JiraActionJob } from '../core/relay/card-actions.js';
+import type { JiraCommentJob } from '../core/relay/jira-comments.js';
 import type { Outbox } from '../store/outbox.js';
 
 export const JOB_JIRA_ENSURE = 'jira.ensure';
 export const JOB_JIRA_FLUSH = 'jira.flush';
 export const JOB_JIRA_SLA = 'jira.sla';
 export const JOB_JIRA_CHANGE = 'jira.change';
+/** A comment written in Jira, on its way to the thread (and to the contact when public). */
+export const JOB_JIRA_COMMENT = 'jira.comment';
+/** The request's side of a card action: assignment or transition. */
+export const JOB_JIRA_ACTION = 'jira.action';
 
 /** Jira work runs in its own lane per conversation, so Jira never holds back Slack or WhatsApp. */
 export const jiraLane = (chatId: string) => `jira:${chatId}`;
@@ -19,6 +25,9 @@ export interface JiraChangeJob {
   key: string;
   status: string;
   done: boolean;
+  deleted?: boolean;
+  /** The webhook's timestamp (Jira's clock). */
+  at?: number;
 }
 
 export interface JiraQueue {
@@ -30,6 +39,9 @@ export interface JiraQueue {
   /** Schedules an SLA refresh for every open request (one job per request per period, across instances). */
   scheduleSlaRefresh(): Promise<number>;
   change(chatId: string, change: JiraChangeJob, deliveryId: string): Promise<boolean>;
+  comment(chatId: string, comment: JiraCommentJob, deliveryId: string): Promise<boolean>;
+  /** Once per press (its interaction key), in the conversation's Jira lane. */
+  action(job: JiraActionJob): Promise<void>;
 }
 
 export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; batchMs: number; slaRefreshMs: number; now?: () => number; notify(): void }): JiraQueue {
@@ -68,6 +80,16 @@ export function createJiraQueue(deps: { outbox: Outbox; tickets: TicketStore; ba
       const r = await deps.outbox.enqueue({ kind: JOB_JIRA_CHANGE, lane: jiraLane(chatId), payload: change, dedupeKey: `jira:webhook:${deliveryId}` });
       if (r.inserted) deps.notify();
       return r.inserted;
+    },
+    async comment(chatId, comment, deliveryId) {
+      // A creation is one job however often it is delivered; each edit's delivery is its own (the job shows each text once).
+      const r = await deps.outbox.enqueue({ kind: JOB_JIRA_COMMENT, lane: jiraLane(chatId), payload: comment, dedupeKey: `jira:comment:${comment.event}:${comment.comment.id}:${comment.event === 'created' ? '' : deliveryId}` });
+      if (r.inserted) deps.notify();
+      return r.inserted;
+    },
+    async action(job) {
+      const r = await deps.outbox.enqueue({ kind: JOB_JIRA_ACTION, lane: jiraLane(job.chatId), payload: job, dedupeKey: `jira:action:${job.key}` });
+      if (r.inserted) deps.notify();
     },
   };
 }

@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { TicketStore } from '../core/ports.js';
 import { secretsEqual, sendUnauthorized } from '../http/auth.js';
 import type { Logger } from '../logger.js';
 import type { JiraQueue } from './jobs.js';
+import { parseJiraEvent } from './webhook-events.js';
 
 export interface JiraWebhookOptions {
   secret?: string;
@@ -53,18 +53,6 @@ export function jiraDeliveryKey(raw: Buffer, headers: Record<string, string | st
   return createHash('sha256').update(raw).digest('hex');
 }
 
-const issueEvent = z.looseObject({
-  webhookEvent: z.string().optional(),
-  issue: z.looseObject({
-    key: z.string().min(1),
-    fields: z
-      .looseObject({
-        status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }).optional() }).optional(),
-      })
-      .optional(),
-  }),
-});
-
 export function registerJiraWebhook(app: FastifyInstance, opts: JiraWebhookOptions): void {
   const log = opts.logger.child({ component: 'jira-webhook' });
   app.post('/webhooks/jira', { config: { signedBody: true } }, async (req, reply) => {
@@ -75,21 +63,26 @@ export function registerJiraWebhook(app: FastifyInstance, opts: JiraWebhookOptio
       return sendUnauthorized(reply);
     }
     if (req.bodyError) return reply.status(400).send({ error: req.bodyError });
-    const parsed = issueEvent.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return reply.status(400).send({ error: `not a Jira issue event: ${issue.path.join('.') || 'body'}: ${issue.message}` });
-    }
-    const { issue } = parsed.data;
-    const ticket = await opts.tickets.byKey(issue.key);
-    const status = issue.fields?.status;
-    if (!ticket || !status) {
-      log.debug({ key: issue.key }, 'Jira event for a request the bridge does not track');
+    const parsed = parseJiraEvent(req.body);
+    if (!parsed.ok) return reply.status(400).send({ error: parsed.error });
+    const event = parsed.event;
+    const ticket = await opts.tickets.byKey(event.key);
+    if (!ticket || event.kind === 'ignored') {
+      log.debug({ key: event.key, why: event.kind === 'ignored' ? event.why : 'untracked' }, 'Jira event for a request the bridge does not track');
       return reply.status(200).send({ ok: true, ignored: true });
     }
     const deliveryId = jiraDeliveryKey(raw, req.headers, verified.signed);
-    const queued = await opts.queue.change(ticket.chatId, { key: issue.key, status: status.name, done: status.statusCategory?.key === 'done' }, deliveryId);
-    log.info({ key: issue.key, event: parsed.data.webhookEvent, queued }, 'Jira webhook recorded');
+    const queued =
+      event.kind === 'comment'
+        ? await opts.queue.comment(ticket.chatId, { key: event.key, event: event.event, comment: event.comment }, deliveryId)
+        : await opts.queue.change(
+            ticket.chatId,
+            event.kind === 'deleted'
+              ? { key: event.key, status: ticket.status, done: ticket.done, deleted: true, ...(event.at !== undefined ? { at: event.at } : {}) }
+              : { key: event.key, status: event.status, done: event.done, ...(event.at !== undefined ? { at: event.at } : {}) },
+            deliveryId,
+          );
+    log.info({ key: event.key, event: event.kind, queued }, 'Jira webhook recorded');
     return reply.status(200).send({ ok: true });
   });
 }

@@ -13,6 +13,7 @@ import { createSqlConversationStarts, createSqlSavedReplies } from './sql-agent-
 import { createSqlDirectory } from './sql-directory.js';
 import { createSqlIdentities } from './sql-identities.js';
 import { createTicketStore } from './tickets-repo.js';
+import { createSqlConversationStates } from './sql-conversation-states.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -104,6 +105,7 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     rateBuckets: dialect === 'postgres' ? createPostgresRateBuckets(db) : createSqliteRateBuckets(db, now),
     auth: createSqlAuthStorage(db, dialect, now),
     directory: createSqlDirectory(db),
+    conversationStates: createSqlConversationStates(db),
     savedReplies: createSqlSavedReplies(db),
     conversationStarts: createSqlConversationStarts(db),
   };

@@ -6,8 +6,12 @@ import { createFakeGraph, type FakeGraph } from '../fakes/graph.js';
 import { createFakeMongo, type FakeMongo } from '../fakes/mongo.js';
 import { createFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { openMongo } from '../../src/store/mongo/index.js';
+import { LATEST_VERSION, mongoMigrations } from '../../src/store/mongo/schema.js';
 import { runEntryPoint } from '../support/entry-point.js';
 import { testEnv } from '../support/env.js';
+
+/** The schema versions a fresh database has pending. */
+const versions = mongoMigrations.map((m) => m.version);
 
 /** No .env in reach: only the environment below counts. */
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-mongo-doctor-'));
@@ -41,12 +45,12 @@ describe('npm run doctor on a MongoDB store', () => {
   it('names the server version, whether intake has transactions, and the schema version', async () => {
     const fresh = await doctor('fresh');
     expect(fresh.stdout).toContain('✓ store connection: MongoDB 7.0.0 answers (standalone: intake on single-document writes)');
-    expect(fresh.stdout).toContain('✓ store migrations: no schema version yet (a fresh database), 1 pending (1); the service applies them when it starts');
+    expect(fresh.stdout).toContain(`✓ store migrations: no schema version yet (a fresh database), ${versions.length} pending (${versions.join(', ')}); the service applies them when it starts`);
 
     const store = await openMongo(mongo.uri('migrated'));
     await store.migrate();
     await store.close();
-    expect((await doctor('migrated')).stdout).toContain('✓ store migrations: schema version 1, all applied');
+    expect((await doctor('migrated')).stdout).toContain(`✓ store migrations: schema version ${LATEST_VERSION}, all applied`);
   });
 
   it('says in one line that MongoDB cannot be reached, with the fix', async () => {

@@ -80,4 +80,41 @@ describe('fake Jira', () => {
     expect((await pending).status).toBe(201);
     expect(jira.requests.get(key)!.comments.map((c) => c.body)).toEqual(['later']);
   });
+
+  it('serves the workflow strictly: transitions by status, 400 for one not offered, 404 for an unknown key, auth first', async () => {
+    jira = await createFakeJira({ email: EMAIL, apiToken: TOKEN, serviceDesks: desks });
+    const key = await raise();
+    const list = (await (await call(`/rest/api/3/issue/${key}/transitions`)).json()) as { transitions: Array<{ id: string; name: string; to: { name: string; statusCategory: { key: string } } }> };
+    expect(list.transitions.map((t) => [t.id, t.to.name, t.to.statusCategory.key])).toEqual([
+      ['11', 'In progress', 'indeterminate'],
+      ['21', 'Waiting for customer', 'indeterminate'],
+      ['31', 'Resolved', 'done'],
+    ]);
+    const reopen = await call(`/rest/api/3/issue/${key}/transitions`, { method: 'POST', body: JSON.stringify({ transition: { id: '41' } }) });
+    expect(reopen.status).toBe(400);
+    expect(await reopen.json()).toEqual({ errorMessages: ["Transition id '41' is not valid for this issue."], errors: {} });
+    expect((await call(`/rest/api/3/issue/${key}/transitions`, { method: 'POST', body: JSON.stringify({ transition: { id: '31' } }) })).status).toBe(204);
+    expect(jira.requests.get(key)).toMatchObject({ status: 'Resolved', statusCategory: 'DONE' });
+    expect(jira.requests.get(key)!.transitionsDone.map((t) => t.name)).toEqual(['Resolve this issue']);
+    expect((await call('/rest/api/3/issue/SUP-999/transitions')).status).toBe(404);
+    const anonymous = await fetch(`${jira.url}/rest/api/3/issue/${key}/transitions`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('assigns only team members, unassigns with null, and finds them by e-mail', async () => {
+    jira = await createFakeJira({ email: EMAIL, apiToken: TOKEN, serviceDesks: desks });
+    const key = await raise();
+    const ana = jira.addAgent('ana.souza@clinic.example.com', 'Ana Souza');
+    const customer = jira.addCustomer('16505551234@whatsapp.example.com', 'Sheena Nelson', ['1']);
+    const found = (await (await call('/rest/api/3/user/search?query=ana.souza%40clinic.example.com')).json()) as Array<{ accountId: string; accountType: string }>;
+    expect(found).toEqual([expect.objectContaining({ accountId: ana, accountType: 'atlassian' })]);
+    const assign = (accountId: string | null) => call(`/rest/api/3/issue/${key}/assignee`, { method: 'PUT', body: JSON.stringify({ accountId }) });
+    expect((await assign(customer)).status).toBe(400);
+    expect((await assign(ana)).status).toBe(204);
+    expect(jira.requests.get(key)!.assignee).toBe(ana);
+    expect((await assign(null)).status).toBe(204);
+    expect(jira.requests.get(key)!.assignee).toBeNull();
+    jira.deleteRequest(key);
+    expect((await assign(ana)).status).toBe(404);
+  });
 });

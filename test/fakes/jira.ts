@@ -18,6 +18,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAccountLimiter, DEFAULT_RATE_LIMIT, type JiraRateLimit, type RateLimitStats } from './jira-limits.js';
 import { listenLocal } from './listen.js';
+import { availableTransitions, FAKE_STATUSES, transitionsJson, type FakeTransitionDone } from './jira-workflow.js';
 
 export interface FakeRequestType { id: string; name: string; requiredFields?: string[] }
 export interface FakeServiceDesk { id: string; projectKey: string; name: string; requestTypes: FakeRequestType[] }
@@ -42,7 +43,13 @@ export interface FakeCustomerRequest {
   statusCategory: StatusCategory;
   created: number;
   slas: Array<SlaSpec | Record<string, unknown>>;
+  /** The assignee's account id (platform API), null when unassigned. */
+  assignee: string | null;
+  /** Transitions carried out (POST …/transitions), oldest first. */
+  transitionsDone: FakeTransitionDone[];
 }
+/** A team member (an agent): assignable, found by user search with accountType `atlassian`. */
+export interface FakeAgent { accountId: string; email: string; displayName: string }
 export interface FakeCustomer { accountId: string; email: string; displayName: string; serviceDeskIds: Set<string> }
 export interface JiraCall {
   method: string; path: string; op: JiraOp; status: number; body: unknown; authorized: boolean; query: Record<string, string>;
@@ -55,7 +62,7 @@ export interface JiraFailSpec { status: number; retryAfter?: number | string; co
 export type JiraOp =
   | 'createRequest' | 'listRequests' | 'getRequest' | 'getSla' | 'addComment' | 'getComments' | 'createCustomer' | 'addCustomers' | 'getCustomers'
   | 'listServiceDesks' | 'getServiceDesk' | 'listRequestTypes' | 'getRequestType' | 'getRequestTypeFields'
-  | 'myself' | 'userSearch' | 'unknown';
+  | 'myself' | 'userSearch' | 'getTransitions' | 'doTransition' | 'assignIssue' | 'unknown';
 
 export interface FakeJira {
   url: string;
@@ -79,6 +86,13 @@ export interface FakeJira {
   setStatus(key: string, status: string, category: StatusCategory): void;
   setSla(key: string, slas: Array<SlaSpec | Record<string, unknown>>): void;
   addCustomer(email: string, displayName: string, serviceDeskIds?: string[]): string;
+  agents: Map<string, FakeAgent>;
+  /** A team member; answers their account id (24 hex digits, like the documented 5b10ac8d82e05b22cc7d4ef5). */
+  addAgent(email: string, displayName: string): string;
+  /** Takes a transition out of the workflow (by id), as a workflow condition would. */
+  disableTransition(id: string): void;
+  /** The request is gone, as after jira:issue_deleted: every call on it answers 404. */
+  deleteRequest(key: string): void;
   /** Every request answers this status (with Retry-After: 2) until set back to undefined. */
   mode: '429' | '503' | undefined;
 }
@@ -118,7 +132,8 @@ export async function createFakeJira(opts: {
   const hangs: Array<{ target: string; left: number }> = [];
   const held: Array<() => void> = [];
   const limiter = createAccountLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
-  const state = { requests: new Map<string, FakeCustomerRequest>(), customers: new Map<string, FakeCustomer>(), calls: [] as JiraCall[] };
+  const state = { requests: new Map<string, FakeCustomerRequest>(), customers: new Map<string, FakeCustomer>(), agents: new Map<string, FakeAgent>(), calls: [] as JiraCall[] };
+  const disabled = new Set<string>();
   const me = { accountId: randomBytes(12).toString('hex'), displayName: 'Switchboard Integration' };
   const counters = new Map<string, number>();
   let issueSeq = 10_000;
@@ -177,7 +192,11 @@ export async function createFakeJira(opts: {
   function classify(method: string, p: string[]): JiraOp {
     const [a, b, c, d, e, f, g] = p;
     if (a !== 'rest') return 'unknown';
-    if (b === 'api' && c === '3') return d === 'myself' && method === 'GET' ? 'myself' : d === 'user' && e === 'search' && method === 'GET' ? 'userSearch' : 'unknown';
+    if (b === 'api' && c === '3') {
+      if (d === 'issue' && e && f === 'transitions' && !g) return method === 'GET' ? 'getTransitions' : method === 'POST' ? 'doTransition' : 'unknown';
+      if (d === 'issue' && e && f === 'assignee' && !g) return method === 'PUT' ? 'assignIssue' : 'unknown';
+      return d === 'myself' && method === 'GET' ? 'myself' : d === 'user' && e === 'search' && method === 'GET' ? 'userSearch' : 'unknown';
+    }
     if (b !== 'servicedeskapi') return 'unknown';
     if (c === 'request') {
       if (!d) return method === 'POST' ? 'createRequest' : method === 'GET' ? 'listRequests' : 'unknown';
@@ -260,7 +279,27 @@ export async function createFakeJira(opts: {
         return send(200, { self: self(`/rest/api/3/user?accountId=${me.accountId}`), accountId: me.accountId, accountType: 'atlassian', emailAddress: opts.email, displayName: me.displayName, active: true, timeZone: 'Etc/UTC', locale: 'en_US' });
       case 'userSearch': {
         const q = (query.query ?? '').toLowerCase();
-        return send(200, [...state.customers.values()].filter((c) => q && (c.email.toLowerCase().includes(q) || c.displayName.toLowerCase().includes(q))).map((c) => ({ accountId: c.accountId, accountType: 'customer', emailAddress: c.email, displayName: c.displayName, active: true })));
+        const people = [...[...state.customers.values()].map((c) => ({ ...c, accountType: 'customer' })), ...[...state.agents.values()].map((a) => ({ ...a, accountType: 'atlassian' }))];
+        return send(200, people.filter((c) => q && (c.email.toLowerCase().includes(q) || c.displayName.toLowerCase().includes(q))).map((c) => ({ accountId: c.accountId, accountType: c.accountType, emailAddress: c.email, displayName: c.displayName, active: true })));
+      }
+      case 'getTransitions':
+      case 'doTransition':
+      case 'assignIssue': {
+        const r = findRequest(parts[4]);
+        if (!r) return fail(404, 'Issue does not exist or you do not have permission to see it.');
+        if (op === 'getTransitions') return send(200, transitionsJson(r, origin, disabled));
+        if (op === 'assignIssue') {
+          if (!('accountId' in b)) return fail(400, 'accountId is required: pass null to unassign.');
+          if (b.accountId !== null && !state.agents.has(String(b.accountId))) return fail(400, `User '${String(b.accountId)}' cannot be assigned issues.`);
+          r.assignee = b.accountId === null ? null : String(b.accountId);
+          return send(204);
+        }
+        const id = typeof b.transition === 'object' && b.transition !== null ? (b.transition as { id?: unknown }).id : undefined;
+        const t = availableTransitions(r, disabled).find((x) => x.id === String(id));
+        if (!t) return fail(400, `Transition id '${String(id)}' is not valid for this issue.`);
+        r.transitionsDone.push({ id: t.id, name: t.name, from: r.status, to: t.to, at: Date.now() });
+        Object.assign(r, { status: t.to, statusCategory: FAKE_STATUSES[t.to] ?? 'UNDEFINED' });
+        return send(204);
       }
       case 'listServiceDesks':
         return send(200, paged(opts.serviceDesks.map((d) => ({ id: d.id, projectId: String(10_000 + Number(d.id)), projectName: d.name, projectKey: d.projectKey, _links: { self: self(`/rest/servicedeskapi/servicedesk/${d.id}`) } })), query, url.pathname, 100));
@@ -301,6 +340,8 @@ export async function createFakeJira(opts: {
           issueId: String(++issueSeq), key: `${d.projectKey}-${n}`, serviceDeskId: d.id, requestTypeId: t.id, fields, reporterAccountId: typeof b.raiseOnBehalfOf === 'string' ? b.raiseOnBehalfOf : me.accountId,
           ...(typeof b.raiseOnBehalfOf === 'string' ? { raiseOnBehalfOf: b.raiseOnBehalfOf } : {}), comments: [], status: 'Waiting for support', statusCategory: 'NEW', created,
           slas: [{ name: 'Time to first response', ongoing: { remainingMs: 4 * HOUR, goalMs: 4 * HOUR } }, { name: 'Time to resolution', ongoing: { remainingMs: 8 * HOUR, goalMs: 8 * HOUR } }],
+          assignee: null,
+          transitionsDone: [],
         };
         state.requests.set(r.key, r);
         return send(201, requestJson(r));
@@ -409,6 +450,17 @@ export async function createFakeJira(opts: {
       const r = state.requests.get(key);
       if (!r) throw new Error(`no request ${key}`);
       r.slas = slas;
+    },
+    addAgent(email, displayName) {
+      const accountId = randomBytes(12).toString('hex');
+      state.agents.set(accountId, { accountId, email, displayName });
+      return accountId;
+    },
+    disableTransition(id) {
+      disabled.add(id);
+    },
+    deleteRequest(key) {
+      if (!state.requests.delete(key)) throw new Error(`no request ${key}`);
     },
     addCustomer(email, displayName, serviceDeskIds = []) {
       // Customer account ids look like the documented example: qm:<uuid>:<hex>.

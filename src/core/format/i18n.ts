@@ -103,6 +103,41 @@ export interface Messages {
   deletedMessage: string;
   previousVersion: string;
   webLoggedOut: string;
+  // ── Agent actions on the card and Jira → contact (issue 12, points 1 and 5) ──
+  cardOwner: string;
+  cardStatus: string;
+  nobodyOwns: string;
+  statusOpen: string;
+  statusWaiting: string;
+  statusResolved: string;
+  actionClaim: string;
+  actionRelease: string;
+  actionWaiting: string;
+  actionResolve: string;
+  actionReopen: string;
+  resolveHint(p: { prefix: string }): string;
+  assignedInJira: string;
+  assigningInJira: string;
+  noJiraUserForAgent(p: { user: string }): string;
+  noEmailForAgent: string;
+  assignFailedInJira: string;
+  ticketDeletedInJira: string;
+  claimedBy(p: { user: string }): string;
+  releasedBy(p: { user: string }): string;
+  waitingBy(p: { user: string }): string;
+  resolvedBy(p: { user: string }): string;
+  reopenedBy(p: { user: string }): string;
+  jiraAssigned(p: { key: string; user: string }): string;
+  jiraUnassigned(p: { key: string }): string;
+  jiraNoUser(p: { key: string; user: string }): string;
+  jiraNoTransition(p: { key: string; action: string; status: string; setting: string }): string;
+  jiraActionFailed(p: { key: string; reason: string }): string;
+  fromJiraBy(p: { name: string }): string;
+  internalFromJira(p: { name: string }): string;
+  jiraCommentEdited: string;
+  requestReopened(p: { key: string }): string;
+  requestDeleted(p: { key: string }): string;
+  // ── end of issue 12's block ──
   // Every documented inbound event (issue 13): orders, Flows, edits, revokes, echoes, referrals, failures
   order: string;
   catalogue(p: { id: string }): string;
@@ -240,6 +275,42 @@ const en: Messages = {
   deletedMessage: 'deleted this message',
   previousVersion: 'before',
   webLoggedOut: ':rotating_light: WhatsApp logged this device out, so no WhatsApp messages arrive or go out. Pair the support phone again on the /admin page.',
+  // ── Agent actions on the card and Jira → contact (issue 12, points 1 and 5) ──
+  cardOwner: 'Owner',
+  cardStatus: 'Status',
+  nobodyOwns: 'Nobody yet',
+  statusOpen: 'Open',
+  statusWaiting: 'Waiting for customer',
+  statusResolved: 'Resolved',
+  actionClaim: 'I’ll take it',
+  actionRelease: 'Release',
+  actionWaiting: 'Waiting for customer',
+  actionResolve: 'Resolve',
+  actionReopen: 'Reopen',
+  resolveHint: ({ prefix }) => `To resolve with a closing message to the contact, reply in the thread starting with ${prefix}`,
+  assignedInJira: 'assigned in Jira',
+  assigningInJira: 'assigning in Jira…',
+  noJiraUserForAgent: ({ user }) => `No Jira user has ${user}’s e-mail: the request stays unassigned in Jira.`,
+  noEmailForAgent: 'Slack did not tell this agent’s e-mail (scope users:read.email): the request stays unassigned in Jira.',
+  assignFailedInJira: 'Jira refused the assignment: the request stays unassigned in Jira.',
+  ticketDeletedInJira: 'deleted in Jira',
+  claimedBy: ({ user }) => `:raising_hand: ${user} took this conversation.`,
+  releasedBy: ({ user }) => `:wave: ${user} released this conversation.`,
+  waitingBy: ({ user }) => `:hourglass_flowing_sand: ${user} set this conversation to waiting for the customer.`,
+  resolvedBy: ({ user }) => `:white_check_mark: ${user} resolved this conversation.`,
+  reopenedBy: ({ user }) => `:leftwards_arrow_with_hook: ${user} reopened this conversation.`,
+  jiraAssigned: ({ key, user }) => `:bust_in_silhouette: ${key} is assigned to ${user} in Jira.`,
+  jiraUnassigned: ({ key }) => `:bust_in_silhouette: ${key} is unassigned in Jira.`,
+  jiraNoUser: ({ key, user }) => `:warning: ${key}: no Jira user has ${user}’s e-mail, so the request stays unassigned in Jira.`,
+  jiraNoTransition: ({ key, action, status, setting }) =>
+    `:warning: ${key}: Jira offers no “${action}” transition from ${status}, so the request did not change. Name the transition in ${setting}. The card shows the request’s status.`,
+  jiraActionFailed: ({ key, reason }) => `:warning: ${key}: Jira refused the change (${reason}). The card shows the request’s status.`,
+  fromJiraBy: ({ name }) => `From Jira, by ${name}`,
+  internalFromJira: ({ name }) => `:lock: Internal comment in Jira by ${name}: not sent to WhatsApp`,
+  jiraCommentEdited: 'Edited in Jira. The contact keeps the version they received.',
+  requestReopened: ({ key }) => `:leftwards_arrow_with_hook: Request ${key} was reopened in Jira: the conversation continues in it.`,
+  requestDeleted: ({ key }) => `:wastebasket: Request ${key} was deleted in Jira. The contact’s next message raises a new request.`,
+  // ── end of issue 12's block ──
   order: 'Order',
   catalogue: ({ id }) => `catalogue ${id}`,
   each: 'each',
@@ -389,6 +460,42 @@ const ptBR: Messages = {
   deletedMessage: 'apagou esta mensagem',
   previousVersion: 'antes',
   webLoggedOut: ':rotating_light: O WhatsApp desconectou este aparelho, então nenhuma mensagem do WhatsApp chega ou sai. Conecte o celular de suporte de novo na página /admin.',
+  // ── Agent actions on the card and Jira → contact (issue 12, points 1 and 5) ──
+  cardOwner: 'Responsável',
+  cardStatus: 'Situação',
+  nobodyOwns: 'Ninguém ainda',
+  statusOpen: 'Aberta',
+  statusWaiting: 'Aguardando o cliente',
+  statusResolved: 'Resolvida',
+  actionClaim: 'Eu assumo',
+  actionRelease: 'Liberar',
+  actionWaiting: 'Aguardando o cliente',
+  actionResolve: 'Resolver',
+  actionReopen: 'Reabrir',
+  resolveHint: ({ prefix }) => `Para resolver com uma mensagem de encerramento ao contato, responda na thread começando com ${prefix}`,
+  assignedInJira: 'atribuído no Jira',
+  assigningInJira: 'atribuindo no Jira…',
+  noJiraUserForAgent: ({ user }) => `Nenhum usuário do Jira tem o e-mail de ${user}: o chamado segue sem responsável no Jira.`,
+  noEmailForAgent: 'O Slack não informou o e-mail deste agente (escopo users:read.email): o chamado segue sem responsável no Jira.',
+  assignFailedInJira: 'O Jira recusou a atribuição: o chamado segue sem responsável no Jira.',
+  ticketDeletedInJira: 'excluído no Jira',
+  claimedBy: ({ user }) => `:raising_hand: ${user} assumiu esta conversa.`,
+  releasedBy: ({ user }) => `:wave: ${user} liberou esta conversa.`,
+  waitingBy: ({ user }) => `:hourglass_flowing_sand: ${user} marcou esta conversa como aguardando o cliente.`,
+  resolvedBy: ({ user }) => `:white_check_mark: ${user} resolveu esta conversa.`,
+  reopenedBy: ({ user }) => `:leftwards_arrow_with_hook: ${user} reabriu esta conversa.`,
+  jiraAssigned: ({ key, user }) => `:bust_in_silhouette: ${key} foi atribuído a ${user} no Jira.`,
+  jiraUnassigned: ({ key }) => `:bust_in_silhouette: ${key} ficou sem responsável no Jira.`,
+  jiraNoUser: ({ key, user }) => `:warning: ${key}: nenhum usuário do Jira tem o e-mail de ${user}, então o chamado segue sem responsável no Jira.`,
+  jiraNoTransition: ({ key, action, status, setting }) =>
+    `:warning: ${key}: o Jira não oferece a transição “${action}” a partir de ${status}, então o chamado não mudou. Indique o nome da transição em ${setting}. O cartão mostra a situação do chamado.`,
+  jiraActionFailed: ({ key, reason }) => `:warning: ${key}: o Jira recusou a mudança (${reason}). O cartão mostra a situação do chamado.`,
+  fromJiraBy: ({ name }) => `Do Jira, por ${name}`,
+  internalFromJira: ({ name }) => `:lock: Comentário interno no Jira por ${name}: não enviado ao WhatsApp`,
+  jiraCommentEdited: 'Editado no Jira. O contato continua com a versão que recebeu.',
+  requestReopened: ({ key }) => `:leftwards_arrow_with_hook: O chamado ${key} foi reaberto no Jira: a conversa continua nele.`,
+  requestDeleted: ({ key }) => `:wastebasket: O chamado ${key} foi excluído no Jira. A próxima mensagem do contato abre um novo chamado.`,
+  // ── end of issue 12's block ──
   order: 'Pedido',
   catalogue: ({ id }) => `catálogo ${id}`,
   each: 'cada',

@@ -2,6 +2,8 @@ import { messages, type Locale } from '../format/i18n.js';
 import { formatInternational, waMeLink } from '../format/phone.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ContactRecord, SlackBlock } from '../ports.js';
+import type { ConversationState } from '../conversation-states.js';
+import { cardControls } from './card-controls.js';
 
 /** What the card shows about the contact's ticket; filled in by the Jira work. */
 export interface CardTicket {
@@ -10,6 +12,8 @@ export interface CardTicket {
   status: string;
   /** One line per SLA, already in words ("First response: 2 h left"). */
   slaLines?: string[];
+  /** Jira deleted the request: the card says so until the next one is raised. */
+  deleted?: boolean;
 }
 
 const HEADER_MAX = 150;
@@ -38,7 +42,14 @@ export function contactReach(contact: ContactRecord, locale: Locale): string {
 }
 
 /** The contact card: one top-level message per contact; its thread holds the conversation. */
-export function contactCard(contact: ContactRecord, locale: Locale, ticket?: CardTicket, notes: readonly string[] = []): { text: string; blocks: SlackBlock[] } {
+export function contactCard(
+  contact: ContactRecord,
+  locale: Locale,
+  ticket?: CardTicket,
+  notes: readonly string[] = [],
+  conversation?: ConversationState,
+  opts: { resolvePrefix?: string } = {},
+): { text: string; blocks: SlackBlock[] } {
   const m = messages(locale);
   const name = contactName(contact, locale);
   const handle = usernameHandle(contact.username);
@@ -63,7 +74,7 @@ export function contactCard(contact: ContactRecord, locale: Locale, ticket?: Car
     { type: 'mrkdwn', text: `*${m.whatsappNumber}*\n${contact.businessNumber ? formatInternational(contact.businessNumber) : '—'}` },
     {
       type: 'mrkdwn',
-      text: `*${m.ticket}*\n${ticket ? `<${ticket.url}|${escapeMrkdwn(ticket.key)}> · ${escapeMrkdwn(ticket.status)}` : m.noTicketYet}`,
+      text: `*${m.ticket}*\n${ticket ? ticketLine(ticket, m) : m.noTicketYet}`,
     },
     { type: 'mrkdwn', text: `*${m.sla}*\n${ticket?.slaLines?.length ? ticket.slaLines.map(escapeMrkdwn).join('\n') : '—'}` },
   ];
@@ -74,10 +85,16 @@ export function contactCard(contact: ContactRecord, locale: Locale, ticket?: Car
     { type: 'section', block_id: 'state', fields },
     // Lines other features keep on the card (e.g. who started the conversation from Slack).
     ...(notes.length > 0 ? [{ type: 'context', block_id: 'notes', elements: notes.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) }] : []),
+    ...cardControls(conversation ?? { chatId: contact.chatId, status: 'open', updatedAt: 0 }, locale, opts.resolvePrefix),
   ];
   // Fallback text: notifications and search show it, and CONTRACT says it carries name and phone.
   const text = `${escapeMrkdwn(name)} · ${escapeMrkdwn(contactReach(contact, locale))}`;
   return { text, blocks };
+}
+
+function ticketLine(ticket: CardTicket, m: ReturnType<typeof messages>): string {
+  const key = escapeMrkdwn(ticket.key);
+  return ticket.deleted ? `~${key}~ · ${m.ticketDeletedInJira}` : `<${ticket.url}|${key}> · ${escapeMrkdwn(ticket.status)}`;
 }
 
 function truncate(s: string, max: number): string {

@@ -7,6 +7,8 @@ import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
 import { contactCard, contactName, type CardTicket } from './card.js';
+import type { ConversationStates } from '../store/conversation-states.js';
+import { showCard } from './card-view.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
 import { relayMedia } from './inbound-media.js';
 
@@ -48,6 +50,9 @@ export interface InboundDeps {
   retrySince?: number;
   /** The ticket block of the card, when a request is open (Jira); kept when the card is edited. */
   cardTicket?(chatId: string): Promise<CardTicket | undefined>;
+  /** The conversation's owner, status and buttons, kept when the card is edited. */
+  states?: ConversationStates;
+  resolvePrefix?: string;
   /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
   cardNotes?(chatId: string): Promise<string[]>;
 }
@@ -143,14 +148,13 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
       (before.name !== contact.name || before.photoUrl !== contact.photoUrl || before.phone !== contact.phone || before.username !== contact.username);
     if (changed) {
       const ticket = await deps.cardTicket?.(contact.chatId);
-      const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
-      await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...contactCard(contact, deps.locale, ticket, notes) });
+      await showCard({ ...contact, cardTs: contact.cardTs, slackChannel: contact.slackChannel }, ticket, deps);
     }
     return contact;
   }
   const ts = await postOnce(`card:${contact.chatId}`, deps, {
     channel: deps.channel,
-    ...contactCard(contact, deps.locale),
+    ...contactCard(contact, deps.locale, undefined, [], undefined, { resolvePrefix: deps.resolvePrefix }),
     metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: contact.chatId } },
   });
   await deps.contacts.setCard(contact.chatId, deps.channel, ts);

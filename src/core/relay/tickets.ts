@@ -2,9 +2,13 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
-import { contactCard, contactName, contactReach, type CardTicket } from './card.js';
+import { contactName, contactReach, type CardTicket } from './card.js';
 import type { Notices } from './notices.js';
-import { replyAddress } from './address.js';
+import { initialState } from '../conversation-states.js';
+import type { ConversationStates } from '../store/conversation-states.js';
+import { statusOfRequest } from '../ticket-workflow.js';
+import { showCard } from './card-view.js';
+import type { JiraActionJob } from './card-actions.js';
 
 export interface TicketDeps {
   locale: Locale;
@@ -24,11 +28,19 @@ export interface TicketDeps {
   resolvedMessage?: string;
   sender: WhatsAppSender;
   now(): number;
+  /** The conversation's status and owner (card actions): it follows the request's status. */
+  states?: ConversationStates;
+  /** Jira statuses shown as "Waiting for customer" (JIRA_TRANSITION_WAITING). */
+  waitingNames?: string[];
+  /** RESOLVE_PREFIX, for the card's hint. */
+  resolvePrefix?: string;
+  /** Queues the Jira side of a card action: a new request of a claimed conversation goes to its owner. */
+  queueJiraAction?(job: JiraActionJob): Promise<void>;
   /** Lines kept on the card whenever it is drawn (see InboundDeps.cardNotes). */
   cardNotes?(chatId: string): Promise<string[]>;
 }
 
-async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
+export async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
   const contact = await deps.contacts.get(chatId);
   if (!contact?.cardTs || !contact.slackChannel) throw new BridgeError('no contact card for this conversation yet', { code: 'no_card_yet', retryable: true });
   return contact as ContactRecord & { cardTs: string; slackChannel: string };
@@ -47,10 +59,17 @@ function slaWords(s: SlaState, m: Messages): string {
   return s.remainingFriendly ? m.slaRemaining({ time: s.remainingFriendly }) : '—';
 }
 
-async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
-  const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
-  const card = contactCard(contact, deps.locale, ticket ? cardTicket(ticket, deps.locale) : undefined, notes);
-  await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
+/** The card after a request changed: the conversation's status follows the request's (unless Jira deleted it). */
+export async function refreshCard(contact: ContactRecord & { cardTs: string; slackChannel: string }, ticket: TicketRecord | undefined, deps: TicketDeps) {
+  let state = await deps.states?.get(contact.chatId);
+  if (deps.states && ticket && state?.deletedRequest !== ticket.key) {
+    const status = statusOfRequest(ticket, deps.waitingNames ?? []);
+    if (state?.status !== status) {
+      state = { ...(state ?? initialState(contact.chatId, deps.now())), status, updatedAt: deps.now() };
+      await deps.states.save(state);
+    }
+  }
+  await showCard(contact, ticket ? cardTicket(ticket, deps.locale) : undefined, deps, state);
 }
 
 /**
@@ -133,9 +152,18 @@ export async function ensureTicket(chatId: string, deps: TicketDeps, firstLine?:
   const sla = await deps.ticketing.getSla(ref.key).catch(() => []);
   const ticket: TicketRecord = { ...ref, chatId, sla, slaWarned: [] };
   await deps.tickets.save(ticket);
+  await assignToOwner(chatId, ref.key, deps);
   await refreshCard(contact, ticket, deps);
   await deps.notices.say({ channel: contact.slackChannel, threadTs: contact.cardTs }, m.ticketOpened({ key: ref.key, url: ref.url }), `ticket-opened:${ref.key}`);
   return ticket;
+}
+
+/** The conversation is claimed: its new request is assigned to the owner as their claim was (once per request). */
+async function assignToOwner(chatId: string, key: string, deps: TicketDeps): Promise<void> {
+  const state = await deps.states?.get(chatId);
+  if (!state?.owner || !deps.queueJiraAction || !deps.states) return;
+  if (state.owner.jira !== 'pending') await deps.states.save({ ...state, owner: { ...state.owner, jira: 'pending' }, updatedAt: deps.now() });
+  await deps.queueJiraAction({ chatId, key: `raised:${key}`, action: 'claim', userId: state.owner.userId, name: state.owner.name });
 }
 
 /**
@@ -150,6 +178,8 @@ async function postBatch(batch: CommentBatch, deps: TicketDeps, retry: boolean):
   } catch (err) {
     // Refused before Jira did anything: the lines wait for the next flush, which needs no look-up.
     if (refused(err)) await deps.tickets.abandonBatch(batch.id);
+    // The request is gone (deleted in Jira): its lines wait for the next request instead of failing for ever.
+    if (isBridgeError(err) && err.code === 'jira_not_found') return;
     throw err;
   }
   await deps.tickets.finishBatch(batch.id, comment.id);
@@ -162,8 +192,11 @@ export async function flushComments(chatId: string, deps: TicketDeps): Promise<v
   const pending = await deps.tickets.pendingComments(chatId);
   if (pending.length === 0) return;
   // Lines written after a request was resolved (an agent's thanks) belong to that request.
-  const ticket = (await deps.tickets.open(chatId)) ?? (await deps.tickets.latest(chatId));
+  const open = await deps.tickets.open(chatId);
+  const ticket = open ?? (await deps.tickets.latest(chatId));
   if (!ticket) return;
+  // A request Jira deleted takes no more lines: they wait for the next one.
+  if (!open && (await deps.states?.get(chatId))?.deletedRequest === ticket.key) return;
   for (const isPublic of [true, false]) {
     const lines = pending.filter((c) => c.isPublic === isPublic);
     if (lines.length === 0) continue;
@@ -198,44 +231,13 @@ export async function refreshSla(chatId: string, deps: TicketDeps): Promise<void
   if (changed) await refreshCard(contact, updated, deps);
 }
 
-/**
- * Jira says the request changed: the card and the thread follow. A resolved request is closed
- * here; the contact's next message raises a new one in the same thread.
- */
-export async function applyRequestChange(key: string, change: { status: string; done: boolean }, deps: TicketDeps): Promise<void> {
-  const ticket = await deps.tickets.byKey(key);
-  if (!ticket) return;
-  // A closed request takes no more changes, except a re-run of the one that closed it (while no newer request
-  // has taken its place on the card): it finishes what it began.
-  const resuming = ticket.closedAt !== undefined && change.done && ticket.status === change.status && (await deps.tickets.latest(ticket.chatId))?.key === key;
-  if (ticket.closedAt !== undefined && !resuming) return;
-  const m = messages(deps.locale);
-  const contact = await contactOf(ticket.chatId, deps);
-  const where = { channel: contact.slackChannel, threadTs: contact.cardTs };
-  if (change.status !== ticket.status) {
-    await deps.notices.say(where, m.ticketStatusChanged({ key, from: escapeMrkdwn(ticket.status), to: escapeMrkdwn(change.status) }), `ticket-status:${key}:${change.status}:${ticket.status}`);
-  }
-  const sla = await deps.ticketing.getSla(key).catch(() => ticket.sla);
-  const updated: TicketRecord = { ...ticket, status: change.status, done: change.done, sla, closedAt: change.done ? (ticket.closedAt ?? deps.now()) : undefined };
-  await deps.tickets.save(updated);
-  await refreshCard(contact, updated, deps);
-  if (!change.done) return;
-  await deps.notices.say(where, `${m.ticketResolved({ key })}\n────────────────────────\n_${m.newRequestBelow}_`, `ticket-resolved:${key}`);
-  const text = deps.resolvedMessage?.trim();
-  const lastWrote = contact.lastInboundAt ?? 0;
-  // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
-  if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    await sendOnce(`resolved-message:${key}`, () => deps.sender.sendText(replyAddress(contact), text), deps);
-  }
-}
-
 const SENDING = 'sending';
 
 /**
  * At most once: the intent is recorded before the send. WhatsApp has nothing to look a message up by, so a retry
  * that finds the intent without a result does not send again; a send WhatsApp refused clears the intent.
  */
-async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: TicketDeps): Promise<void> {
+export async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: Pick<TicketDeps, 'effects'>): Promise<void> {
   if (await deps.effects.get(effect)) return;
   await deps.effects.put(effect, SENDING);
   try {

@@ -1,6 +1,7 @@
 export type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap, TicketStore } from '../ports.js';
 export type * from './agent-start.js';
 export type * from './auth-storage.js';
+export type * from './conversation-states.js';
 export * from './directory.js';
 export type * from './identities.js';
 export type * from './intake.js';

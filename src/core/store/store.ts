@@ -1,6 +1,7 @@
 import type { ContactStore, EffectLog, MessageMap, TicketStore } from '../ports.js';
 import type { ConversationStartStore, SavedReplyStore } from './agent-start.js';
 import type { AuthStorage } from './auth-storage.js';
+import type { ConversationStates } from './conversation-states.js';
 import type { ConversationDirectory } from './directory.js';
 import type { IdentityStore } from './identities.js';
 import type { JobQueue, QueueOptions } from './queue.js';
@@ -46,6 +47,8 @@ export interface Store {
   readonly auth: AuthStorage;
   /** The operator console's conversation list. */
   readonly directory: ConversationDirectory;
+  /** The card's conversation states and the agent-action audit (issue 12, card actions). */
+  readonly conversationStates: ConversationStates;
   /** Saved replies and conversations started from Slack (issue 12). */
   readonly savedReplies: SavedReplyStore;
   readonly conversationStarts: ConversationStartStore;

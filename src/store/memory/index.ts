@@ -1,6 +1,7 @@
 import type { AuthStorage } from '../../core/store/auth-storage.js';
 import { pauseStep, prunable, takeStep, type BucketState, type RateBuckets } from '../../core/store/rate-buckets.js';
 import type { Store } from '../../core/store/store.js';
+import { createMemoryConversationStates } from './conversation-states.js';
 import { createMemoryAgentStart } from './agent-start.js';
 import { createMemoryDirectory } from './directory.js';
 import { createMemoryIdentities } from './identities.js';
@@ -13,6 +14,7 @@ export interface MemoryData {
   jobs: ReturnType<typeof createMemoryJobs>;
   identities: ReturnType<typeof createMemoryIdentities>;
   records: Pick<Store, 'contacts' | 'messages' | 'effects' | 'tickets' | 'rateBuckets' | 'auth' | 'directory'>;
+  conversationStates: Store['conversationStates'];
   agentStart: ReturnType<typeof createMemoryAgentStart>;
 }
 
@@ -23,6 +25,7 @@ export function createMemoryData(clock: () => number = Date.now): MemoryData {
   const tickets = createMemoryTickets(clock);
   return {
     jobs: createMemoryJobs(),
+    conversationStates: createMemoryConversationStates(),
     agentStart: createMemoryAgentStart(),
     identities,
     records: {
@@ -76,6 +79,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     },
     queue: (queueOptions) => createMemoryQueue(data.jobs, data.identities, queueOptions),
     ...data.records,
+    conversationStates: data.conversationStates,
     ...data.agentStart,
     identities: data.identities.store,
   };

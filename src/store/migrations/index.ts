@@ -3,6 +3,7 @@ import type { Dialect } from '../sql-store.js';
 import { rateBuckets } from './006-rate-buckets.js';
 import { contactIdentifiers } from './008-contact-identifiers.js';
 import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
+import { conversationStates } from './010-conversation-states.js';
 import { agentStart } from './011-agent-start.js';
 
 export interface Migration {
@@ -191,5 +192,6 @@ export const migrations: Migration[] = [
   },
   contactIdentifiers,
   finishedJobsIndexes,
+  conversationStates,
   agentStart,
 ];

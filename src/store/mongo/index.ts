@@ -2,6 +2,7 @@ import type { ClientSession, Db, MongoClient, WriteConcernSettings } from 'mongo
 import type { Store, StoreOpener } from '../../core/store/store.js';
 import { createMongoAgentStart } from './agent-start.js';
 import { collections } from './collections.js';
+import { createMongoConversationStates } from './conversation-states.js';
 import { connectStoreClient, urlOption } from './connect.js';
 import { createMongoAuth } from './auth.js';
 import { createMongoIdentities } from './identities.js';
@@ -98,6 +99,7 @@ export async function openMongo(url: string, options: Parameters<StoreOpener>[1]
     rateBuckets: createMongoRateBuckets(cols, now),
     auth: createMongoAuth(cols, now),
     directory: createMongoDirectory(cols),
+    conversationStates: createMongoConversationStates(cols),
     ...createMongoAgentStart(db),
     legacy: legacyUserThreads(db, cols),
     async serverVersion() {

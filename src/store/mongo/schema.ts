@@ -2,6 +2,7 @@ import type { IndexDescription } from 'mongodb';
 import type { MigrationReport } from '../../core/store/store.js';
 import { StoreUnavailableError } from '../errors.js';
 import { isDuplicateKey, type Collections } from './collections.js';
+import { createConversationStateIndexes } from './conversation-states.js';
 
 interface MongoMigration {
   version: number;
@@ -96,6 +97,8 @@ export const mongoMigrations: MongoMigration[] = [
       for (const [name, indexes] of INDEXES) await whileAnotherBuilds(() => cols[name].createIndexes(indexes));
     },
   },
+  // Card actions (issue 12): numbered as its SQL migration, so the stores' versions say the same.
+  { version: 10, name: 'conversation states and agent actions', up: (cols) => createConversationStateIndexes(cols.db, whileAnotherBuilds) },
 ];
 
 export const LATEST_VERSION = Math.max(...mongoMigrations.map((m) => m.version));

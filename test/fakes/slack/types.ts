@@ -22,6 +22,8 @@ export interface FakeUserConfig {
   displayName?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** `profile.email` in users.info, shown only to a token with `users:read.email` (as Slack does). */
+  email?: string;
 }
 
 export interface RateLimitConfig {
@@ -252,5 +254,6 @@ export const DEFAULT_SCOPES: readonly string[] = [
   'files:read',
   'files:write',
   'users:read',
+  'users:read.email',
   'commands',
 ];

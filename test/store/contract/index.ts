@@ -3,6 +3,7 @@ import { agentStartCases } from './agent-start.js';
 import { authCases } from './auth.js';
 import { bucketCases } from './buckets.js';
 import { consoleJobCases } from './console-jobs.js';
+import { conversationStateCases } from './conversation-states.js';
 import { directoryCases } from './directory.js';
 import { useContractStore, type ContractOpener, type ContractOptions } from './context.js';
 import { intakeCases } from './intake.js';
@@ -42,6 +43,7 @@ export function describeStoreContract(name: string, open: ContractOpener, option
     describe('tickets', () => ticketCases(ctx));
     describe('WhatsApp Web auth state', () => authCases(ctx));
     describe('rate buckets', () => bucketCases(ctx));
+    describe('card conversation states and agent actions', () => conversationStateCases(ctx));
     describe('saved replies and conversation starts', () => agentStartCases(ctx));
     if (ctx.options.multiInstance) describe('several instances', () => multiInstanceCases(ctx));
   });

@@ -139,7 +139,10 @@ function conversationsJoin({ params, state }: MethodContext): Record<string, unk
   return answer;
 }
 
-/** https://docs.slack.dev/reference/methods/users.info — `user_not_found` for unknown ids. */
+/**
+ * https://docs.slack.dev/reference/methods/users.info — `user_not_found` for unknown ids;
+ * `profile.email` only when the token has `users:read.email`.
+ */
 function usersInfo({ params, state }: MethodContext): Record<string, unknown> {
   const id = str(params, 'user');
   const u = id === undefined ? undefined : state.users.get(id);
@@ -161,6 +164,7 @@ function usersInfo({ params, state }: MethodContext): Record<string, unknown> {
         display_name_normalized: u.displayName ?? '',
         image_48: `https://avatars.example.invalid/${u.id}_48.png`,
         team: state.teamId,
+        ...(u.email && state.scopes.has('users:read.email') ? { email: u.email } : {}),
       },
     },
   };

@@ -25,6 +25,14 @@ import { writeSection } from './sections.js';
 
 const CHANNEL = 'C0123456789';
 const S = { contacts: 200, connections: 32, warmupS: 2, measureS: 10, rounds: 2, drainTimeoutMs: 120_000 };
+/**
+ * For looking into it rather than for the record (the section is then left alone):
+ * INTAKE_STORES=sqlite (or postgres) runs one store, INTAKE_ROUNDS=n that many rounds,
+ * INTAKE_CPU_PROF=<dir> starts the service with `--cpu-prof` into that directory.
+ */
+const ONLY = process.env.INTAKE_STORES?.split(',');
+const ROUNDS = Number(process.env.INTAKE_ROUNDS ?? S.rounds);
+const PROFILE = process.env.INTAKE_CPU_PROF;
 const TARGET: Record<string, number> = { sqlite: 25, postgres: 20 };
 const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./autocannon-child.ts', import.meta.url));
@@ -39,18 +47,23 @@ interface Phase {
   p50: number;
   p99: number;
   next: number;
+  /** The service's CPU time (user + system, every thread) over the phase, in µs. */
+  serviceCpuUs: number;
 }
 
 let seq = 1_000_000;
 
-async function autocannon(port: number, kind: 'noop' | 'webhook', seconds: number): Promise<Phase> {
+async function autocannon(svc: ServiceHandle, kind: 'noop' | 'webhook', seconds: number): Promise<Phase> {
+  const port = svc.port;
+  const c0 = await svc.cpu();
   const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, String(port), kind, String(seconds), String(S.connections), String(seq)], {
     timeout: (seconds + 60) * 1000,
     maxBuffer: 1 << 20,
   });
-  const phase = JSON.parse(stdout.trim().split('\n').at(-1)!) as Phase;
+  const c1 = await svc.cpu();
+  const phase = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<Phase, 'serviceCpuUs'>;
   seq = phase.next;
-  return phase;
+  return { ...phase, serviceCpuUs: c1.user - c0.user + c1.system - c0.system };
 }
 
 async function drain(svc: ServiceHandle): Promise<void> {
@@ -79,6 +92,7 @@ async function runStore(fixture: StoreFixture, entry: string): Promise<StoreResu
   const svc = await startService(
     entry,
     serviceEnv({ databaseUrl: db.url, slack, graphUrl: graph.url, channel: CHANNEL }, { SLACK_POSTS_PER_SECOND: '100000', SLACK_POST_BURST: '100000' }),
+    PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
   );
   onCleanup(() => svc.close());
   log(`${fixture.name}: service pid ${svc.pid}, creating ${S.contacts} cards`);
@@ -87,14 +101,14 @@ async function runStore(fixture: StoreFixture, entry: string): Promise<StoreResu
   await drain(svc);
 
   const result: StoreResult = { store: fixture.name, noop: [], webhook: [] };
-  for (let round = 0; round < S.rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const kind of ['noop', 'webhook'] as const) {
       await drain(svc);
-      await autocannon(svc.port, kind, S.warmupS);
+      await autocannon(svc, kind, S.warmupS);
       await drain(svc);
-      const phase = await autocannon(svc.port, kind, S.measureS);
+      const phase = await autocannon(svc, kind, S.measureS);
       result[kind].push(phase);
-      log(`${fixture.name}: ${kind} round ${round + 1}: ${phase.okPerSecond.toFixed(0)} accepted/s (non-2xx ${phase.non2xx}, errors ${phase.errors})`);
+      log(`${fixture.name}: ${kind} round ${round + 1}: ${phase.okPerSecond.toFixed(0)} accepted/s, service CPU ${(phase.serviceCpuUs / phase.ok).toFixed(0)} µs each (non-2xx ${phase.non2xx}, errors ${phase.errors})`);
     }
   }
   await cleanupAll();
@@ -137,9 +151,13 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const results = await withServiceBuild(async (entry) => {
     const done: StoreResult[] = [];
-    for (const fixture of [sqliteFixture, postgresFixture]) done.push(await runStore(fixture, entry));
+    for (const fixture of [sqliteFixture, postgresFixture].filter((f) => !ONLY || ONLY.includes(f.name))) done.push(await runStore(fixture, entry));
     return done;
   });
+  if (ONLY || ROUNDS !== S.rounds || PROFILE) {
+    log('a partial run: docs/BENCHMARKS.md left alone');
+    return;
+  }
   writeSection(new URL('../docs/BENCHMARKS.md', import.meta.url), 'intake', render(results, started, (performance.now() - t0) / 1000));
   log('wrote the intake section of docs/BENCHMARKS.md');
 }

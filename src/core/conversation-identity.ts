@@ -49,6 +49,13 @@ export async function resolveConversation(store: IdentityStore, ids: PersonIds, 
   const found = [...new Set(wanted.map((w) => known.get(keyOf(w))).filter((c): c is string => Boolean(c)))];
   if (found.length > 1) return merge(store, found, ids, now);
   const chatId = found[0] ?? wanted.find((w) => w.kind === 'phone')?.value ?? wanted[0]!.value;
+  // Every identifier already leads to this conversation (a returning person, the usual case):
+  // nothing to claim, so no concurrent claim to lose and nothing to read back.
+  if (found.length === 1 && known.size === wanted.length) {
+    const username = ids.username?.trim();
+    if (username) await store.setUsername(chatId, username, now);
+    return { chatId, merged: [] };
+  }
   await joinConversation(store, chatId, ids, now);
   // Another intake may have claimed one of them meanwhile: the first identifier decides.
   const after = await findAll(store, wanted);

@@ -2,6 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import type { JobRow } from './schema.js';
 import type { Dialect } from './sql-store.js';
 
+/** What a claim reads back of each job: what a worker gets (explicit, so a new column changes nothing here). */
+export type ClaimedRow = Pick<JobRow, 'id' | 'kind' | 'lane' | 'payload' | 'attempts' | 'max_attempts' | 'crashes' | 'created_at' | 'first_run_at' | 'last_error'>;
+
 /** How many due heads one walk remembers, and for how long, so that the next claims need no walk. */
 export const KNOWN_HEADS_MAX = 64;
 export const KNOWN_HEADS_TTL_MS = 1_000;
@@ -23,7 +26,7 @@ const due = (j: string, t: number) =>
  */
 export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
   const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
-  return sql<JobRow>`
+  return sql<ClaimedRow>`
     UPDATE jobs
        SET status = 'running', attempts = attempts + 1, locked_by = ${c.workerId}, locked_until = ${c.t + c.leaseMs},
            crashes = crashes + CASE WHEN status = 'running' THEN 1 ELSE 0 END,
@@ -35,7 +38,7 @@ export function claimStatement(dialect: Dialect, c: { workerId: string; t: numbe
           AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status IN ('pending', 'running') AND r.lane = j.lane AND r.status = 'running' AND r.id <> j.id AND r.locked_until >= ${c.t})
         ORDER BY j.id LIMIT ${c.limit}
         ${lock})
-    RETURNING *`;
+    RETURNING id, kind, lane, payload, attempts, max_attempts, crashes, created_at, first_run_at, last_error`;
 }
 
 /**

@@ -1,5 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { PostgresDialect, PostgresDriver, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
+import {
+  PostgresDialect,
+  PostgresDriver,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+} from 'kysely';
 import type pg from 'pg';
 import { describeStoreError } from './errors.js';
 
@@ -76,6 +86,43 @@ export class PostgresDialectKeepingTheCause extends PostgresDialect {
           if (!describeStoreError(err)?.transient) throw err;
         }
       }
-    })({ pool: this.pool });
+    })({ pool: withNamedStatements(this.pool) });
   }
+}
+
+/** Statement texts given a name; past this, the rest run unnamed (parsed each time, as before). */
+const NAMED_STATEMENTS_MAX = 256;
+
+/**
+ * PostgreSQL parses and plans an unnamed statement on every run; a named one is prepared once per
+ * connection and then only bound and executed (node-postgres remembers which names each connection
+ * has prepared). Under webhook load the parsing was a share of the server's CPU on every statement.
+ * Texts with `*` stay unnamed: a prepared `SELECT *`/`RETURNING *` would fail ("cached plan must not
+ * change result type") once a migration adds a column, and the service may outlive one another
+ * instance runs. Explicit column lists are re-planned by the server on a schema change by themselves.
+ */
+export function withNamedStatements(pool: pg.Pool, max = NAMED_STATEMENTS_MAX): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < max && !text.includes('*')) {
+      name = `sb_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: ((textOrCursor: unknown, values?: readonly unknown[]) => {
+          if (typeof textOrCursor !== 'string') return client.query(textOrCursor as pg.Submittable);
+          const name = nameOf(textOrCursor);
+          return client.query(name ? { name, text: textOrCursor, values: values as unknown[] } : { text: textOrCursor, values: values as unknown[] });
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
 }

@@ -12,7 +12,9 @@ import {
   type NewJob,
   type QueueOptions,
 } from '../core/store/queue.js';
-import { claimStatement, dueHeads, KNOWN_HEADS_MAX, KNOWN_HEADS_TTL_MS } from './claim-sql.js';
+import { claimStatement, dueHeads, KNOWN_HEADS_MAX, KNOWN_HEADS_TTL_MS, type ClaimedRow } from './claim-sql.js';
+import { createBatcher, createGroupCommit } from './batching.js';
+import { completeJobs, INSERT_JOB, placeholders, run, statementTexts } from './hot-sql.js';
 import type { Database, JobRow } from './schema.js';
 import { createSqlIdentities } from './sql-identities.js';
 import type { Dialect } from './sql-store.js';
@@ -23,36 +25,69 @@ export { claimStatement, dueHeads, willRetry };
 export type Outbox = JobQueue;
 export type OutboxOptions = QueueOptions;
 
+/** Most intake units of work committed together, and most jobs one completion finishes. */
+const INTAKE_BATCH_MAX = 64;
+const COMPLETE_BATCH_MAX = 64;
+
+const insertJobText = { sqlite: INSERT_JOB, postgres: placeholders('postgres', INSERT_JOB) };
+const completeTexts = { sqlite: statementTexts('sqlite', completeJobs), postgres: statementTexts('postgres', completeJobs) };
+
 /** Inserts a job, or nothing when its dedupe key is taken: on the store itself or inside a transaction. */
-async function insertJob(db: Kysely<Database>, job: NewJob, t: number, maxAttempts: number): Promise<EnqueueResult> {
-  const result = await db
-    .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      lane: job.lane,
-      payload: JSON.stringify(job.payload ?? null),
-      dedupe_key: job.dedupeKey ?? null,
-      status: 'pending',
-      max_attempts: job.maxAttempts ?? maxAttempts,
-      run_at: job.runAt ?? t,
-      locked_until: null,
-      locked_by: null,
-      last_error: null,
-      created_at: t,
-      finished_at: null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return result ? { inserted: true, id: Number(result.id) } : { inserted: false, id: null };
+async function insertJob(db: Kysely<Database>, dialect: Dialect, job: NewJob, t: number, maxAttempts: number): Promise<EnqueueResult> {
+  const { rows } = await run<{ id: number | string }>(db, insertJobText[dialect], [
+    job.kind,
+    job.lane,
+    JSON.stringify(job.payload ?? null),
+    job.dedupeKey ?? null,
+    job.maxAttempts ?? maxAttempts,
+    job.runAt ?? t,
+    t,
+  ]);
+  const row = rows[0];
+  return row ? { inserted: true, id: Number(row.id) } : { inserted: false, id: null };
 }
 
 /** The queue on the `jobs` table (SQLite or PostgreSQL). */
-export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: QueueOptions): JobQueue {
+/**
+ * Runs intake's units of work: concurrent ones share a transaction (group commit, batching.ts).
+ * One per store, so every queue handle's intakes join the same batches.
+ */
+export type SqlIntake = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+export function createSqlIntake(db: Kysely<Database>, dialect: Dialect): SqlIntake {
+  // SQLite has one connection; PostgreSQL a pool, shared with the worker and everything else.
+  return createGroupCommit<Kysely<Database>>((fn) => db.transaction().execute(fn), {
+    maxBatch: INTAKE_BATCH_MAX,
+    maxInFlight: dialect === 'postgres' ? 2 : 1,
+  });
+}
+
+export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: QueueOptions, intake = createSqlIntake(db, dialect)): JobQueue {
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   // Due heads seen by the last walk and not yet handed out (see claim).
   const known = { ids: [] as number[], at: 0 };
+  // Jobs that finish together are marked done by one statement per worker (one commit, not one each).
+  const complete = createBatcher<{ job: Job; workerId: string }, boolean>(
+    async (calls) => {
+      const outcomes = new Map<string, PromiseSettledResult<Set<number>>>();
+      for (const workerId of new Set(calls.map((c) => c.workerId))) {
+        const mine = calls.filter((c) => c.workerId === workerId);
+        const params = [now(), workerId, ...mine.flatMap((c) => [c.job.id, c.job.attempts])];
+        try {
+          const { rows } = await run<{ id: number | string }>(db, completeTexts[dialect](mine.length), params);
+          outcomes.set(workerId, { status: 'fulfilled', value: new Set(rows.map((r) => Number(r.id))) });
+        } catch (reason) {
+          outcomes.set(workerId, { status: 'rejected', reason });
+        }
+      }
+      return calls.map((c): PromiseSettledResult<boolean> => {
+        const o = outcomes.get(c.workerId)!;
+        return o.status === 'fulfilled' ? { status: 'fulfilled', value: o.value.has(c.job.id) } : o;
+      });
+    },
+    { maxBatch: COMPLETE_BATCH_MAX, maxInFlight: 1 },
+  );
 
   const owned = (job: Job, workerId: string) =>
     db
@@ -64,12 +99,12 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
       .where('attempts', '=', job.attempts);
 
   return {
-    enqueue: (job) => insertJob(db, job, now(), options.maxAttempts),
+    enqueue: (job) => insertJob(db, dialect, job, now(), options.maxAttempts),
 
     intake(work) {
       // One transaction: the identities the work resolves and the jobs it queues land together or not at all.
-      return db.transaction().execute((trx) =>
-        work({ identities: createSqlIdentities(trx), enqueue: (job) => insertJob(trx, job, now(), options.maxAttempts) }),
+      return intake((trx) =>
+        work({ identities: createSqlIdentities(trx, dialect), enqueue: (job) => insertJob(trx, dialect, job, now(), options.maxAttempts) }),
       );
     },
 
@@ -94,12 +129,7 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
       return rows.map((row) => toJob(row, t)).sort((a, b) => a.id - b.id);
     },
 
-    async complete(job, workerId) {
-      const r = await owned(job, workerId)
-        .set({ status: 'done', finished_at: now(), locked_by: null, locked_until: null })
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
+    complete: (job, workerId) => complete({ job, workerId }),
 
     async fail(job, workerId, failure) {
       const t = now();
@@ -231,7 +261,7 @@ function toSummary(r: Pick<JobRow, (typeof SUMMARY_COLUMNS)[number]>): JobSummar
   };
 }
 
-function toJob(row: JobRow, claimedAt: number): Job {
+function toJob(row: ClaimedRow, claimedAt: number): Job {
   const firstRunAt = row.first_run_at === null ? null : Number(row.first_run_at);
   return {
     id: Number(row.id),

@@ -1,21 +1,26 @@
 import type { Kysely } from 'kysely';
-import type { IdentityStore } from '../core/store/identities.js';
+import type { IdentifierKind, IdentityStore } from '../core/store/identities.js';
+import { lookupIdentifiers, run, statementTexts } from './hot-sql.js';
 import type { Database } from './schema.js';
+import type { Dialect } from './sql-store.js';
+
+const lookupTexts = { sqlite: statementTexts('sqlite', lookupIdentifiers), postgres: statementTexts('postgres', lookupIdentifiers) };
 
 /**
  * The `contact_identifiers` table (migration 8): one row per identifier, its (kind, value) the
  * primary key, so a concurrent insert of the same identifier loses quietly and the winner stays.
  * Given a transaction (intake), every step joins it.
  */
-export function createSqlIdentities(db: Kysely<Database>): IdentityStore {
+export function createSqlIdentities(db: Kysely<Database>, dialect: Dialect): IdentityStore {
   return {
     async lookup(ids) {
       if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('contact_identifiers')
-        .select(['kind', 'value', 'chat_id'])
-        .where((eb) => eb.or(ids.map((w) => eb.and([eb('kind', '=', w.kind), eb('value', '=', w.value)]))))
-        .execute();
+      // Every intake runs it: one text per number of identifiers (hot-sql.ts).
+      const { rows } = await run<{ kind: IdentifierKind; value: string; chat_id: string }>(
+        db,
+        lookupTexts[dialect](ids.length),
+        ids.flatMap((w) => [w.kind, w.value]),
+      );
       return rows.map((r) => ({ kind: r.kind, value: r.value, chatId: r.chat_id }));
     },
 

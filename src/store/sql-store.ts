@@ -5,7 +5,7 @@ import type { OpenStoreOptions, Store } from '../core/store/store.js';
 import { createSqlAuthStorage } from './auth-storage.js';
 import { runMigrations } from './migrator.js';
 import { migrations } from './migrations/index.js';
-import { createSqlQueue } from './outbox.js';
+import { createSqlIntake, createSqlQueue } from './outbox.js';
 import { createPostgresRateBuckets, createSqliteRateBuckets } from './rate-buckets.js';
 import { createContactStore, createEffectLog, createMessageMap } from './repos.js';
 import type { Database } from './schema.js';
@@ -72,6 +72,7 @@ export interface SqlStoreParts {
 export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: SqlStoreParts = {}): SqlStore {
   const now = parts.clock ?? Date.now;
   const around = parts.aroundMigrate ?? ((run) => run());
+  const intake = createSqlIntake(db, dialect);
   return {
     kind: dialect,
     dialect,
@@ -96,12 +97,12 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
         parts.lock?.release();
       }
     },
-    queue: (options) => createSqlQueue(db, dialect, options),
+    queue: (options) => createSqlQueue(db, dialect, options, intake),
     contacts: createContactStore(db, now),
     messages: createMessageMap(db, now),
     effects: createEffectLog(db, now),
     tickets: createTicketStore(db, now),
-    identities: createSqlIdentities(db),
+    identities: createSqlIdentities(db, dialect),
     rateBuckets: dialect === 'postgres' ? createPostgresRateBuckets(db) : createSqliteRateBuckets(db, now),
     auth: createSqlAuthStorage(db, dialect, now),
     directory: createSqlDirectory(db),

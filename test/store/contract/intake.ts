@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { findConversation, joinConversation, resolveConversation } from '../../../src/core/conversation-identity.js';
 import type { PersonIds } from '../../../src/core/model.js';
 import type { Identifier, IdentityStore } from '../../../src/core/store/identities.js';
-import type { ContractContext } from './context.js';
+import { LEASE_MS, type ContractContext } from './context.js';
 
 // Business-scoped user ids as Meta's documentation shows them (Cloud API, "Business-scoped user IDs").
 const PHONE = '16505551234';
@@ -45,6 +45,42 @@ export function intakeCases(ctx: ContractContext): void {
     const jobs = await ctx.queue().claim('w', 10);
     // One lane: only its head is handed out.
     expect(jobs).toHaveLength(1);
+  });
+
+  it('answers each of many units at once only when another instance can read what it queued', async () => {
+    const other = await ctx.another();
+    const outbox = ctx.queue();
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        record({ phone: `1650555${String(i % 5).padStart(4, '0')}` }, `wamid.many-${i}`).then(async (r) => {
+          // Another instance, which shares only the database, reads it the moment it is answered.
+          const job = r.id === null ? undefined : await other.queue({ leaseMs: LEASE_MS, maxAttempts: 3 }).findJob(r.id);
+          return { inserted: r.inserted, found: job?.status, lane: job?.lane, chatId: r.chatId };
+        }),
+      ),
+    );
+    expect(seen.every((s) => s.inserted && s.found === 'pending' && s.lane === `chat:${s.chatId}`)).toBe(true);
+    expect(await outbox.depth()).toMatchObject({ pending: 20 });
+  });
+
+  it('a unit that fails among many at once fails alone: the others are queued', async () => {
+    const outbox = ctx.queue();
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        outbox.intake(async (uow) => {
+          const { chatId } = (await resolveConversation(uow.identities, { phone: `1650555000${i}` }, ctx.clock.now))!;
+          await uow.enqueue({ kind: 'wa.inbound', lane: `chat:${chatId}`, payload: i, dedupeKey: `wamid.batch-${i}` });
+          if (i === 3) throw new Error('event not recorded');
+          return i;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const jobs = await outbox.listJobs({ status: 'pending', limit: 20 });
+    const others = [0, 1, 2, 4, 5, 6, 7].map((i) => `chat:1650555000${i}`);
+    // A store without transactions keeps what the failed unit wrote before it failed (its retry finds it queued).
+    expect(jobs.map((j) => j.lane).sort()).toEqual(ctx.options.transactionalIntake ? others : [...others, 'chat:16505550003'].sort());
+    if (ctx.options.transactionalIntake) expect(await known(ctx.store.identities, ['16505550003'])).toEqual([]);
   });
 
   if (ctx.options.transactionalIntake) {

@@ -60,7 +60,6 @@ const GIVE_UP_TIMEOUT_MS = 60_000;
 
 interface Running {
   job: Job;
-  done: Promise<void>;
   abort: AbortController;
 }
 
@@ -70,7 +69,12 @@ export function createWorker(opts: WorkerOptions): Worker {
   const now = opts.clock ?? Date.now;
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxCrashes = opts.maxCrashes ?? DEFAULT_MAX_CRASHES;
+  /** Jobs whose handler runs: what `concurrency` bounds. */
   const running = new Map<number, Running>();
+  /** Every job not yet settled, handler done or not (its completion may still be on its way). */
+  const settling = new Set<Promise<void>>();
+  /** The ids of those jobs: their leases are kept until they are settled. */
+  const held = new Set<number>();
   let stopping = false;
   let started = false;
   let wake: (() => void) | undefined;
@@ -127,7 +131,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     }
   }
 
-  async function runJob(job: Job, abort: AbortController): Promise<void> {
+  async function runJob(job: Job, abort: AbortController, free: () => void): Promise<void> {
     const logger = opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: conversationId(job.lane), attempt: job.attempts });
     const handler = opts.handlers[job.kind];
     const spec: JobSpec = typeof handler === 'function' ? { run: handler } : (handler ?? { run: missingHandler(job.kind) });
@@ -141,6 +145,10 @@ export function createWorker(opts: WorkerOptions): Worker {
         return await settleFailure(spec, job, failure, ctx);
       }
       await attempt(spec.run, job, ctx, abort);
+      // The handler is done: its slot goes to the next job while the completion is recorded. The
+      // job stays running in the store (its lane held, its lease live) until that completion
+      // commits, so the claim overlaps the completion's round trip instead of waiting for it.
+      free();
       const ok = await opts.outbox.complete(job, id);
       if (!ok) logger.warn('job finished after its lease was taken over; the other worker owns it now');
       opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'done' });
@@ -184,15 +192,25 @@ export function createWorker(opts: WorkerOptions): Worker {
       }
       for (const job of claimed) {
         const abort = new AbortController();
-        const done = runJob(job, abort).finally(() => {
-          running.delete(job.id);
-          wake?.();
+        running.set(job.id, { job, abort });
+        held.add(job.id);
+        const free = () => {
+          if (running.delete(job.id)) wake?.();
+        };
+        const done: Promise<void> = runJob(job, abort, free).finally(() => {
+          free();
+          held.delete(job.id);
+          settling.delete(done);
         });
-        running.set(job.id, { job, done, abort });
+        settling.add(done);
       }
       if (stopping) break;
       // A full batch may mean more is due; otherwise wait for a wake-up or the next poll.
       if (claimed.length === 0 || running.size >= opts.concurrency) await sleep(pollMs);
+      // Let I/O in before the next claim: on SQLite a claim and a no-op job settle without ever
+      // leaving the microtask queue, so a busy loop would starve requests and the batched writes
+      // (completions, intake) that wait for the next turn.
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -203,7 +221,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       started = true;
       loopDone = loop();
       heartbeat = setInterval(() => {
-        const ids = [...running.keys()];
+        const ids = [...held];
         opts.outbox.extendLeases(ids, id).catch((err: unknown) => opts.logger.warn({ err }, 'could not extend job leases'));
       }, Math.max(100, Math.floor(opts.leaseMs / 3)));
       heartbeat.unref();
@@ -215,7 +233,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       stopping = true;
       wake?.();
       await loopDone;
-      const all = Promise.all([...running.values()].map((r) => r.done));
+      const all = Promise.all([...settling]);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         all.then(() => false),

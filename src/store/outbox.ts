@@ -86,7 +86,7 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
         return o.status === 'fulfilled' ? { status: 'fulfilled', value: o.value.has(c.job.id) } : o;
       });
     },
-    { maxBatch: COMPLETE_BATCH_MAX, maxInFlight: 1 },
+    { maxBatch: COMPLETE_BATCH_MAX, maxInFlight: dialect === 'postgres' ? 2 : 1 },
   );
 
   const owned = (job: Job, workerId: string) =>

@@ -54,6 +54,39 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     expect(await jobRow(id!)).toMatchObject({ status: 'dead', crashes: 3, last_error: 'the worker stopped while running this job 3 times' });
   });
 
+  it('gives a finished job’s slot to the next while its completion is recorded; its lane waits, and stop waits for it', async () => {
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    const ids: number[] = [];
+    for (const [lane, n] of [['a', 1], ['a', 2], ['b', 3]] as const) ids.push((await outbox.enqueue({ kind: 'k', lane, payload: n })).id!);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const completing: number[] = [];
+    // The completion of job 1 is slow to be recorded (a store far away, a flush).
+    const slow: Outbox = {
+      ...outbox,
+      async complete(job, workerId) {
+        completing.push(job.payload as number);
+        if (job.payload === 1) await held;
+        return outbox.complete(job, workerId);
+      },
+    };
+    const ran: number[] = [];
+    const worker = start(slow, { k: async (payload) => void ran.push(payload as number) }, { concurrency: 1 });
+    // One slot: job 1's handler is done, so lane b's job runs while job 1 is still being marked done.
+    await until(async () => ran.includes(3), 'the other lane’s job to run in the freed slot');
+    // Job 2 is in job 1's lane: it waits until job 1 is recorded done.
+    expect(ran).toEqual([1, 3]);
+    expect((await outbox.findJob(ids[0]!))?.status).toBe('running');
+    let stopped = false;
+    const stopping = worker.stop(5_000).then(() => (stopped = true));
+    await until(async () => completing.length >= 2, 'job 3’s completion');
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await outbox.findJob(ids[0]!))?.status).toBe('done');
+    expect((await outbox.findJob(ids[1]!))?.status).toBe('pending');
+  });
+
   it('dead-letters a plain error at once (it fails the same way every time) with one give-up, and runs the lane on', async () => {
     const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 10 });
     let runs = 0;

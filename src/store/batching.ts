@@ -68,8 +68,8 @@ export type Transact<U> = <T>(fn: (trx: U) => Promise<T>) => Promise<T>;
 export type Unit<U> = (trx: U) => Promise<unknown>;
 
 /**
- * Group commit: units of work run together in one transaction, and each unit's promise settles only
- * after that transaction has committed, so a webhook is still answered only once its own data is
+ * Group commit: units of work run together, at once, in one transaction, and each unit's promise
+ * settles only after that transaction has committed, so a webhook is still answered only once its own data is
  * durable. A unit that fails must neither fail nor lose the others: when anything in a batch fails
  * (a unit, or the commit itself), the batch is rolled back whole and each of its units runs again
  * alone, in a transaction of its own, and settles with that outcome. A unit may therefore run more
@@ -89,9 +89,12 @@ export function createGroupCommit<U>(transact: Transact<U>, options: BatchOption
     if (units.length === 1) return [await alone(units[0]!)];
     try {
       const values = await transact(async (trx) => {
-        const out: unknown[] = [];
-        for (const unit of units) out.push(await unit(trx));
-        return out;
+        // All at once, so a store can send what they ask for together; the transaction ends only
+        // once every unit has (none may still be writing when it commits or rolls back).
+        const settled = await Promise.allSettled(units.map((unit) => unit(trx)));
+        const failed = settled.find((o) => o.status === 'rejected');
+        if (failed) throw failed.reason;
+        return settled.map((o) => (o as PromiseFulfilledResult<unknown>).value);
       });
       return values.map((value) => ({ status: 'fulfilled', value }));
     } catch {

@@ -36,8 +36,9 @@ export function run<R>(db: Kysely<Database>, text: string, parameters: readonly 
 
 const repeat = (n: number, one: string, sep: string) => Array.from({ length: n }, () => one).join(sep);
 
-export const INSERT_JOB = `INSERT INTO jobs (kind, lane, payload, dedupe_key, status, max_attempts, run_at, created_at)
-  VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+/** `n` jobs; those whose dedupe key is taken are left out, and the rest come back with their key. */
+export const insertJobs = (n: number) => `INSERT INTO jobs (kind, lane, payload, dedupe_key, status, max_attempts, run_at, created_at)
+  VALUES ${repeat(n, "(?, ?, ?, ?, 'pending', ?, ?, ?)", ', ')} ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key`;
 
 /** The identifiers of `n` (kind, value) pairs that are known. */
 export const lookupIdentifiers = (n: number) =>

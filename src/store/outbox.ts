@@ -4,19 +4,17 @@ import {
   attemptsSpent,
   LAST_ERROR_MAX,
   willRetry,
-  type EnqueueResult,
   type Job,
   type JobQueue,
   type JobStatus,
   type JobSummary,
-  type NewJob,
   type QueueOptions,
 } from '../core/store/queue.js';
 import { claimStatement, dueHeads, KNOWN_HEADS_MAX, KNOWN_HEADS_TTL_MS, type ClaimedRow } from './claim-sql.js';
 import { createBatcher, createGroupCommit } from './batching.js';
-import { completeJobs, INSERT_JOB, placeholders, run, statementTexts } from './hot-sql.js';
+import { completeJobs, run, statementTexts } from './hot-sql.js';
+import { createIntakeTransaction, insertSingle, type IntakeTransaction } from './intake-batch.js';
 import type { Database, JobRow } from './schema.js';
-import { createSqlIdentities } from './sql-identities.js';
 import type { Dialect } from './sql-store.js';
 
 export type { DeadJob, FailOutcome, Job, JobFailure, JobSummary, NewJob } from '../core/store/queue.js';
@@ -29,34 +27,17 @@ export type OutboxOptions = QueueOptions;
 const INTAKE_BATCH_MAX = 64;
 const COMPLETE_BATCH_MAX = 64;
 
-const insertJobText = { sqlite: INSERT_JOB, postgres: placeholders('postgres', INSERT_JOB) };
 const completeTexts = { sqlite: statementTexts('sqlite', completeJobs), postgres: statementTexts('postgres', completeJobs) };
 
-/** Inserts a job, or nothing when its dedupe key is taken: on the store itself or inside a transaction. */
-async function insertJob(db: Kysely<Database>, dialect: Dialect, job: NewJob, t: number, maxAttempts: number): Promise<EnqueueResult> {
-  const { rows } = await run<{ id: number | string }>(db, insertJobText[dialect], [
-    job.kind,
-    job.lane,
-    JSON.stringify(job.payload ?? null),
-    job.dedupeKey ?? null,
-    job.maxAttempts ?? maxAttempts,
-    job.runAt ?? t,
-    t,
-  ]);
-  const row = rows[0];
-  return row ? { inserted: true, id: Number(row.id) } : { inserted: false, id: null };
-}
-
-/** The queue on the `jobs` table (SQLite or PostgreSQL). */
 /**
  * Runs intake's units of work: concurrent ones share a transaction (group commit, batching.ts).
  * One per store, so every queue handle's intakes join the same batches.
  */
-export type SqlIntake = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+export type SqlIntake = <T>(work: (trx: IntakeTransaction) => Promise<T>) => Promise<T>;
 
 export function createSqlIntake(db: Kysely<Database>, dialect: Dialect): SqlIntake {
   // SQLite has one connection; PostgreSQL a pool, shared with the worker and everything else.
-  return createGroupCommit<Kysely<Database>>((fn) => db.transaction().execute(fn), {
+  return createGroupCommit<IntakeTransaction>((fn) => db.transaction().execute((trx) => fn(createIntakeTransaction(trx, dialect))), {
     maxBatch: INTAKE_BATCH_MAX,
     maxInFlight: dialect === 'postgres' ? 2 : 1,
   });
@@ -99,12 +80,12 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
       .where('attempts', '=', job.attempts);
 
   return {
-    enqueue: (job) => insertJob(db, dialect, job, now(), options.maxAttempts),
+    enqueue: (job) => insertSingle(db, dialect, job, now(), options.maxAttempts),
 
     intake(work) {
       // One transaction: the identities the work resolves and the jobs it queues land together or not at all.
       return intake((trx) =>
-        work({ identities: createSqlIdentities(trx, dialect), enqueue: (job) => insertJob(trx, dialect, job, now(), options.maxAttempts) }),
+        work({ identities: trx.identities, enqueue: (job) => trx.insertJob(job, now(), options.maxAttempts) }),
       );
     },
 

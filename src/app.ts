@@ -222,6 +222,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     notices,
     outbound: relayDeps.outbound,
     ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
+    cardView: cardActions.cards,
     afterSend: jira
       ? async (event, chatId, outcome) => {
           if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, relayDeps);

@@ -1,7 +1,7 @@
 import type { ConversationState } from '../conversation-states.js';
 import type { ConversationStates } from '../store/conversation-states.js';
 import type { Locale } from '../format/i18n.js';
-import type { ChatSurface, ContactRecord } from '../ports.js';
+import type { ChatSurface, ContactRecord, SlackBlock } from '../ports.js';
 import { contactCard, type CardTicket } from './card.js';
 
 export interface CardViewDeps {
@@ -26,9 +26,17 @@ export async function showCard(
   deps: CardViewDeps,
   state?: ConversationState,
 ): Promise<void> {
+  const card = await renderCard(contact, ticket, deps, state);
+  await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
+}
+
+/**
+ * The card as it stands (what showCard draws), also for its first post: a card posted with less
+ * (no buttons' hint, no notes) would stay so until something redraws it.
+ */
+export async function renderCard(contact: ContactRecord, ticket: CardTicket | undefined, deps: Omit<CardViewDeps, 'chat'>, state?: ConversationState): Promise<{ text: string; blocks: SlackBlock[] }> {
   const conversation = state ?? (await deps.states?.get(contact.chatId));
   const shown = ticket && conversation?.deletedRequest === ticket.key ? { ...ticket, deleted: true } : ticket;
   const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
-  const card = contactCard(contact, deps.locale, shown, notes, conversation, { resolvePrefix: deps.resolvePrefix });
-  await deps.chat.updateMessage({ channel: contact.slackChannel, ts: contact.cardTs, ...card });
+  return contactCard(contact, deps.locale, shown, notes, conversation, { resolvePrefix: deps.resolvePrefix });
 }

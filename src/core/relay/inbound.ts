@@ -6,9 +6,9 @@ import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
-import { contactCard, contactName, type CardTicket } from './card.js';
+import { contactName, type CardTicket } from './card.js';
 import type { ConversationStates } from '../store/conversation-states.js';
-import { showCard } from './card-view.js';
+import { renderCard, showCard } from './card-view.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
 import { relayMedia } from './inbound-media.js';
 
@@ -154,7 +154,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   }
   const ts = await postOnce(`card:${contact.chatId}`, deps, {
     channel: deps.channel,
-    ...contactCard(contact, deps.locale, undefined, [], undefined, { resolvePrefix: deps.resolvePrefix }),
+    ...(await renderCard(contact, await deps.cardTicket?.(contact.chatId), deps)),
     metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: contact.chatId } },
   });
   await deps.contacts.setCard(contact.chatId, deps.channel, ts);

@@ -197,6 +197,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       states: cardActions.states,
       resolvePrefix: cardActions.resolvePrefix,
       cardNotes: agentStart.cardNotes,
+      notices,
     },
     outbound: {
       locale: config.LOCALE,

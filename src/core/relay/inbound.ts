@@ -9,6 +9,7 @@ import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia,
 import { contactName, type CardTicket } from './card.js';
 import type { ConversationStates } from '../store/conversation-states.js';
 import { renderCard, showCard } from './card-view.js';
+import type { Notices } from './notices.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
 import { relayMedia } from './inbound-media.js';
 
@@ -55,6 +56,8 @@ export interface InboundDeps {
   resolvePrefix?: string;
   /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** The card's own post in a thread adopted from another app (CardViewDeps.notices). */
+  notices?: Notices;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */

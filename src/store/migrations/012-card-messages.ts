@@ -1,0 +1,14 @@
+import type { Migration } from './index.js';
+
+/**
+ * The card this app drew inside a conversation's thread when the thread's parent is another app's
+ * message (a thread adopted from WhatsAppInSlack: Slack lets only the posting app edit a message).
+ * Beside the conversation's state, but written on its own: saving the state never clears it.
+ */
+export const cardMessages: Migration = {
+  version: 12,
+  name: 'the card drawn in an adopted thread',
+  async up(db) {
+    await db.schema.alterTable('conversation_states').addColumn('card_message_ts', 'text').execute();
+  },
+};

@@ -12,6 +12,7 @@ import { createFakeSocketMode, type FakeSocketMode } from '../fakes/slack-socket
 import { ANA, auditOf, cardBlocks, cardButtons, cardClick, cardOf, threadTexts } from '../support/card-actions.js';
 import { CHANNEL, fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
 import { settle } from '../support/jira-chat.js';
+import { readManifest } from '../support/manifest.js';
 import { eventCallback, threadReply } from '../support/slack-events.js';
 import { globalShortcut, messageShortcut, modal, picked, slashCommand, typed, values, viewAction, viewSubmission } from '../support/slack-interactions.js';
 import { until } from '../support/until.js';
@@ -171,6 +172,7 @@ async function story(h: Harness, jira: FakeJira, slack: SlackDriver): Promise<vo
     ['reopen', ANA.id, true],
   ]);
   expect(await h.app.outbox.recentDead(10)).toEqual([]);
+  expect(h.slack.scopeViolations()).toEqual([]);
 }
 
 describe('an agent runs a whole conversation from Slack, and Jira shows the same story', () => {
@@ -187,9 +189,9 @@ describe('an agent runs a whole conversation from Slack, and Jira shows the same
   const env = { WHATSAPP_BUSINESS_ACCOUNT_ID: WABA, JIRA_RESOLVED_MESSAGE: 'Your request was resolved.' };
   const graph = { templates: [REMINDER] };
 
-  it('over the Events API (signed HTTP posts)', async () => {
+  it('over the Events API (signed HTTP posts), with exactly the manifest’s scopes', async () => {
     jira = await fakeJiraSite();
-    h = await startHarness({ jira, env, graph, slack: { users: [ANA] } });
+    h = await startHarness({ jira, env, graph, slack: { users: [ANA], scopes: readManifest().botScopes, enforceScopes: true } });
     await story(h, jira, overHttp(h));
   });
 

@@ -601,6 +601,9 @@ export interface StartMessages {
   replyText: string;
   replyTextHint: string;
   replyFile: string;
+  replyUpload: string;
+  replyUploadHint: string;
+  replyKeepsFile(p: { name: string }): string;
   addReply: string;
   editReply: string;
   deleteReply: string;
@@ -649,6 +652,9 @@ const startEn: StartMessages = {
   replyText: 'Text',
   replyTextHint: 'Placeholders: {name} (the contact), {ticket} (the Jira request), {agent} (who sends it)',
   replyFile: 'Link to a file',
+  replyUpload: 'Or a file from Slack',
+  replyUploadHint: 'Sent to the contact after the text, like a file attached to a reply.',
+  replyKeepsFile: ({ name }) => `Sent to the contact after the text: ${name}. Pick another file to replace it.`,
   addReply: 'Add a saved reply',
   editReply: 'Edit',
   deleteReply: 'Delete',
@@ -696,6 +702,9 @@ const startPtBR: StartMessages = {
   replyText: 'Texto',
   replyTextHint: 'Marcadores: {name} (o contato), {ticket} (a solicitação no Jira), {agent} (quem envia)',
   replyFile: 'Link para um arquivo',
+  replyUpload: 'Ou um arquivo do Slack',
+  replyUploadHint: 'Enviado ao contato depois do texto, como um arquivo anexado a uma resposta.',
+  replyKeepsFile: ({ name }) => `Enviado ao contato depois do texto: ${name}. Escolha outro arquivo para substituí-lo.`,
   addReply: 'Adicionar resposta',
   editReply: 'Editar',
   deleteReply: 'Excluir',

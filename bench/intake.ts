@@ -11,6 +11,7 @@
  * requests per second over the no-op phases'.
  */
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -125,7 +126,8 @@ function render(results: StoreResult[], started: Date, totalS: number): string {
     const pct = (hook / noop) * 100;
     const worst = (phases: Phase[]) => Math.max(...phases.map((p) => p.p99));
     const failed = [...r.noop, ...r.webhook].reduce((a, p) => a + p.non2xx + p.errors + p.timeouts, 0);
-    return `| ${r.store} | ${noop.toFixed(0)} | ${hook.toFixed(0)} | **${pct.toFixed(0)} %** | ≥ ${TARGET[r.store]} % | ${pct >= TARGET[r.store]! ? 'met' : 'not met'} | ${worst(r.noop)} / ${worst(r.webhook)} ms | ${failed} |`;
+    const cpu = (phases: Phase[]) => (phases.reduce((a, p) => a + p.serviceCpuUs, 0) / phases.reduce((a, p) => a + p.ok, 0)).toFixed(0);
+    return `| ${r.store} | ${noop.toFixed(0)} | ${hook.toFixed(0)} | **${pct.toFixed(0)} %** | ≥ ${TARGET[r.store]} % | ${pct >= TARGET[r.store]! ? 'met' : 'not met'} | ${worst(r.noop)} / ${worst(r.webhook)} ms | ${cpu(r.noop)} / ${cpu(r.webhook)} µs | ${failed} |`;
   });
   return [
     '## Intake against the no-op route, with an independent load generator',
@@ -134,8 +136,8 @@ function render(results: StoreResult[], started: Date, totalS: number): string {
     '',
     `The service runs alone in a child process with its worker running in every phase; autocannon 8 runs in a third process (${S.connections} connections, ${S.measureS} s per phase after ${S.warmupS} s of warm-up). No-op and webhook phases alternate, ${S.rounds} of each, the queue drained before each. The no-op route (\`/bench/noop\`, bench/serve.ts) parses the same JSON body and answers; the webhook phase sends the same body signed to \`/webhooks/whatsapp\`, each with its own wamid, to ${S.contacts} existing contacts, so every request is verified, recorded and queued (and the worker posts each to the fake Slack meanwhile). The baseline is the no-op route of the same run.`,
     '',
-    '| store | no-op accepted/s | webhooks accepted/s | webhooks / no-op | target | | p99 no-op / webhook | failed requests |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| store | no-op accepted/s | webhooks accepted/s | webhooks / no-op | target | | p99 no-op / webhook | service CPU per request, no-op / webhook | failed requests |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
     ...rows,
     '',
     'Each phase: ' +
@@ -143,6 +145,9 @@ function render(results: StoreResult[], started: Date, totalS: number): string {
         .map((r) => `${r.store} no-op ${r.noop.map((p) => p.okPerSecond.toFixed(0)).join(', ')}; webhooks ${r.webhook.map((p) => p.okPerSecond.toFixed(0)).join(', ')}`)
         .join('. ') +
       ' (accepted/s).',
+    '',
+    'Service CPU per request: the service process\'s user + system time over a phase (every thread) divided by the requests it accepted; in the webhook phase it includes the worker posting each message to the fake Slack. It depends less than the rates on what else the shared machine runs, but not nothing (cache and scheduling contention raise it). ' +
+      `Load average at the end of this run: ${loadavg()[0]!.toFixed(1)} (1 min), ${loadavg()[1]!.toFixed(1)} (5 min), on ${m.nproc} CPUs.`,
   ].join('\n');
 }
 

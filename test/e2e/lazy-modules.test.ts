@@ -50,6 +50,14 @@ describe('packages loaded at start', () => {
     expect(loaded).not.toContain('pg');
   });
 
+  it("does not load fastify's schema compilers (Ajv and its formats, fast-json-stringify's compiler): no route declares a schema", async () => {
+    const loaded = await cloudOnly();
+    // what fastify require()s is in the log too (the hook sees CommonJS as well as ESM)
+    expect(loaded).toContain('find-my-way');
+    // (fastify's error serializer takes fast-json-stringify's small runtime part whatever the options)
+    for (const name of ['ajv', 'ajv-formats', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']) expect(loaded, name).not.toContain(name);
+  });
+
   it('loads Baileys and qrcode with WHATSAPP_TRANSPORT=web, jira.js with Jira, @slack/socket-mode with an app token', async () => {
     const { env } = await fakeVendorsForProcess();
     const jira = await createFakeJira({

@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { MongoClient } from 'mongodb';
+import { createFakeMongo } from '../fakes/mongo.js';
+import { createFakeSlack } from '../fakes/slack.js';
 import { runEntryPoint } from '../support/entry-point.js';
 import { testEnv } from '../support/env.js';
 
@@ -68,6 +71,37 @@ describe.each([...scripts, ...directly])('%s', (entry, usage) => {
 });
 
 describe('npm run import:whatsappinslack', () => {
+  it('says what it is doing and how far it got, every 500 threads', async () => {
+    const mongo = await createFakeMongo();
+    const slack = await createFakeSlack({ channels: [{ id: 'C0123456789', name: 'support' }] });
+    const work = mkdtempSync(join(tmpdir(), 'switchboard-import-'));
+    onTestFinished(async () => {
+      await Promise.all([mongo.close(), slack.close()]);
+      rmSync(work, { recursive: true, force: true });
+    });
+    const url = mongo.uri('whatsappinslack');
+    const client = await new MongoClient(url).connect();
+    try {
+      // NANP's fictional 555-01xx block is too small for 1,001 contacts: +1 650 555 0000…1000
+      const docs = Array.from({ length: 1_001 }, (_, i) => ({ userId: `1650555${String(i).padStart(4, '0')}@c.us`, thread_ts: `1700000000.${String(i).padStart(6, '0')}` }));
+      await client.db().collection('userThreads').insertMany(docs);
+    } finally {
+      await client.close();
+    }
+    const env = testEnv({ DATABASE_URL: `sqlite:${join(work, 'switchboard.db')}`, SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url, SLACK_CHANNEL: 'support' });
+    const { code, stdout, stderr } = await runEntryPoint('src/migrate/import-whatsappinslack.ts', [url], { env, cwd: work, timeoutMs: 60_000 });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.trim().split('\n')).toEqual([
+      `connecting to MongoDB at 127.0.0.1:${new URL(url).port}/whatsappinslack…`,
+      'finding the Slack channel support…',
+      'opening the store (sqlite)…',
+      'importing 1001 threads from userThreads…',
+      '  500 of 1001: 500 imported, 0 kept, 0 rejected',
+      '  1000 of 1001: 1000 imported, 0 kept, 0 rejected',
+      'imported 1001 threads into C0123456789, kept 0 already known, rejected 0',
+    ]);
+  }, 90_000);
+
   it('says in one line, without a stack, that MongoDB does not answer, before touching Slack or the store', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -197,6 +197,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       states: cardActions.states,
       resolvePrefix: cardActions.resolvePrefix,
       cardNotes: agentStart.cardNotes,
+      notices,
     },
     outbound: {
       locale: config.LOCALE,
@@ -222,6 +223,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     notices,
     outbound: relayDeps.outbound,
     ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
+    cardView: cardActions.cards,
     afterSend: jira
       ? async (event, chatId, outcome) => {
           if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, relayDeps);
@@ -298,7 +300,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (jira) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
   }
-  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger, interactions: started.interactions });
+  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger, interactions: started.interactions, locale: config.LOCALE });
   const socketMode = config.SLACK_APP_TOKEN
     ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({
         appToken: config.SLACK_APP_TOKEN,
@@ -306,6 +308,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         logger,
         slackApiUrl: config.SLACK_API_URL,
         interactions: started.interactions,
+        locale: config.LOCALE,
       })
     : undefined;
   if (socketMode) {

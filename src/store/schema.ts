@@ -152,6 +152,8 @@ export interface SavedRepliesTable {
   name: string;
   text: string;
   file_url: string | null;
+  /** Migration 12: SavedReply.file as JSON. */
+  file_json: string | null;
   updated_by: string;
   updated_at: number;
 }

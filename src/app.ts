@@ -19,7 +19,8 @@ import { createNotices } from './core/relay/notices.js';
 import { detectFfmpeg, toOggOpus } from './media/voice.js';
 import { createWhatsAppSide, type WebHooks } from './whatsapp/transport.js';
 import { webConnectedGauge } from './whatsapp/web/health.js';
-import { registerSlackEvents } from './slack/events-route.js';
+import { createSlackReceivers } from './slack/receivers.js';
+import type { Receiver } from './receiver.js';
 import { createJiraQueue, type JiraQueue } from './jira/jobs.js';
 import { registerJiraWebhook } from './jira/webhook-route.js';
 import { registerAdmin } from './http/admin/routes.js';
@@ -274,7 +275,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     supportChannel: () => slack.resolveChannel(config.SLACK_CHANNEL),
     self: () => slack.identity(),
   });
-  whatsapp.register(server, intake, metrics);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
     logger,
@@ -298,19 +298,14 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (jira) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets, queue: jiraQueue, logger });
   }
-  if (config.SLACK_SIGNING_SECRET) registerSlackEvents(server, { signingSecret: config.SLACK_SIGNING_SECRET, intake, logger, interactions: started.interactions });
-  const socketMode = config.SLACK_APP_TOKEN
-    ? (await import('./slack/socket-mode.js')).createSocketModeReceiver({
-        appToken: config.SLACK_APP_TOKEN,
-        intake,
-        logger,
-        slackApiUrl: config.SLACK_API_URL,
-        interactions: started.interactions,
-      })
-    : undefined;
-  if (socketMode) {
+  const slackReceivers = await createSlackReceivers(config, logger, started.interactions);
+  if (slackReceivers.socketMode) {
+    const socketMode = slackReceivers.socketMode;
     readiness.push({ name: 'slack socket mode', check: async () => ({ ok: socketMode.isConnected(), detail: socketMode.isConnected() ? undefined : 'not connected' }) });
   }
+  // One lifecycle for every way events come in (src/receiver.ts).
+  const whatsappReceivers: Receiver[] = [whatsapp];
+  for (const receiver of [...whatsappReceivers, ...slackReceivers.all]) receiver.init({ server, intake, metrics });
 
   let pruneTimer: NodeJS.Timeout | undefined;
   let slaTimer: NodeJS.Timeout | undefined;
@@ -332,8 +327,11 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         logger.warn({ err }, 'could not adopt WhatsAppInSlack userThreads now; the next start tries again'),
       );
       worker.start();
-      await whatsapp.start?.();
-      socketMode?.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));
+      for (const receiver of whatsappReceivers) await receiver.start();
+      // Slack may be slow to answer or refuse the token: the service runs meanwhile, and says why.
+      for (const receiver of slackReceivers.all) {
+        receiver.start().catch((err: unknown) => logger.error({ err }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN (npm run doctor)'));
+      }
       // Learn the bot's scopes early (chat:write.customize decides how messages are shown).
       slack.identity().catch((err: unknown) => logger.error({ err }, 'Slack auth.test failed; check SLACK_BOT_TOKEN (npm run doctor)'));
       pruneTimer = setInterval(() => {
@@ -357,11 +355,11 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       stopped = true;
       if (pruneTimer) clearInterval(pruneTimer);
       if (slaTimer) clearInterval(slaTimer);
-      await socketMode?.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
+      for (const receiver of slackReceivers.all) await receiver.stop().catch((err: unknown) => logger.warn({ err }, 'closing Socket Mode failed'));
       await server.close();
       // Replies still in flight keep their socket: the connection closes after the worker.
       await worker.stop(config.SHUTDOWN_TIMEOUT_MS);
-      await whatsapp.stop?.().catch((err: unknown) => logger.warn({ err }, 'closing the WhatsApp connection failed'));
+      for (const receiver of whatsappReceivers) await receiver.stop().catch((err: unknown) => logger.warn({ err }, 'closing the WhatsApp connection failed'));
       await store.close();
       logger.info('switchboard stopped');
     },

@@ -1,11 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import type { AuthStorage } from '../core/store/auth-storage.js';
 import type { WebConnectionDetail, WebConnectionOptions } from './web/socket.js';
 import type { Config } from '../config.js';
 import type { InboundMedia, WhatsAppSender } from '../core/ports.js';
-import type { Intake } from '../intake.js';
+import type { Receiver } from '../receiver.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
 import { createGraphClient } from './cloud/graph-client.js';
 import { createCloudMedia } from './cloud/media.js';
 import { createCloudSender, type CloudPacers } from './cloud/sender.js';
@@ -13,11 +11,13 @@ import { registerCloudWebhook } from './cloud/webhook-route.js';
 import { createTemplateCatalogue } from './cloud/templates.js';
 import type { TemplateCatalogue } from '../core/start/ports.js';
 
-/** One WhatsApp transport: where inbound media comes from, how replies go out, its routes. */
-export interface WhatsAppSide {
+/**
+ * One WhatsApp transport: where inbound media comes from, how replies go out (with what it can do:
+ * `sender.capabilities`), and how its events come in (the receiver lifecycle).
+ */
+export interface WhatsAppSide extends Receiver {
   media: InboundMedia;
   sender: WhatsAppSender;
-  register(server: FastifyInstance, intake: Intake, metrics?: Metrics): void;
   /** WhatsApp Web only: the pairing state for /admin and /readyz. */
   connection?: {
     state(): 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out';
@@ -29,8 +29,6 @@ export interface WhatsAppSide {
     /** Logs the device out and forgets the session; a new QR code follows. */
     unlink(): Promise<void>;
   };
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
   /** Cloud API with WHATSAPP_BUSINESS_ACCOUNT_ID: the account's approved templates. */
   templates?: TemplateCatalogue;
 }
@@ -56,7 +54,9 @@ export async function createWhatsAppSide(config: Config, logger: Logger, storage
       media: createCloudMedia(graph),
       sender: createCloudSender(graph, { phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID!, ...pacers }),
       ...(config.WHATSAPP_BUSINESS_ACCOUNT_ID ? { templates: createTemplateCatalogue(graph, config.WHATSAPP_BUSINESS_ACCOUNT_ID) } : {}),
-      register(server, intake, metrics) {
+      start: async () => undefined,
+      stop: async () => undefined,
+      init({ server, intake, metrics }) {
         registerCloudWebhook(server, {
           appSecret: config.WHATSAPP_APP_SECRET!,
           verifyToken: config.WHATSAPP_VERIFY_TOKEN!,

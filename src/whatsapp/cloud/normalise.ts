@@ -4,6 +4,7 @@ import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import { toContent, toReferral } from './content.js';
 import type { CloudChange, CloudEcho, CloudMessage, CloudPreference, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
 import { compact, createDirectory } from './senders.js';
+import { REENGAGEMENT_CODE } from './graph-client.js';
 
 /** An item of the delivery that could not be read: `shown` when a notice went into the contact's thread. */
 export interface RejectedItem extends ItemIssue {
@@ -183,7 +184,13 @@ function toStatus(s: CloudStatus): StatusUpdate | undefined {
     // One of the two is there (payload.ts): the number when known, as before BSUIDs.
     recipient: s.recipient_id ?? s.recipient_user_id!,
     ...(s.recipient_user_id ? { recipientUserId: s.recipient_user_id } : {}),
-    errors: s.errors?.map((e) => ({ code: e.code, title: e.title ?? String(e.code), message: e.message, details: e.error_data?.details })),
+    errors: s.errors?.map((e) => ({
+      code: e.code,
+      title: e.title ?? String(e.code),
+      message: e.message,
+      details: e.error_data?.details,
+      ...(e.code === REENGAGEMENT_CODE ? { windowClosed: true } : {}),
+    })),
     ...(typeof s.biz_opaque_callback_data === 'string' ? { ref: s.biz_opaque_callback_data } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { WEB_CAPABILITIES } from '../capabilities.js';
 import type { Config } from '../../config.js';
 import { BridgeError } from '../../core/errors.js';
 import type { WhatsAppSender } from '../../core/ports.js';
@@ -26,8 +27,6 @@ export interface WebSideOptions {
 /** The WhatsApp Web side, with its connection for the admin page, /readyz and shutdown. */
 export interface WebSide extends WhatsAppSide {
   connection: WebConnection;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -52,13 +51,13 @@ export function createWebSide(opts: WebSideOptions): WebSide {
     connection,
     media: createWebMedia({ connection, logger: opts.logger, download: opts.download }),
     sender: createWebSender(connection, opts.config.MEDIA_MAX_BYTES),
-    register(_server, i) {
+    init(ctx) {
       // Nothing to route: messages come over the socket. They need the intake, so the
       // connection starts (start()) only after this.
-      intake = i;
+      intake = ctx.intake;
     },
     async start() {
-      if (!intake) throw new Error('register the WhatsApp Web side before starting it');
+      if (!intake) throw new Error('initialise the WhatsApp Web side before starting it');
       await connection.start();
     },
     stop: () => connection.stop(),
@@ -97,8 +96,7 @@ export function createWebSender(connection: WebConnection, maxBytes: number): Wh
   const ownKey = (to: string, messageId: string) => ({ remoteJid: jid(to), id: messageId, fromMe: true });
 
   return {
-    hasServiceWindow: false,
-    canEditAndDelete: true,
+    capabilities: WEB_CAPABILITIES,
     sendText: (to, body) => send(to, { text: body }),
     async sendMedia(to, media) {
       return send(to, await mediaContent(media, maxBytes));

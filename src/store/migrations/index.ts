@@ -5,6 +5,7 @@ import { contactIdentifiers } from './008-contact-identifiers.js';
 import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 import { conversationStates } from './010-conversation-states.js';
 import { agentStart } from './011-agent-start.js';
+import { routes } from './012-routes.js';
 
 export interface Migration {
   version: number;
@@ -194,4 +195,5 @@ export const migrations: Migration[] = [
   finishedJobsIndexes,
   conversationStates,
   agentStart,
+  routes,
 ];

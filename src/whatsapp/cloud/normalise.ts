@@ -35,19 +35,27 @@ export interface NormaliseOptions {
   now?: number;
   /** The configured phone number: another number's changes are left out. Unset: every change is ours. */
   phoneNumberId?: string;
+  /**
+   * Routes (ROUTES_FILE): the route of each phone number id. Another number's changes are left
+   * out, and every message and status is marked with its number's route.
+   */
+  routes?: ReadonlyMap<string, string>;
 }
 
 const itemsOf = (c: CloudChange) => c.messages.length + c.statuses.length + c.echoes.length + c.preferences.length + (c.unreadItems ?? 0);
 
 export function normaliseCloudWebhook(payload: CloudWebhook, options: NormaliseOptions | number = {}): NormalisedWebhook {
-  const { now = Date.now(), phoneNumberId } = typeof options === 'number' ? { now: options } : options;
+  const { now = Date.now(), phoneNumberId, routes } = typeof options === 'number' ? { now: options } : options;
   const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [], unread: [], rejected: [], otherNumbers: [], accountErrors: [], unknownStatuses: [] };
   for (const change of payload.changes) {
     const forNumber = change.metadata?.ok ? change.metadata.value.phone_number_id : undefined;
-    if (phoneNumberId && forNumber && forNumber !== phoneNumberId) {
+    const ours = routes ? routes.has(forNumber ?? '') : !phoneNumberId || forNumber === phoneNumberId;
+    if (forNumber && !ours) {
       out.otherNumbers.push({ phoneNumberId: forNumber, items: itemsOf(change) });
       continue;
     }
+    const route = forNumber ? routes?.get(forNumber) : undefined;
+    const [messagesBefore, statusesBefore] = [out.messages.length, out.statuses.length];
     if (change.unreadItems !== undefined) {
       out.ignoredFields.push(change.field);
       out.unread.push({ field: change.field, items: change.unreadItems });
@@ -97,6 +105,10 @@ export function normaliseCloudWebhook(payload: CloudWebhook, options: NormaliseO
       const status = toStatus(s.value);
       if (status) out.statuses.push(status);
       else out.unknownStatuses.push(s.value.status.slice(0, 40));
+    }
+    if (route) {
+      for (const m of out.messages.slice(messagesBefore)) m.route = route;
+      for (const st of out.statuses.slice(statusesBefore)) st.route = route;
     }
   }
   // Meta does not promise order; within one delivery, show messages in the order they were sent.

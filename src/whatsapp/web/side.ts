@@ -6,6 +6,7 @@ import type { Intake } from '../../intake.js';
 import type { Logger } from '../../logger.js';
 import type { AuthStorage } from '../../core/store/auth-storage.js';
 import type { WhatsAppSide } from '../transport.js';
+import type { Receiver } from '../../receiver.js';
 import { jidFor } from './jids.js';
 import { createWebMedia, type MediaDownloader } from './media.js';
 import { mediaContent } from './outbound.js';
@@ -22,10 +23,12 @@ export interface WebSideOptions {
   connection?: Partial<Omit<WebConnectionOptions, 'storage' | 'logger' | 'onMessages'>>;
   /** Baileys' downloadMediaMessage unless a test replaces it. */
   download?: MediaDownloader;
+  /** The route this session is the number of (ROUTES_FILE): its messages and statuses are marked with it. */
+  route?: string;
 }
 
 /** The WhatsApp Web side, with its connection for the admin page, /readyz and shutdown. */
-export interface WebSide extends WhatsAppSide {
+export interface WebSide extends WhatsAppSide, Receiver {
   connection: WebConnection;
 }
 
@@ -43,7 +46,10 @@ export function createWebSide(opts: WebSideOptions): WebSide {
     logger: opts.logger,
     async onMessages(messages, statuses) {
       if (!intake) throw new Error('WhatsApp Web messages arrived before the intake was registered');
-      const r = await intake.recordWhatsApp({ messages, statuses });
+      const route = opts.route;
+      const r = await intake.recordWhatsApp(
+        route ? { messages: messages.map((m) => ({ ...m, route })), statuses: statuses.map((st) => ({ ...st, route })) } : { messages, statuses },
+      );
       log.debug({ queued: r.queued, duplicates: r.duplicates }, 'WhatsApp Web batch recorded');
     },
   });

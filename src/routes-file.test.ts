@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -123,6 +124,16 @@ routes:
     expect(problems(ROUTES, jira)).toEqual([
       'JIRA_SERVICE_DESK_ID is required when JIRA_BASE_URL is set, for the routes without jira: (service, field): the numeric service desk id',
       'JIRA_REQUEST_TYPE_ID is required when JIRA_BASE_URL is set, for the routes without jira: (service, field): the numeric request type id',
+    ]);
+  });
+
+  it('reads the README’s example (docs/routes.example.yaml)', () => {
+    const text = readFileSync(new URL('../docs/routes.example.yaml', import.meta.url), 'utf8');
+    const { config } = load(text, { WHATSAPP_TOKEN_SERVICE: 'service-token' });
+    expect(config.routes.map((r) => [r.name, r.whatsapp.transport, r.slackChannel, r.jira?.serviceDeskId])).toEqual([
+      ['default', 'cloud', 'sales', '1'],
+      ['service', 'cloud', 'C0123456789', '2'],
+      ['field', 'web', 'C0123456789', undefined],
     ]);
   });
 

@@ -11,7 +11,7 @@ import type { SlackMessageEvent } from './core/slack-events.js';
 import type { AgentMessageOutcome } from './core/relay/outbound.js';
 import type { TemplateCatalogue } from './core/start/ports.js';
 import { createAgentStartStore } from './core/start/agent-store.js';
-import { starterNotes } from './core/start/send-started.js';
+import { starterNotes, type StartDeps } from './core/start/send-started.js';
 import type { Store } from './core/store/store.js';
 import type { Logger } from './logger.js';
 import type { JobHandler } from './queue/worker.js';
@@ -40,6 +40,8 @@ export interface AgentStartModule {
     outbound: OutboundDeps;
     ticketKey(chatId: string): Promise<string | undefined>;
     afterSend?(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome): Promise<void>;
+    /** How the card is drawn (owner, status, buttons, the request), for the first post of a started conversation's card. */
+    cardView: StartDeps['cardView'];
   }): { interactions: Interactions; handlers: Record<string, JobHandler> };
 }
 
@@ -78,7 +80,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           sender: relay.outbound.sender,
           notices: relay.notices,
           store,
-          cardNotes,
+          cardView: relay.cardView,
           afterSend: relay.afterSend,
           now: Date.now,
         },

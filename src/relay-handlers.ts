@@ -112,7 +112,12 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
       case 'action': {
         const action = cardActionOf(event.actionId);
         if (action) return applyCardAction({ key: event.eventId, chatId, action, userId: event.user }, deps.cards);
-        if (event.actionId === SEND_AGAIN_ACTION) return relaySendAgain(event, chatId, deps.outbound, relayAgentMessage);
+        if (event.actionId === SEND_AGAIN_ACTION) {
+          const again = await relaySendAgain(event, chatId, deps.outbound, relayAgentMessage);
+          // The reply's Jira line was held back while it was in doubt: it follows now that it went out (once, by its Slack event).
+          if (deps.jira && again?.outcome === 'sent') await queueAgentLine(again.message, chatId, again.outcome, deps);
+          return;
+        }
         return relayTemplateAction(event, chatId, deps.outbound);
       }
       default:

@@ -60,6 +60,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
         states: cardActions.states,
         resolvePrefix: cardActions.resolvePrefix,
         cardNotes: agentStart.cardNotes,
+        notices,
       },
       outbound: {
         locale: config.LOCALE,
@@ -85,6 +86,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
       notices,
       outbound: deps.outbound,
       ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
+      cardView: cardActions.cards,
       afterSend: jira
         ? async (event, chatId, outcome) => {
             if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, deps);

@@ -24,6 +24,11 @@ export interface ConversationState {
   owner?: ConversationOwner;
   /** A request Jira deleted (the card says so until the next one is raised). */
   deletedRequest?: string;
+  /**
+   * The card this app posted in the thread, when the thread's parent is not this app's to edit (a thread
+   * adopted from WhatsAppInSlack). Kept by ConversationStates.setCardMessage; save() leaves it as it is.
+   */
+  cardMessageTs?: string;
   updatedAt: number;
 }
 

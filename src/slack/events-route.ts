@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_LOCALE, startMessages, type Locale } from '../core/format/i18n.js';
 import type { SlackEvent } from '../core/slack-events.js';
 import type { Intake } from '../intake.js';
 import { httpReceiver, type Receiver } from '../receiver.js';
@@ -17,6 +18,8 @@ export interface SlackEventsOptions {
   now?: () => number;
   /** Shortcuts, modals, /whatsapp and the Home tab (src/slack/interactions/). */
   interactions?: Interactions;
+  /** LOCALE: the language of the answer to another slash command. */
+  locale?: Locale;
 }
 
 /** The Events API over HTTP as a receiver: its route is registered at `init`, with the app's intake. */
@@ -25,10 +28,9 @@ export function createSlackHttpReceiver(opts: Omit<SlackEventsOptions, 'intake'>
 }
 
 /** What another slash command pointed at the bridge is told: it answers /whatsapp only. */
-export const SLASH_COMMAND_REPLY = {
-  response_type: 'ephemeral',
-  text: 'This bridge answers /whatsapp only: reply in a contact’s thread to answer them on WhatsApp.',
-} as const;
+/** The answer to a slash command the bridge does not run, in the bridge's language. */
+export const slashCommandReply = (locale: Locale = DEFAULT_LOCALE) => ({ response_type: 'ephemeral', text: startMessages(locale).otherCommand }) as const;
+export const SLASH_COMMAND_REPLY = slashCommandReply();
 
 /**
  * POST /slack/events: the Events API Request URL, and the Interactivity Request URL too (Slack lets
@@ -141,7 +143,7 @@ export function registerSlackEvents(app: FastifyInstance, opts: SlackEventsOptio
     if (command) return interact(reply, command);
     if (typeof fields.command === 'string') {
       log.info({ command: fields.command }, 'slash command answered: the bridge answers /whatsapp only');
-      return reply.send(SLASH_COMMAND_REPLY);
+      return reply.send(slashCommandReply(opts.locale));
     }
     return reply.status(400).send({ error: 'form body has neither payload (interactivity) nor command (slash command)' });
   }

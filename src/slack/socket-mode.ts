@@ -2,7 +2,8 @@ import { LogLevel, SocketModeClient, type Logger as SlackLogger } from '@slack/s
 import type { Intake } from '../intake.js';
 import type { Receiver } from '../receiver.js';
 import type { Logger } from '../logger.js';
-import { SLASH_COMMAND_REPLY } from './events-route.js';
+import type { Locale } from '../core/format/i18n.js';
+import { slashCommandReply } from './events-route.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
 import { homeOpenedBy, routeInteraction, type Interactions } from './interactions/index.js';
 
@@ -14,6 +15,8 @@ export interface SocketModeReceiverOptions {
   logger: Logger;
   /** Web API base for apps.connections.open, e.g. a fake's `http://127.0.0.1:PORT/api/`. Default Slack's. */
   slackApiUrl?: string;
+  /** LOCALE: the language of the answer to another slash command. */
+  locale?: Locale;
   /**
    * The SDK's pong deadline (default 5000 ms). It also paces reconnects: after a disconnect the
    * SDK waits this long times the failed attempts before reconnecting, so tests shorten it.
@@ -105,7 +108,7 @@ export function createSocketModeReceiver(opts: SocketModeReceiverOptions): Socke
     }
     if (type === 'slash_commands') {
       log.info({ envelopeId }, 'slash command answered: the bridge answers /whatsapp only');
-      return ack(envelope, { ...SLASH_COMMAND_REPLY });
+      return ack(envelope, slashCommandReply(opts.locale));
     }
     const homeUser = type === 'events_api' && opts.interactions ? homeOpenedBy(body) : undefined;
     if (homeUser) {

@@ -52,7 +52,7 @@ export interface ContactsTable {
   username: string | null;
   /** Cloud API business-scoped user id (BSUID), the address when the number is withheld (migration 8). */
   user_id: string | null;
-  /** The route of the number written to; `default` for rows from before routes (migration 12). */
+  /** The route of the number written to; `default` for rows from before routes (migration 13). */
   route: string;
 }
 
@@ -154,6 +154,8 @@ export interface SavedRepliesTable {
   name: string;
   text: string;
   file_url: string | null;
+  /** Migration 12: SavedReply.file as JSON. */
+  file_json: string | null;
   updated_by: string;
   updated_at: number;
 }

@@ -6,6 +6,7 @@ const toReply = (r: SavedRepliesTable): SavedReply => ({
   name: r.name,
   text: r.text,
   ...(r.file_url ? { fileUrl: r.file_url } : {}),
+  ...(r.file_json ? { file: JSON.parse(r.file_json) as SavedReply['file'] } : {}),
   updatedBy: r.updated_by,
   updatedAt: Number(r.updated_at),
 });
@@ -23,7 +24,7 @@ export function createSqlSavedReplies(db: Kysely<Database>): SavedReplyStore {
       return row ? toReply(row) : undefined;
     },
     async save(reply) {
-      const fields = { text: reply.text, file_url: reply.fileUrl ?? null, updated_by: reply.updatedBy, updated_at: reply.updatedAt };
+      const fields = { text: reply.text, file_url: reply.fileUrl ?? null, file_json: reply.file ? JSON.stringify(reply.file) : null, updated_by: reply.updatedBy, updated_at: reply.updatedAt };
       await db
         .insertInto('saved_replies')
         .values({ name: reply.name, ...fields })

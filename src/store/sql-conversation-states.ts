@@ -11,6 +11,8 @@ type ConversationStatesTable = {
   owner_name: string | null;
   owner_jira: string | null;
   deleted_request: string | null;
+  /** Migration 12. */
+  card_message_ts: Generated<string | null>;
   updated_at: number;
 };
 
@@ -43,6 +45,7 @@ export function createSqlConversationStates(handle: Kysely<Database>): Conversat
       const state: ConversationState = { chatId: r.chat_id, status: r.status as ConversationStatus, updatedAt: Number(r.updated_at) };
       if (r.owner_user_id) state.owner = { userId: r.owner_user_id, name: r.owner_name ?? r.owner_user_id, ...(r.owner_jira ? { jira: r.owner_jira as JiraAssignment } : {}) };
       if (r.deleted_request) state.deletedRequest = r.deleted_request;
+      if (r.card_message_ts) state.cardMessageTs = r.card_message_ts;
       return state;
     },
     async save(s) {
@@ -58,6 +61,13 @@ export function createSqlConversationStates(handle: Kysely<Database>): Conversat
         .insertInto('conversation_states')
         .values({ chat_id: s.chatId, ...fields })
         .onConflict((oc) => oc.column('chat_id').doUpdateSet(fields))
+        .execute();
+    },
+    async setCardMessage(chatId, ts) {
+      await db
+        .insertInto('conversation_states')
+        .values({ chat_id: chatId, status: 'open', updated_at: Date.now(), card_message_ts: ts })
+        .onConflict((oc) => oc.column('chat_id').doUpdateSet({ card_message_ts: ts }))
         .execute();
     },
     async record(a) {

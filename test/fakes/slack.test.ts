@@ -262,6 +262,10 @@ describe('chat.update', () => {
     expect(await slackError(client.chat.update({ channel: SUPPORT, ts: '1600000000.000100', text: 'x' }))).toBe('message_not_found');
     const human = fake.addUserMessage({ channel: SUPPORT, user: 'U0HUMAN', text: 'hello' });
     expect(await slackError(client.chat.update({ channel: SUPPORT, ts: human.ts, text: 'x' }))).toBe('cant_update_message');
+    // Another app's message (WhatsAppInSlack's thread parent): only the app that posted it may edit it.
+    const otherApp = fake.addUserMessage({ channel: SUPPORT, user: 'U0OTHERBOT', bot_id: 'B0OTHERAPP', text: 'Sheena Nelson' });
+    expect(await slackError(client.chat.update({ channel: SUPPORT, ts: otherApp.ts, text: 'x' }))).toBe('cant_update_message');
+    expect(fake.messages().find((m) => m.ts === otherApp.ts)).toMatchObject({ text: 'Sheena Nelson', edits: [] });
     const { ts } = await client.chat.postMessage({ channel: SUPPORT, text: 'mine' });
     expect(await slackError(client.chat.update({ channel: SUPPORT, ts: ts!, text: 'x', blocks: [section('a'.repeat(3001))] }))).toBe(
       'invalid_blocks',

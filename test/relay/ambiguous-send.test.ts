@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEND_AGAIN_ACTION } from '../../src/core/relay/doubtful-sends.js';
-import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
+import type { FakeJira } from '../fakes/jira.js';
+import { CHANNEL, fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
+import { settle } from '../support/jira-chat.js';
 import { AGENT, buttonClick, eventCallback, threadReply } from '../support/slack-events.js';
 import { cloudWebhook, textWebhook, WA_ID } from '../support/webhooks.js';
 import { until } from '../support/until.js';
@@ -69,6 +71,35 @@ describe('a reply whose outcome is unknown', () => {
     const updated = h.slack.state.messages.find((m) => m.ts === notice.ts)!;
     expect(updated.text).toContain('Sent again by Ana Souza');
     expect(reactionsOn(h, agentTs)).not.toContain('grey_question');
+  });
+
+  describe('with Jira', () => {
+    let jira: FakeJira | undefined;
+    afterEach(async () => {
+      await jira?.close();
+      jira = undefined;
+    });
+
+    it('gets its Jira line once it went out with Send again, not while it was in doubt', async () => {
+      jira = await fakeJiraSite();
+      h = await startHarness({ jira, env: { WHATSAPP_TIMEOUT_MS: '300' }, slack: { users: [{ id: AGENT, name: 'ana', realName: 'Ana Souza', displayName: 'Ana Souza' }] } });
+      const { card } = await replyWithLostAnswer(h);
+      await settle(h);
+      const [request] = [...jira.requests.values()];
+      const lines = () => request!.comments.filter((c) => c.body.includes('Your order ships today'));
+      expect(request!.comments.map((c) => c.body).join('\n')).toContain('Hello');
+      expect(lines()).toHaveLength(0);
+
+      const notice = h.slack.threadReplies(CHANNEL, card).find((m) => m.text?.includes('may not have been delivered'))!;
+      const click = () => h.slackEvent(null, { form: buttonClick({ channel: CHANNEL, messageTs: notice.ts, threadTs: card, actionId: SEND_AGAIN_ACTION, value: valueOf(notice.blocks) }) });
+      expect((await click()).status).toBe(200);
+      expect((await click()).status).toBe(200);
+      await settle(h);
+      expect(h.graph.sent).toHaveLength(2);
+      expect(lines()).toHaveLength(1);
+      expect(lines()[0]).toMatchObject({ public: true });
+      expect(lines()[0]!.body).toContain('Ana Souza');
+    });
   });
 });
 

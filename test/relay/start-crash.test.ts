@@ -43,7 +43,7 @@ describe('a start job run again after a crash between posting and recording', ()
       sender,
       notices: createNotices({ chat: base.chat, effects: base.effects, locale: 'en', marker: opaqueMarker, now: Date.now }),
       store: agentStart,
-      cardNotes: (chatId) => starterNotes(chatId, agentStart, 'en'),
+      cardView: { cardNotes: (chatId) => starterNotes(chatId, agentStart, 'en') },
       now: Date.now,
     };
     sent.length = 0;

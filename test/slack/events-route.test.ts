@@ -7,7 +7,7 @@ import { createHttpServer } from '../../src/http/server.js';
 import type { Intake } from '../../src/intake.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { registerSlackEvents, SLASH_COMMAND_REPLY } from '../../src/slack/events-route.js';
+import { registerSlackEvents, SLASH_COMMAND_REPLY, type SlackEventsOptions } from '../../src/slack/events-route.js';
 import { normaliseEventCallback, normaliseInteraction } from '../../src/slack/normalise-event.js';
 import { signSlackBody } from '../../src/slack/signature.js';
 
@@ -42,7 +42,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(intake: Intake): Promise<Started> {
+async function start(intake: Intake, extra: Pick<SlackEventsOptions, 'locale'> = {}): Promise<Started> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -52,7 +52,7 @@ async function start(intake: Intake): Promise<Started> {
   });
   const logger = createLogger('debug', sink);
   app = createHttpServer({ logger, metrics: createMetrics(), bodyLimit: 1024 * 1024, readiness: [] });
-  registerSlackEvents(app, { signingSecret: SECRET, intake, logger, now: () => NOW * 1000 });
+  registerSlackEvents(app, { signingSecret: SECRET, intake, logger, now: () => NOW * 1000, ...extra });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, logs };
 }
@@ -173,6 +173,13 @@ describe('POST /slack/events', () => {
     expect(await res.json()).toEqual(SLASH_COMMAND_REPLY);
     expect(SLASH_COMMAND_REPLY.response_type).toBe('ephemeral');
     expect(recorded).toEqual([]);
+  });
+
+  it('answers it in the bridge’s language (LOCALE)', async () => {
+    const s = await start(recordingIntake().intake, { locale: 'pt-BR' });
+    const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&channel_id=C0123456789&user_id=U2CERLKJA&command=%2Fwebhook-collect&text=';
+    const res = await post(s, body, { contentType: FORM });
+    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: 'Esta ponte responde só a /whatsapp: responda na thread de um contato para falar com ele no WhatsApp.' });
   });
 
   it.each([

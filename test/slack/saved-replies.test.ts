@@ -66,6 +66,40 @@ describe('saved replies', () => {
     await until('the reply in the Jira request', () => request!.comments.some((c) => c.public && c.body.includes('this is Ana Souza')));
   });
 
+  it('carry a file picked from Slack in the form: sent as a document after the text, kept when the reply is edited', async () => {
+    h = await startHarness({ slack: { users }, env: { SIGN_REPLIES: 'false' } });
+    const pdf = Buffer.from('%PDF-1.4 visiting hours');
+    // What the form's file_input hands over: Slack's file object (the agent uploaded it in the modal).
+    const uploaded = h.slack.addPrivateFile(pdf, { name: 'visiting-hours.pdf', mimetype: 'application/pdf' });
+    const upload = { type: 'file_input', files: [{ id: uploaded.id, name: uploaded.name, title: uploaded.title, mimetype: uploaded.mimetype, filetype: 'pdf', size: uploaded.length, url_private: uploaded.url_private }] };
+    await h.slackEvent(undefined, { form: slashCommand(h.slack, 'replies') });
+    const form = modal(h.slack, 'switchboard_replies');
+    expect(JSON.stringify(form.view.blocks)).toContain('"type":"file_input"');
+    const state = { ...values({ reply_name: typed('hours'), reply_text: typed('Our visiting hours, {name}:') }), reply_upload: { reply_upload: upload } };
+    expect(await (await h.slackEvent(undefined, { form: viewSubmission(h.slack, form, state) })).text()).toBe('');
+
+    // Edited without picking another file: the form says which one it keeps, and keeps it.
+    await h.slackEvent(undefined, { form: slashCommand(h.slack, 'replies') });
+    await h.slackEvent(undefined, { form: viewAction(h.slack, modal(h.slack, 'switchboard_replies'), { actionId: 'switchboard_reply_menu', blockId: 'hours', value: 'edit:hours', select: true }) });
+    const editing = modal(h.slack, 'switchboard_replies');
+    expect(JSON.stringify(editing.view.blocks)).toContain('visiting-hours.pdf. Pick another file to replace it.');
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, editing, values({ reply_name: typed('hours'), reply_text: typed('Our visiting hours, {name}.') })) });
+    expect((await h.app.store.savedReplies.get('hours'))?.file).toMatchObject({ id: uploaded.id, name: 'visiting-hours.pdf' });
+
+    await h.webhook(says('When can I visit?'));
+    await h.drain();
+    const card = h.slack.topLevel(CHANNEL)[0]!;
+    const contactMessage = h.slack.threadReplies(CHANNEL, card.ts)[0]!;
+    await h.slackEvent(undefined, { form: messageShortcut(h.slack, { callbackId: 'switchboard_saved_reply', channel: CHANNEL, messageTs: contactMessage.ts, threadTs: card.ts }) });
+    await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_saved_reply'), values({ reply: picked('hours') })) });
+    await h.drain();
+    expect(h.graph.sent.map((m) => m.type)).toEqual(['text', 'document']);
+    expect((h.graph.sent[0]!.text as { body: string }).body).toBe('Our visiting hours, Sheena Nelson.');
+    expect(h.graph.sent[1]).toMatchObject({ type: 'document', document: { filename: 'visiting-hours.pdf' } });
+    expect(h.graph.uploaded[0]!.bytes.equals(pdf)).toBe(true);
+    expect(h.slack.threadReplies(CHANNEL, card.ts).some((m) => m.text?.includes(':paperclip: visiting-hours.pdf'))).toBe(true);
+  });
+
   it('refuses a name with spaces and a link that is not https, in the modal', async () => {
     h = await startHarness({ slack: { users } });
     const res = await saveReply(h, 'two words', 'Hello', 'ftp://example.com/file');

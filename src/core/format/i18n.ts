@@ -601,6 +601,9 @@ export interface StartMessages {
   replyText: string;
   replyTextHint: string;
   replyFile: string;
+  replyUpload: string;
+  replyUploadHint: string;
+  replyKeepsFile(p: { name: string }): string;
   addReply: string;
   editReply: string;
   deleteReply: string;
@@ -612,6 +615,8 @@ export interface StartMessages {
   replyInThread: string;
   homeIntro: string;
   commandHelp: string;
+  /** A slash command of the app other than /whatsapp (or /whatsapp where the interactions are off). */
+  otherCommand: string;
 }
 
 const startEn: StartMessages = {
@@ -647,6 +652,9 @@ const startEn: StartMessages = {
   replyText: 'Text',
   replyTextHint: 'Placeholders: {name} (the contact), {ticket} (the Jira request), {agent} (who sends it)',
   replyFile: 'Link to a file',
+  replyUpload: 'Or a file from Slack',
+  replyUploadHint: 'Sent to the contact after the text, like a file attached to a reply.',
+  replyKeepsFile: ({ name }) => `Sent to the contact after the text: ${name}. Pick another file to replace it.`,
   addReply: 'Add a saved reply',
   editReply: 'Edit',
   deleteReply: 'Delete',
@@ -658,6 +666,7 @@ const startEn: StartMessages = {
   replyInThread: 'Slack does not say which thread a slash command was typed in: use the message shortcut “Send saved reply” on a message of the contact’s thread.',
   homeIntro: 'Saved replies are shared by everyone answering WhatsApp. Insert one in a contact’s thread with the message shortcut “Send saved reply”.',
   commandHelp: '/whatsapp (or /whatsapp start) starts a conversation with a number, /whatsapp replies manages the saved replies, /whatsapp reply NAME sends one.',
+  otherCommand: 'This bridge answers /whatsapp only: reply in a contact’s thread to answer them on WhatsApp.',
 };
 
 const startPtBR: StartMessages = {
@@ -693,6 +702,9 @@ const startPtBR: StartMessages = {
   replyText: 'Texto',
   replyTextHint: 'Marcadores: {name} (o contato), {ticket} (a solicitação no Jira), {agent} (quem envia)',
   replyFile: 'Link para um arquivo',
+  replyUpload: 'Ou um arquivo do Slack',
+  replyUploadHint: 'Enviado ao contato depois do texto, como um arquivo anexado a uma resposta.',
+  replyKeepsFile: ({ name }) => `Enviado ao contato depois do texto: ${name}. Escolha outro arquivo para substituí-lo.`,
   addReply: 'Adicionar resposta',
   editReply: 'Editar',
   deleteReply: 'Excluir',
@@ -704,6 +716,7 @@ const startPtBR: StartMessages = {
   replyInThread: 'O Slack não informa em qual conversa um comando foi digitado: use o atalho de mensagem “Enviar resposta pronta” em uma mensagem da conversa do contato.',
   homeIntro: 'As respostas prontas são compartilhadas por todos que atendem no WhatsApp. Insira uma na conversa de um contato com o atalho de mensagem “Enviar resposta pronta”.',
   commandHelp: '/whatsapp (ou /whatsapp start) inicia uma conversa com um número, /whatsapp replies gerencia as respostas prontas, /whatsapp reply NOME envia uma.',
+  otherCommand: 'Esta ponte responde só a /whatsapp: responda na thread de um contato para falar com ele no WhatsApp.',
 };
 
 const START_CATALOG = { en: startEn, 'pt-BR': startPtBR } satisfies Record<Locale, StartMessages>;

@@ -59,19 +59,22 @@ export async function markInDoubt(event: SlackMessageEvent, chatId: string, send
   ]);
 }
 
-/** The agent pressed Send again: what is still in doubt goes out (what is known to have gone, does not). */
+/**
+ * The agent pressed Send again: what is still in doubt goes out (what is known to have gone, does not).
+ * Answers the agent's message and what became of it, for what follows a reply that went out (the Jira line).
+ */
 export async function relaySendAgain(
   event: SlackActionEvent,
   chatId: string,
   deps: OutboundDeps,
   relay: (message: SlackMessageEvent, chatId: string, deps: OutboundDeps, opts: { resend: boolean }) => Promise<AgentMessageOutcome>,
-): Promise<void> {
+): Promise<{ message: SlackMessageEvent; outcome: AgentMessageOutcome } | undefined> {
   const m = messages(deps.locale);
   const saved = await deps.effects.get(messageKey(event.value));
-  if (!saved) return;
+  if (!saved) return undefined;
   const original = JSON.parse(saved) as SlackMessageEvent;
   const outcome = await relay(original, chatId, deps, { resend: true });
-  if (outcome === 'in-doubt') return;
+  if (outcome === 'in-doubt') return { message: original, outcome };
   const user = await deps.chat.userName(event.user).catch(() => event.user);
   const done = `:repeat: ${m.sentAgain({ user: escapeMrkdwn(user) })}`;
   // The button goes, so nobody sends it a third time.
@@ -79,6 +82,7 @@ export async function relaySendAgain(
     deps.chat.updateMessage({ channel: event.channel, ts: event.messageTs, text: done, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: done } }] }),
     deps.chat.removeReaction(original.channel, original.ts, IN_DOUBT_REACTION),
   ]);
+  return { message: original, outcome };
 }
 
 /**

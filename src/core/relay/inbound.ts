@@ -6,9 +6,10 @@ import { describeContent } from '../format/whatsapp-content.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { InboundMessage, PersonIds, ReactionContent } from '../model.js';
 import type { ChatSurface, ContactRecord, ContactStore, EffectLog, InboundMedia, MessageMap, PostAs, PostMessage, SlackBlock } from '../ports.js';
-import { contactCard, contactName, type CardTicket } from './card.js';
+import { contactName, type CardTicket } from './card.js';
 import type { ConversationStates } from '../store/conversation-states.js';
-import { showCard } from './card-view.js';
+import { renderCard, showCard } from './card-view.js';
+import type { Notices } from './notices.js';
 import { relayEdit, relayRevoke } from './inbound-changes.js';
 import { relayMedia } from './inbound-media.js';
 
@@ -59,6 +60,8 @@ export interface InboundDeps {
   resolvePrefix?: string;
   /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** The card's own post in a thread adopted from another app (CardViewDeps.notices). */
+  notices?: Notices;
 }
 
 /** Marks every message the bridge posts for a WhatsApp message (not secret: any app can read it). */
@@ -159,7 +162,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   }
   const ts = await postOnce(`card:${contact.chatId}`, deps, {
     channel: deps.channel,
-    ...contactCard(contact, deps.locale, undefined, [], undefined, { resolvePrefix: deps.resolvePrefix }),
+    ...(await renderCard(contact, await deps.cardTicket?.(contact.chatId), deps)),
     metadata: { eventType: CARD_EVENT_TYPE, payload: { chat_id: contact.chatId } },
   });
   await deps.contacts.setCard(contact.chatId, deps.channel, ts);

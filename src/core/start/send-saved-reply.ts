@@ -51,8 +51,11 @@ export async function runSavedReply(job: SavedReplyJob, deps: SavedReplyDeps): P
   // The thread shows what the contact gets; the send's receipts land on this line, as on a typed reply.
   // A notice, so a crashed attempt's post is found again rather than repeated.
   const head = s.savedReplySent({ user: escapeMrkdwn(agent), name: escapeMrkdwn(reply.name) });
-  const ts = await outbound.notices.say(where, `${head}\n${body}`, `saved-line:${job.key}`);
-  const event: SlackMessageEvent = { kind: 'message', eventId: `saved:${job.key}`, channel: job.channel, user: job.user, ts, threadTs: job.threadTs, text: body };
+  const attached = reply.file ? `\n:paperclip: ${escapeMrkdwn(reply.file.name)}` : '';
+  const ts = await outbound.notices.say(where, `${head}\n${body}${attached}`, `saved-line:${job.key}`);
+  // A Slack file goes as a file an agent attached to their reply does (downloaded with the bot token, sent as its media kind).
+  const files = reply.file ? [{ ...reply.file }] : undefined;
+  const event: SlackMessageEvent = { kind: 'message', eventId: `saved:${job.key}`, channel: job.channel, user: job.user, ts, threadTs: job.threadTs, text: body, ...(files ? { files } : {}) };
   const outcome = await relayAgentMessage(event, job.chatId, outbound);
   await deps.afterSend?.(event, job.chatId, outcome);
 }

@@ -8,7 +8,8 @@ import { messages, startMessages, type Locale } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ContactRecord } from '../ports.js';
 import { replyAddress } from '../relay/address.js';
-import { contactCard } from '../relay/card.js';
+import type { CardTicket } from '../relay/card.js';
+import { renderCard, type CardViewDeps } from '../relay/card-view.js';
 import { IN_DOUBT, IN_DOUBT_REACTION, recordDoubt } from '../relay/doubtful-sends.js';
 import { CARD_EVENT_TYPE } from '../relay/inbound.js';
 import { explainSendFailure } from '../relay/notices.js';
@@ -38,8 +39,8 @@ export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'm
   /** The support channel's id. */
   channel(): Promise<string>;
   store: AgentStartStore;
-  /** The card's lines besides the contact (who started it), as inbound draws them. */
-  cardNotes(chatId: string): Promise<string[]>;
+  /** What the card shows besides the contact (who started it, owner, status, the request), as every redraw shows it. */
+  cardView: Omit<CardViewDeps, 'chat' | 'locale'> & { cardTicket?(chatId: string): Promise<CardTicket | undefined> };
   /** What follows a message an agent sent (the Jira line), as for a typed reply. */
   afterSend?(event: SlackMessageEvent, chatId: string, outcome: 'sent'): Promise<void>;
   now(): number;
@@ -55,7 +56,7 @@ async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']
   if (contact.cardTs && contact.slackChannel) return contact as ContactRecord & { cardTs: string; slackChannel: string };
   await deps.store.recordStarter(job.chatId, job.user, deps.now());
   const channel = await deps.channel();
-  const card = contactCard(contact, deps.locale, undefined, await deps.cardNotes(job.chatId));
+  const card = await renderCard(contact, await deps.cardView.cardTicket?.(job.chatId), { ...deps.cardView, locale: deps.locale });
   const key = `card:${job.chatId}`;
   const metadata = { eventType: CARD_EVENT_TYPE, payload: { chat_id: job.chatId } };
   let ts = await deps.effects.get(key);

@@ -3,13 +3,24 @@
  * share, and who started a conversation (the card says so every time it is drawn again).
  */
 
-/** A reply agents share: text with `{name}`, `{ticket}`, `{agent}`, optionally a file link. */
+/** A file kept in Slack (picked in the saved-reply form): downloaded with the bot token when the reply is sent. */
+export interface SavedReplyFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  size: number;
+  urlPrivate: string;
+}
+
+/** A reply agents share: text with `{name}`, `{ticket}`, `{agent}`, optionally a file link or a Slack file. */
 export interface SavedReply {
   /** Unique: saving a reply of a name that exists replaces it. */
   name: string;
   text: string;
   /** A link to a file sent with the reply (e.g. a public PDF); shown to the contact as a link. */
   fileUrl?: string;
+  /** A file uploaded in Slack, sent to the contact as media after the text, like a file an agent attaches to a reply. */
+  file?: SavedReplyFile;
   updatedBy: string;
   updatedAt: number;
 }

@@ -6,8 +6,10 @@ import type { ActionRecord, ConversationState } from '../conversation-states.js'
  */
 export interface ConversationStates {
   get(chatId: string): Promise<ConversationState | undefined>;
-  /** Replaces the conversation's state whole (an owner or deleted request absent from it is cleared). */
+  /** Replaces the conversation's state whole (an owner or deleted request absent from it is cleared), except its card message. */
   save(state: ConversationState): Promise<void>;
+  /** Records the card this app drew in the conversation's thread (ConversationState.cardMessageTs). */
+  setCardMessage(chatId: string, ts: string): Promise<void>;
   /**
    * Keeps the action once per key, even when two calls race; answers the record kept (the first
    * one, on a repeat), so Slack's retries and a job run twice are one action.

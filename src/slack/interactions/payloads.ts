@@ -5,6 +5,7 @@
  * normalise-event.ts (card buttons, whose clicks go to the queue).
  */
 import { SEND_TEMPLATE_ACTION } from '../../core/relay/notices.js';
+import type { SavedReplyFile } from '../../core/store/agent-start.js';
 import { CB_HOME, CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE } from './views.js';
 
 export const START_SHORTCUT = 'switchboard_start';
@@ -130,4 +131,18 @@ export function inputValue(values: StateValues, block: string, action = block): 
   if (!isObj(el)) return undefined;
   const v = typeof el.value === 'string' ? el.value : str(el.selected_option, 'value');
   return v === undefined || v === null ? undefined : v;
+}
+
+/**
+ * The file picked in a `file_input` (docs.slack.dev/reference/block-kit/block-elements/file-input-element):
+ * `view.state.values[block][action].files[]`, Slack's file objects.
+ */
+export function inputFile(values: StateValues, block: string, action = block): SavedReplyFile | undefined {
+  const el = values[block]?.[action];
+  const first: unknown = isObj(el) && Array.isArray(el.files) ? el.files[0] : undefined;
+  if (!isObj(first)) return undefined;
+  const id = str(first, 'id');
+  const urlPrivate = str(first, 'url_private');
+  if (!id || !urlPrivate) return undefined;
+  return { id, name: str(first, 'name') ?? id, mimetype: str(first, 'mimetype') ?? 'application/octet-stream', size: typeof first.size === 'number' ? first.size : 0, urlPrivate };
 }

@@ -11,7 +11,7 @@ import { REPLY_NAME } from '../../core/start/texts.js';
 import { chatLane } from '../../intake.js';
 import { parseMetadata, type Ctx, type InteractionAnswer } from './context.js';
 import { JOB_SAVED_REPLY, JOB_START } from './jobs.js';
-import { inputValue, type Interaction, type StateValues } from './payloads.js';
+import { inputFile, inputValue, type Interaction, type StateValues } from './payloads.js';
 import { CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type TemplatePlace } from './views.js';
 
 type Submission = Extract<Interaction, { type: 'view_submission' }>;
@@ -82,7 +82,10 @@ export async function handleSubmission(ctx: Ctx, i: Submission): Promise<Interac
       if (!text) problems.reply_text = ctx.s.replyTextHint;
       if (fileUrl && !/^https:\/\/\S+$/.test(fileUrl)) problems.reply_file = ctx.s.invalidFileUrl;
       if (Object.keys(problems).length > 0) return errors(problems);
-      await ctx.store.saveReply({ name, text, ...(fileUrl ? { fileUrl } : {}), updatedBy: i.user, updatedAt: Date.now() });
+      // The edit form cannot show the file a reply has: it keeps it unless another is picked.
+      const keeps = parseMetadata<{ keepsFileOf?: string }>(i.metadata).keepsFileOf === name ? (await ctx.store.savedReply(name))?.file : undefined;
+      const file = inputFile(i.values, 'reply_upload') ?? keeps;
+      await ctx.store.saveReply({ name, text, ...(fileUrl ? { fileUrl } : {}), ...(file ? { file } : {}), updatedBy: i.user, updatedAt: Date.now() });
       ctx.logger.info('saved reply stored');
       return undefined;
     }

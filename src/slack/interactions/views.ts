@@ -151,7 +151,7 @@ export function savedReplyPicker(m: StartMessages, place: Omit<TemplatePlace, 'n
 function replyList(m: StartMessages, replies: SavedReply[]): SlackBlock[] {
   return replies.slice(0, LIST_MAX).map((r) => ({
     type: 'section',
-    text: mrkdwn(cut(`*${escapeMrkdwn(r.name)}*\n${escapeMrkdwn(r.text)}${r.fileUrl ? `\n${escapeMrkdwn(r.fileUrl)}` : ''}`, 2900)),
+    text: mrkdwn(cut(`*${escapeMrkdwn(r.name)}*\n${escapeMrkdwn(r.text)}${r.fileUrl ? `\n${escapeMrkdwn(r.fileUrl)}` : ''}${r.file ? `\n:paperclip: ${escapeMrkdwn(r.file.name)}` : ''}`, 2900)),
     accessory: {
       type: 'overflow',
       action_id: REPLY_MENU,
@@ -172,8 +172,17 @@ export function repliesView(m: StartMessages, replies: SavedReply[], editing?: S
     textInput('reply_name', m.replyName, { initial: editing?.name, hint: m.replyNameHint, max: 40 }),
     textInput('reply_text', m.replyText, { initial: editing?.text, hint: m.replyTextHint, multiline: true, max: 3000 }),
     textInput('reply_file', m.replyFile, { initial: editing?.fileUrl, optional: true, max: 1000 }),
+    // Slack cannot show a file already picked: the hint names the one the reply keeps unless another is picked.
+    {
+      type: 'input',
+      block_id: 'reply_upload',
+      optional: true,
+      label: plain(m.replyUpload),
+      hint: plain(cut(editing?.file ? m.replyKeepsFile({ name: editing.file.name }) : m.replyUploadHint, 150)),
+      element: { type: 'file_input', action_id: 'reply_upload', max_files: 1 },
+    },
   ];
-  return modal(CB_REPLIES, m.savedRepliesTitle, blocks, { k: 'replies' }, m.save, m.cancel);
+  return modal(CB_REPLIES, m.savedRepliesTitle, blocks, { k: 'replies', ...(editing?.file ? { keepsFileOf: editing.name } : {}) }, m.save, m.cancel);
 }
 
 export function homeView(m: StartMessages, replies: SavedReply[]): View {

@@ -12,8 +12,8 @@ function createMemorySavedReplies(): SavedReplyStore {
       return r ? structuredClone(r) : undefined;
     },
     async save(reply) {
-      const { fileUrl, ...rest } = reply;
-      rows.set(reply.name, { ...rest, ...(fileUrl ? { fileUrl } : {}) });
+      const { fileUrl, file, ...rest } = structuredClone(reply);
+      rows.set(reply.name, { ...rest, ...(fileUrl ? { fileUrl } : {}), ...(file ? { file } : {}) });
     },
     async delete(name) {
       rows.delete(name);

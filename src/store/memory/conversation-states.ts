@@ -11,7 +11,12 @@ export function createMemoryConversationStates(): ConversationStates {
       return state ? structuredClone(state) : undefined;
     },
     async save(state) {
-      states.set(state.chatId, structuredClone(state));
+      const { cardMessageTs: _ignored, ...rest } = structuredClone(state);
+      const kept = states.get(state.chatId)?.cardMessageTs;
+      states.set(state.chatId, kept ? { ...rest, cardMessageTs: kept } : rest);
+    },
+    async setCardMessage(chatId, ts) {
+      states.set(chatId, { ...(states.get(chatId) ?? { chatId, status: 'open', updatedAt: Date.now() }), cardMessageTs: ts });
     },
     async record(action) {
       const kept = actions.get(action.key);

@@ -5,7 +5,8 @@ import { contactIdentifiers } from './008-contact-identifiers.js';
 import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 import { conversationStates } from './010-conversation-states.js';
 import { agentStart } from './011-agent-start.js';
-import { routes } from './012-routes.js';
+import { cardMessages } from './012-card-messages.js';
+import { routes } from './013-routes.js';
 
 export interface Migration {
   version: number;
@@ -195,5 +196,6 @@ export const migrations: Migration[] = [
   finishedJobsIndexes,
   conversationStates,
   agentStart,
+  cardMessages,
   routes,
 ];

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { ConversationStartStore, SavedReply, SavedReplyStore } from '../../core/store/agent-start.js';
+import type { ConversationStartStore, SavedReply, SavedReplyFile, SavedReplyStore } from '../../core/store/agent-start.js';
 import { isDuplicateKey, PREFIX } from './collections.js';
 
 /**
@@ -12,6 +12,7 @@ interface SavedReplyDoc {
   _id: string;
   text: string;
   fileUrl: string | null;
+  file?: SavedReplyFile | null;
   updatedBy: string;
   updatedAt: number;
 }
@@ -26,6 +27,7 @@ const toReply = (d: SavedReplyDoc): SavedReply => ({
   name: d._id,
   text: d.text,
   ...(d.fileUrl ? { fileUrl: d.fileUrl } : {}),
+  ...(d.file ? { file: d.file } : {}),
   updatedBy: d.updatedBy,
   updatedAt: d.updatedAt,
 });
@@ -41,7 +43,7 @@ function mongoSavedReplies(replies: Collection<SavedReplyDoc>): SavedReplyStore 
       return doc ? toReply(doc) : undefined;
     },
     async save(reply) {
-      const doc = { text: reply.text, fileUrl: reply.fileUrl ?? null, updatedBy: reply.updatedBy, updatedAt: reply.updatedAt };
+      const doc = { text: reply.text, fileUrl: reply.fileUrl ?? null, file: reply.file ?? null, updatedBy: reply.updatedBy, updatedAt: reply.updatedAt };
       // One replacing upsert on _id; two first saves of a name at once: the server retries the loser's insert as an update.
       await replies.replaceOne({ _id: reply.name }, doc, { upsert: true });
     },

@@ -9,6 +9,8 @@ interface ConversationStateDoc {
   status: string;
   owner: ConversationOwner | null;
   deletedRequest: string | null;
+  /** Written by setCardMessage alone. */
+  cardMessageTs?: string;
   updatedAt: number;
 }
 
@@ -51,11 +53,16 @@ export function createMongoConversationStates(cols: Collections): ConversationSt
       const state: ConversationState = { chatId, status: d.status as ConversationStatus, updatedAt: d.updatedAt };
       if (d.owner) state.owner = { userId: d.owner.userId, name: d.owner.name, ...(d.owner.jira ? { jira: d.owner.jira } : {}) };
       if (d.deletedRequest) state.deletedRequest = d.deletedRequest;
+      if (d.cardMessageTs) state.cardMessageTs = d.cardMessageTs;
       return state;
     },
     async save(s) {
       const owner = s.owner ? { userId: s.owner.userId, name: s.owner.name, ...(s.owner.jira ? { jira: s.owner.jira } : {}) } : null;
-      await states.replaceOne({ _id: s.chatId }, { status: s.status, owner, deletedRequest: s.deletedRequest ?? null, updatedAt: s.updatedAt }, { upsert: true });
+      // $set, not a replacement: the card message (setCardMessage) stays.
+      await states.updateOne({ _id: s.chatId }, { $set: { status: s.status, owner, deletedRequest: s.deletedRequest ?? null, updatedAt: s.updatedAt } }, { upsert: true });
+    },
+    async setCardMessage(chatId, ts) {
+      await states.updateOne({ _id: chatId }, { $set: { cardMessageTs: ts }, $setOnInsert: { status: 'open', owner: null, deletedRequest: null, updatedAt: Date.now() } }, { upsert: true });
     },
     async record(a) {
       // The unique index decides, not a read before the insert: of two racing records of one

@@ -65,13 +65,18 @@ export interface FakeSlack {
 
   /** A file someone else (an agent) shared: downloadable at `url_private` with the bot token. */
   addPrivateFile(bytes: Buffer | string, meta: { name: string; mimetype?: string; title?: string }): FakeFile;
-  /** A message by a human in Slack (chat.update refuses to edit it: `cant_update_message`). */
+  /**
+   * A message by a human in Slack, or with `bot_id` by another app (its bot user in `user`), such as
+   * WhatsAppInSlack's thread parents. chat.update refuses to edit either: `cant_update_message`.
+   */
   addUserMessage(msg: {
     channel: string;
     user: string;
     text?: string;
     thread_ts?: string;
     files?: readonly FakeFile[];
+    bot_id?: string;
+    blocks?: unknown[];
   }): FakeMessage;
   /** A trigger_id as Slack sends with an interaction: views.open accepts it once, within 3 s. */
   issueTrigger(): string;
@@ -136,6 +141,8 @@ export async function createFakeSlack(opts: FakeSlackOptions = {}): Promise<Fake
         thread_ts: place.threadTs,
         orphaned: place.orphaned,
         files: msg.files?.map(fileRef),
+        bot_id: msg.bot_id,
+        blocks: msg.blocks,
       });
       for (const f of msg.files ?? []) if (!f.channels.includes(msg.channel)) f.channels.push(msg.channel);
       state.messages.push(message);

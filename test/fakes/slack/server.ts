@@ -32,7 +32,8 @@ import {
   type Params,
 } from './wire.js';
 
-const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods, ...appMethods, ...viewMethods };
+/** Every Web API method the fake answers, with the scopes its docs.slack.dev page names. */
+export const METHODS: Record<string, MethodSpec> = { ...chatMethods, ...fileMethods, ...workspaceMethods, ...historyMethods, ...appMethods, ...viewMethods };
 
 export interface Server {
   baseUrl: string;

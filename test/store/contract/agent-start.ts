@@ -36,6 +36,14 @@ export function agentStartCases(ctx: ContractContext): void {
     expect(await ctx.store.savedReplies.list()).toEqual([{ name: 'visiting', text: 'New hours', fileUrl: 'https://example.com/v2.pdf', updatedBy: 'U0OTHER002', updatedAt: 6 }]);
   });
 
+  it('keeps a saved reply’s Slack file, and drops it when saved again without one', async () => {
+    const file = { id: 'F0SAVEDFILE', name: 'visiting-hours.pdf', mimetype: 'application/pdf', size: 48_213, urlPrivate: 'https://files.slack.com/files-pri/T0FAKETEAM-F0SAVEDFILE/visiting-hours.pdf' };
+    await ctx.store.savedReplies.save({ name: 'hours', text: 'Our visiting hours', file, updatedBy: 'U0AGENT001', updatedAt: 7 });
+    expect(await ctx.store.savedReplies.get('hours')).toEqual({ name: 'hours', text: 'Our visiting hours', file, updatedBy: 'U0AGENT001', updatedAt: 7 });
+    await ctx.store.savedReplies.save({ name: 'hours', text: 'Our visiting hours', updatedBy: 'U0AGENT001', updatedAt: 8 });
+    expect(await ctx.store.savedReplies.list()).toEqual([{ name: 'hours', text: 'Our visiting hours', updatedBy: 'U0AGENT001', updatedAt: 8 }]);
+  });
+
   it('keeps the first start of a conversation, also when two are recorded at once', async () => {
     const { conversationStarts } = ctx.store;
     expect(await conversationStarts.get(PHONE)).toBeUndefined();

@@ -21,6 +21,16 @@ export function conversationStateCases(ctx: ContractContext): void {
     expect(await states.get('16505550199')).toBeUndefined();
   });
 
+  it('keeps the card message beside the state: saving the state whole leaves it, and it needs no state first', async () => {
+    const states = ctx.store.conversationStates;
+    await states.setCardMessage('16505550199', '1749416400.000300');
+    expect(await states.get('16505550199')).toMatchObject({ chatId: '16505550199', status: 'open', cardMessageTs: '1749416400.000300' });
+    await states.save({ chatId: CHAT, status: 'waiting', owner: { userId: 'U0AGENT001', name: 'Ana Souza' }, updatedAt: 1 });
+    await states.setCardMessage(CHAT, '1749416383.000200');
+    await states.save({ chatId: CHAT, status: 'resolved', updatedAt: 2 });
+    expect(await states.get(CHAT)).toEqual({ chatId: CHAT, status: 'resolved', cardMessageTs: '1749416383.000200', updatedAt: 2 });
+  });
+
   it('records one action per interaction key, answering the first record on a repeat', async () => {
     const states = ctx.store.conversationStates;
     const first = press('action:C0123456789:1749416383.000100:switchboard_resolve:1749416390.000200');

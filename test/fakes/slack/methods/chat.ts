@@ -70,13 +70,14 @@ function postMessage({ params, state, settings }: MethodContext): Record<string,
 /**
  * https://docs.slack.dev/reference/methods/chat.update
  * Answer: `{ok, channel, ts, text, message}`. message_not_found for an unknown ts,
- * cant_update_message for a message the bot did not post. Identity overrides do not apply.
+ * cant_update_message for a message the bot did not post: a person's, or another app's (only the app
+ * that posted a message may edit it). Identity overrides do not apply.
  */
 function update({ params, state, settings, now }: MethodContext): Record<string, unknown> {
   const channel = findChannel(state, str(params, 'channel'));
   const message = findMessage(state, channel.id, str(params, 'ts'));
   if (!message) throw new SlackApiError('message_not_found');
-  if (message.user !== state.botUserId) throw new SlackApiError('cant_update_message');
+  if (message.user !== state.botUserId || message.bot_id !== state.botId) throw new SlackApiError('cant_update_message');
   const content = messageContent(params, settings);
   const metadata = metadataArg(params);
   message.edits.push({

@@ -5,7 +5,7 @@ import type { Migration } from './index.js';
  * Rows from before routes existed are the implicit single route's, `default`.
  */
 export const routes: Migration = {
-  version: 12,
+  version: 13,
   name: 'route of each conversation',
   async up(db) {
     await db.schema.alterTable('contacts').addColumn('route', 'text', (c) => c.notNull().defaultTo('default')).execute();

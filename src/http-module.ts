@@ -79,7 +79,16 @@ export function createHttpModule(
     token: config.ADMIN_TOKEN,
     logger,
     pairing: paired,
-    status: () => adminStatus({ config, outbox, slack, whatsapp: sessions[0] ? whatsapp.sides.get(sessions[0].route)! : whatsapp.side(undefined), pacing: parts.pacing, jiraActivity: parts.jiraActivity.snapshot }),
+    // With routes the first route may be a Cloud number: the console still shows (and pairs) the session.
+    status: () =>
+      adminStatus({
+        config: paired ? { ...config, WHATSAPP_TRANSPORT: 'web' } : config,
+        outbox,
+        slack,
+        whatsapp: sessions[0] ? whatsapp.sides.get(sessions[0].route)! : whatsapp.side(undefined),
+        pacing: parts.pacing,
+        jiraActivity: parts.jiraActivity.snapshot,
+      }),
     jobs: {
       listJobs: (filter) => outbox.listJobs(filter),
       retryDead: (id) => outbox.retryDead(id),

@@ -19,6 +19,8 @@ const FIELD_ACCOUNT = '15550001234';
 /** Service and field visits share a channel; sales has its own. */
 const SERVICE_CHANNEL = 'C0SERVICE01';
 
+const ADMIN_TOKEN = 'admin-token-of-the-routes-test';
+
 const ROUTES = `
 # Sales and service are Cloud API numbers of one account; field service pairs a phone on /admin.
 routes:
@@ -86,7 +88,7 @@ describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
       slack: { channels: [{ id: CHANNEL, name: 'sales' }, { id: SERVICE_CHANNEL, name: 'field-service' }] },
       graph: { morePhoneNumberIds: [SERVICE_NUMBER_ID] },
       // The single-number variables stay in the environment: the routes file replaces them.
-      env: { ROUTES_FILE: routesFile(), WHATSAPP_TOKEN_SERVICE: 'test-graph-token' },
+      env: { ROUTES_FILE: routesFile(), WHATSAPP_TOKEN_SERVICE: 'test-graph-token', ADMIN_TOKEN },
       overrides: {
         webSocketFactory: () => {
           const sock = fakeSocket(`${FIELD_ACCOUNT}:7@s.whatsapp.net`);
@@ -160,6 +162,14 @@ describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
     await h.drain();
     expect(h.slack.threadReplies(SERVICE_CHANNEL, serviceCard!.ts).map((m) => m.text)).toContain('It stopped now');
     expect(h.slack.threadReplies(CHANNEL, salesCard!.ts).map((m) => m.text)).not.toContain('It stopped now');
+  });
+
+  it('shows the WhatsApp Web route’s session on /admin although the first route is a Cloud number', async () => {
+    await start();
+    const res = await fetch(`${h.base}/admin/status.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ transport: 'web', whatsapp: { state: 'open' } });
+    expect(await (await fetch(`${h.base}/readyz`)).json()).toMatchObject({ ok: true });
   });
 
   it('acknowledges a webhook for a number of no route, posts nothing, and logs that once', async () => {

@@ -224,6 +224,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     outbound: relayDeps.outbound,
     ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
     cardView: cardActions.cards,
+    cards: cardActions.cards,
     afterSend: jira
       ? async (event, chatId, outcome) => {
           if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, relayDeps);

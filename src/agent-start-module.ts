@@ -4,7 +4,7 @@
  * jobs the worker runs for them, and the card line that names who started a conversation.
  */
 import type { Config } from './config.js';
-import type { ContactStore, EffectLog, MessageMap, WhatsAppSender } from './core/ports.js';
+import type { ContactStore, EffectLog, MessageMap } from './core/ports.js';
 import type { CardActionDeps } from './core/relay/card-actions.js';
 import type { Notices } from './core/relay/notices.js';
 import type { OutboundDeps } from './core/relay/outbound.js';
@@ -28,7 +28,6 @@ export interface AgentStartParts {
   contacts: ContactStore;
   messages: MessageMap;
   effects: EffectLog;
-  sender: WhatsAppSender;
   templates?: TemplateCatalogue;
   /** Records a job and wakes the worker; false for a repeat. */
   enqueue(job: NewJob): Promise<boolean>;
@@ -81,7 +80,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           messages: parts.messages,
           effects: parts.effects,
           chat: parts.slack,
-          sender: parts.sender,
+          sender: relay.outbound.sender,
           notices: relay.notices,
           store,
           cardView: relay.cardView,

@@ -41,7 +41,7 @@ describe('packages loaded at start', () => {
     expect(loaded).toContain('fastify');
     expect(loaded).toContain('@slack/web-api');
     expect(loaded).toContain('better-sqlite3');
-    for (const name of ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'mongodb']) expect(loaded, name).not.toContain(name);
+    for (const name of ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'mongodb', 'js-yaml']) expect(loaded, name).not.toContain(name);
   });
 
   it('does not load pg on SQLite (the store opener imports only the driver DATABASE_URL selects)', async () => {

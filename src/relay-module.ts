@@ -87,6 +87,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
       outbound: deps.outbound,
       ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
       cardView: cardActions.cards,
+      cards: cardActions.cards,
       afterSend: jira
         ? async (event, chatId, outcome) => {
             if (outcome === 'sent' || outcome === 'note') await queueAgentLine(event, chatId, outcome, deps);

@@ -27,8 +27,9 @@ RUN npm run build \
 # with WhatsAppInSlack's PORT=80 does not override this ENV. No setcap on node: a file capability
 # makes node fail to start at all in a container that drops NET_BIND_SERVICE (cap_drop: ALL).
 FROM node:22-bookworm-slim
-# MALLOC_ARENA_MAX and the CMD's Node option are those of `npm start` (package.json; README, "Deploy").
-ENV NODE_ENV=production PORT=3000 MALLOC_ARENA_MAX=2
+# MALLOC_ARENA_MAX, MALLOC_TRIM_THRESHOLD_ and the CMD's Node option are those of `npm start` (package.json;
+# README, "Deploy").
+ENV NODE_ENV=production PORT=3000 MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg tini \

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const NPM_TIMEOUT_MS = 9 * 60_000;
+// Two installs with a native build: minutes each, many more on a shared, busy machine.
+const NPM_TIMEOUT_MS = 25 * 60_000;
 
 export interface Tree {
   /** Apparent size (bytes, as a tar layer holds them) and number of files. */

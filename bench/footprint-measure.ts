@@ -124,9 +124,8 @@ export function measureIntake(variant: Variant): Promise<IntakeSample> {
 }
 
 /**
- * The packages a start resolves through the ESM loader (our imports and those of ESM packages; a
- * CommonJS package's own require()s are not seen), with test/support/resolve-log.mjs, in a start
- * of its own: the hook adds a thread and memory.
+ * The packages a start loads (what the ESM loader resolves and what CommonJS code requires), with
+ * test/support/resolve-log.mjs, in a start of its own: the hook adds a thread and memory.
  */
 export async function packagesLoaded(variant: Variant): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-resolve-'));

@@ -1,7 +1,9 @@
 /** The footprint section of docs/BENCHMARKS.md, from one run of bench/footprint.ts. */
+import { readFileSync } from 'node:fs';
 import { OPTIONAL_PACKAGES, type OptionalPackage } from '../test/support/loaded-packages.js';
 import type { DepsSize, Tree } from './deps-size.js';
 import { INTAKE, median, SAMPLE_EVERY_MS, SAMPLES, SETTLE_MS, type IdleSample, type IntakeSample, type Variant } from './footprint-measure.js';
+import { productionStart } from './production-start.js';
 import type { Machine } from './report.js';
 
 export interface FootprintRun {
@@ -72,7 +74,10 @@ function reading(r: FootprintRun): string[] {
   const peakThen = r.intake.get(base.id)?.peakRss;
   const lazy = idleOf('eager') - idleOf('current');
   const optional = new Set(Object.keys(OPTIONAL_PACKAGES));
-  const still = (r.packages.get('current') ?? []).filter((n) => !optional.has(n) || n === 'pg');
+  const direct = new Set(Object.keys((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies));
+  const loaded = r.packages.get('current') ?? [];
+  const still = loaded.filter((n) => direct.has(n));
+  const strayOptional = still.filter((n) => optional.has(n));
   const [one, five] = r.loadAverage;
   return [
     '',
@@ -80,13 +85,22 @@ function reading(r: FootprintRun): string[] {
       ` (${(((then - now) / then) * 100).toFixed(0)} %), ${mib(lazy)} of it from what is now loaded on demand (the eager row, same Node settings);` +
       (peakNow !== undefined && peakThen !== undefined ? ` its peak under intake is ${mib(peakThen - peakNow)} lower.` : '') +
       ` ${now <= TARGET_BYTES ? 'The target is met.' : `The target is missed by ${mb(now - TARGET_BYTES)}.`}`,
-    `Still imported at start by this build (packages the ESM loader resolved): ${still.map((n) => `\`${n}\``).join(', ')}.`,
-    'All serve this configuration except `pg`: `src/store/*` imports the PostgreSQL driver on every store, SQLite included',
-    '(the store port loads each driver only for its own store). The rest is the HTTP server, Slack\'s client, the settings',
-    'and payload schemas, the SQL layer and SQLite driver, logs, metrics and phone numbers.',
+    `Still loaded at start by this build, of package.json's dependencies: ${still.map((n) => `\`${n}\``).join(', ')}` +
+      ` (${loaded.length} packages with what they require in turn).` +
+      (strayOptional.length ? ` Of these, ${strayOptional.map((n) => `\`${n}\``).join(', ')} should not be: only their own configuration needs them.` : ''),
+    "They are the HTTP server, Slack's client, the settings and payload schemas, the SQL layer and SQLite driver, logs,",
+    "metrics, phone numbers and the `.env` reader. fastify's schema compilers (Ajv with its formats, fast-json-stringify's",
+    'compiler: ~2.5 MiB) are no longer among them: no route declares a schema, and `src/http/server.ts` hands fastify',
+    'compilers that require them on first use.',
     `Load average at the end of this run: ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min), on ${r.machine.nproc} CPUs; idle figures of one`,
     'configuration vary by a few MiB from start to start here (the "each start" column).',
   ];
+}
+
+/** `npm start`'s command without `${NAME:-…}` defaulting: NAME=value … node <options>. */
+function startLine(): string {
+  const { env, nodeArgs } = productionStart();
+  return [...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'node', ...nodeArgs].join(' ');
 }
 
 export function renderFootprint(r: FootprintRun): string {
@@ -107,11 +121,13 @@ export function renderFootprint(r: FootprintRun): string {
     `\`process.memoryUsage().rss\`, \`--expose-gc\`). ${rounds} starts per row, the rows interleaved; the bold figure is the median`,
     'of the starts. Target: ≤ 90 MB (85.8 MiB).',
     '',
-    '`npm start` and the image run `MALLOC_ARENA_MAX=2 node --max-semi-space-size=2`. V8\'s young generation stays at',
+    `\`npm start\` and the image run \`${startLine()}\`. V8's young generation stays at`,
     '2 × 2 MiB instead of growing to 2 × 16 MiB during start-up and bursts and staying there; glibc\'s malloc keeps two',
     'arenas instead of one per thread that allocates (V8\'s and libuv\'s threads: several MiB, more or less from one start',
-    "to the next). The rows \"Node's defaults\" run without both. The cost is more frequent minor GCs under heavy intake;",
-    'the rates below show what it does here.',
+    'to the next), and gives memory freed at the top of a heap back once 128 KiB are free (by default that threshold',
+    "grows up to 32 MiB after the compilers' large start-up allocations are freed, and those pages stay resident).",
+    "The rows \"Node's defaults\" run without all three. The cost is more frequent minor GCs and more trimming under heavy",
+    'intake; the rates below show what it does here.',
     '',
     '| Service | Idle VmRSS | Each start (MiB) | After full GC | Target ≤ 90 MB |',
     '|---|---:|---|---:|---|',

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from '../src/cli.js';
 import { buildService, type Build } from './build.js';
 import { productionDeps, type DepsSize } from './deps-size.js';
 import { productionStart } from './production-start.js';
@@ -25,11 +25,27 @@ import { machineInfo } from './report.js';
 import { cleanupAll, log, onCleanup, runBench } from './runner.js';
 import { writeSection } from './sections.js';
 
+const USAGE = `Usage: node --import tsx bench/footprint.ts [--ref <commit>] [--no-deps] [--help]
+
+Footprint benchmark: idle RSS of the service on the Cloud API transport and SQLite (5 starts per
+row), its peak under webhook intake, the optional packages it loads, and the size of the
+production node_modules (two \`npm ci --omit=dev\` in a scratch directory). About 4 minutes;
+rewrites the bench:footprint section of docs/BENCHMARKS.md.
+
+Options:
+  --ref <commit>   also measure that commit's src/ as a baseline (e.g. 0ede8f0)
+  --no-deps        skip the production node_modules (no npm install)
+  -h, --help       print this help and exit`;
+
 const ROUNDS = 5;
 const REPO = new URL('..', import.meta.url);
 
-/** What used to be imported at start whatever the configuration (see src/app.ts, src/slack/emoji.ts before issue 14). */
-const EAGER = ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'emojibase-data/en/shortcodes/iamcal.json'];
+/**
+ * What used to be loaded at start whatever the configuration (see src/app.ts, src/slack/emoji.ts,
+ * src/store/* before issue 14, and src/http/server.ts: fastify's schema compilers, which fastify
+ * requires when an instance is made unless it is given its own).
+ */
+const EAGER = ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'pg', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'emojibase-data/en/shortcodes/iamcal.json'];
 
 function buildRef(ref: string): Build {
   const tree = mkdtempSync(join(tmpdir(), 'switchboard-ref-'));
@@ -44,11 +60,10 @@ function track(build: Build): Build {
   return build;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ref: { type: 'string' }, 'no-deps': { type: 'boolean', default: false } } });
+async function main(values: Record<string, string | boolean | undefined>): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
-  const ref = values.ref ? execFileSync('git', ['rev-parse', '--short', values.ref], { cwd: REPO, encoding: 'utf8' }).trim() : undefined;
+  const ref = typeof values.ref === 'string' ? execFileSync('git', ['rev-parse', '--short', values.ref], { cwd: REPO, encoding: 'utf8' }).trim() : undefined;
 
   log('transpiling src/ for plain-node child processes');
   const current = track(buildService());
@@ -93,4 +108,6 @@ async function main(): Promise<void> {
   log(`wrote the footprint section of docs/BENCHMARKS.md (${run.totalS.toFixed(0)} s)`);
 }
 
-runBench(main);
+const command = parseCommand(process.argv.slice(2), { usage: USAGE, options: { ref: { type: 'string' }, 'no-deps': { type: 'boolean' } } });
+if ('exitCode' in command) process.exitCode = command.exitCode;
+else runBench(() => main(command.values));

@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { parseCommand } from '../src/cli.js';
 import { createFakeGraph, type FakeGraph } from '../test/fakes/graph.js';
 import { createFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
 import { postgresFixture, sqliteFixture, type StoreFixture } from '../test/support/stores.js';
@@ -19,6 +20,16 @@ import { closedLoop, contactNumber, epochMs, noopRequest, PHONE_NUMBER_ID, textW
 import { cleanupAll, log, onCleanup, runBench, withServiceBuild } from './runner.js';
 import { withSectionsOf } from './sections.js';
 import { cpuTicks, machineInfo, renderReport, USER_HZ, type Settings, type StoreRun, type ThroughputRun } from './report.js';
+
+const USAGE = `Usage: npm run bench   (or: node --import tsx bench/webhook.ts [--help])
+
+Webhook intake benchmark: starts the service in a child process on SQLite, then on PostgreSQL
+(TEST_DATABASE_URL, as the tests), against the fake Slack and Graph API, and measures idle RSS,
+latency and signed-webhook throughput. Takes a few minutes and loads the machine; rewrites its
+part of docs/BENCHMARKS.md.
+
+Options:
+  -h, --help   print this help and exit`;
 
 const CHANNEL = 'C0123456789';
 const SETTINGS: Settings = {
@@ -186,4 +197,6 @@ async function main(): Promise<void> {
   log(`wrote docs/BENCHMARKS.md (${totalS.toFixed(0)} s)`);
 }
 
-runBench(main);
+const command = parseCommand(process.argv.slice(2), { usage: USAGE });
+if ('exitCode' in command) process.exitCode = command.exitCode;
+else runBench(main);

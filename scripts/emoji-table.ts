@@ -10,6 +10,16 @@
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseCommand } from '../src/cli.js';
+
+const USAGE = `Usage: npm run generate:emoji   (or: node --import tsx scripts/emoji-table.ts [--help])
+
+Rewrites src/slack/emoji-table.ts, the Slack emoji names the service ships, from the installed
+emojibase-data (a devDependency). Run it after upgrading emojibase-data, then commit the table;
+src/slack/emoji-table.test.ts holds the two equal.
+
+Options:
+  -h, --help   print this help and exit`;
 
 export type ShortcodePreset = Record<string, string | string[]>;
 
@@ -38,9 +48,14 @@ export function loadIamcalPreset(): { preset: ShortcodePreset; source: string } 
   return { preset: require('emojibase-data/en/shortcodes/iamcal.json') as ShortcodePreset, source: `emojibase-data@${version} en/shortcodes/iamcal.json` };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+function generate(): number {
+  const command = parseCommand(process.argv.slice(2), { usage: USAGE });
+  if ('exitCode' in command) return command.exitCode;
   const { preset, source } = loadIamcalPreset();
   const out = new URL('../src/slack/emoji-table.ts', import.meta.url);
   writeFileSync(out, renderEmojiTable(preset, source));
   process.stdout.write(`wrote ${fileURLToPath(out)} (${Object.keys(preset).length} emoji)\n`);
+  return 0;
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = generate();

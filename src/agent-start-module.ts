@@ -1,10 +1,11 @@
 /**
- * Wires issue 12's points 2–4 (start a conversation, the template picker, saved replies): the
- * interactions the receivers hand over, the jobs the worker runs for them, and the card line that
- * names who started a conversation.
+ * Wires issue 12's points 2–4 (start a conversation, the template picker, saved replies) and the
+ * card's Resolve modal (point 1's closing message): the interactions the receivers hand over, the
+ * jobs the worker runs for them, and the card line that names who started a conversation.
  */
 import type { Config } from './config.js';
-import type { ContactStore, EffectLog, MessageMap, WhatsAppSender } from './core/ports.js';
+import type { ContactStore, EffectLog, MessageMap } from './core/ports.js';
+import type { CardActionDeps } from './core/relay/card-actions.js';
 import type { Notices } from './core/relay/notices.js';
 import type { OutboundDeps } from './core/relay/outbound.js';
 import type { SlackMessageEvent } from './core/slack-events.js';
@@ -27,7 +28,6 @@ export interface AgentStartParts {
   contacts: ContactStore;
   messages: MessageMap;
   effects: EffectLog;
-  sender: WhatsAppSender;
   templates?: TemplateCatalogue;
   /** Records a job and wakes the worker; false for a repeat. */
   enqueue(job: NewJob): Promise<boolean>;
@@ -43,6 +43,8 @@ export interface AgentStartModule {
     afterSend?(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome): Promise<void>;
     /** How the card is drawn (owner, status, buttons, the request), for the first post of a started conversation's card. */
     cardView: StartDeps['cardView'];
+    /** The card's actions: the Resolve modal's submission resolves as the button did. */
+    cards: CardActionDeps;
   }): { interactions: Interactions; handlers: Record<string, JobHandler> };
 }
 
@@ -78,7 +80,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           messages: parts.messages,
           effects: parts.effects,
           chat: parts.slack,
-          sender: parts.sender,
+          sender: relay.outbound.sender,
           notices: relay.notices,
           store,
           cardView: relay.cardView,
@@ -86,6 +88,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           now: Date.now,
         },
         savedReply: { outbound: relay.outbound, store, ticketKey: relay.ticketKey, afterSend: relay.afterSend },
+        resolve: { outbound: relay.outbound, cards: relay.cards, afterSend: relay.afterSend },
       });
       return { interactions, handlers };
     },

@@ -51,3 +51,5 @@ export function createCardActionsModule(
   });
   return { states, cards, cardTicketOf, ticketExtras, resolvePrefix };
 }
+
+export type CardActionsModule = ReturnType<typeof createCardActionsModule>;

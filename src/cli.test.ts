@@ -33,8 +33,8 @@ describe('parseCommand', () => {
 
   it('counts positional arguments', () => {
     const spec = { usage, positionals: { min: 1, max: 2 } };
-    expect(parseCommand(['x'], spec, streams())).toEqual({ positionals: ['x'] });
-    expect(parseCommand(['x', 'y'], spec, streams())).toEqual({ positionals: ['x', 'y'] });
+    expect(parseCommand(['x'], spec, streams())).toEqual({ positionals: ['x'], values: {} });
+    expect(parseCommand(['x', 'y'], spec, streams())).toEqual({ positionals: ['x', 'y'], values: {} });
     const few = streams();
     expect(parseCommand([], spec, few)).toEqual({ exitCode: 2 });
     expect(few.err).toMatch(/^error: expected at least 1 argument, got 0/);
@@ -47,6 +47,21 @@ describe('parseCommand', () => {
   });
 
   it('runs with no arguments when none are needed', () => {
-    expect(parseCommand([], { usage }, streams())).toEqual({ positionals: [] });
+    expect(parseCommand([], { usage }, streams())).toEqual({ positionals: [], values: {} });
+  });
+
+  it('reads the options a command declares besides --help, and still refuses others', () => {
+    const spec = { usage, options: { ref: { type: 'string' as const }, 'no-deps': { type: 'boolean' as const } } };
+    expect(parseCommand(['--ref', 'abc123', '--no-deps'], spec, streams())).toEqual({ positionals: [], values: { ref: 'abc123', 'no-deps': true } });
+    expect(parseCommand([], spec, streams())).toEqual({ positionals: [], values: {} });
+    const help = streams();
+    expect(parseCommand(['--ref', 'abc123', '--help'], spec, help)).toEqual({ exitCode: 0 });
+    expect(help.out).toBe(`${usage}\n`);
+    const bad = streams();
+    expect(parseCommand(['--rounds=3'], spec, bad)).toEqual({ exitCode: 2 });
+    expect(bad.err).toMatch(/^error: Unknown option '--rounds'/);
+    const missing = streams();
+    expect(parseCommand(['--ref'], spec, missing)).toEqual({ exitCode: 2 });
+    expect(missing.err).toMatch(/^error: Option '--ref <value>' argument missing/);
   });
 });

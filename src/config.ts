@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { implicitRoute, parseRoutesFile, type RouteConfig } from './routes-file.js';
 import { legacySlackApiUrl } from './legacy-slack-url.js';
 
 /**
@@ -86,16 +88,19 @@ const schema = z.object({
     .startsWith('xapp-', { error: 'expected a Slack app-level token starting with "xapp-"' })
     .optional(),
   SLACK_CHANNEL: z
-    .string({ error: 'is required: the support channel, an ID like C0123456789 or a name like #support' })
+    .string()
     .trim()
     .transform((v) => v.replace(/^#/, ''))
     .pipe(
       z.string().regex(/^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/, {
         error: 'expected a channel ID like C0123456789 or a channel name like #support',
       }),
-    ),
+    )
+    .optional(),
   SLACK_API_URL: httpUrl('an http(s) URL such as https://slack.com/api/').default('https://slack.com/api/'),
 
+  // Several numbers, each to its channel and service desk (src/routes-file.ts); unset: the single-number settings.
+  ROUTES_FILE: optionalText,
   WHATSAPP_TRANSPORT: z.enum(['cloud', 'web'], { error: 'expected cloud or web' }),
   WHATSAPP_TOKEN: optionalText,
   WHATSAPP_PHONE_NUMBER_ID: z.string().trim().regex(/^\d+$/, { error: 'expected the numeric phone number id' }).optional(),
@@ -166,8 +171,12 @@ type Parsed = z.infer<typeof schema>;
 /** Every variable the service reads, legacy aliases included. */
 export const SETTING_NAMES: readonly string[] = [...Object.keys(schema.shape), ...ALIASES.map(([legacy]) => legacy)];
 
-export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE'> & {
+export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE' | 'SLACK_CHANNEL'> & {
   WHATSAPP_TEMPLATE_LANGUAGE: string;
+  /** The first route's channel: where notices about the bridge itself go. */
+  SLACK_CHANNEL: string;
+  /** Every WhatsApp number and where it goes; one implicit `default` route without ROUTES_FILE. */
+  routes: RouteConfig[];
   /** Where the store lives; defaults to the embedded SQLite file. */
   DATABASE_URL: string;
   jiraEnabled: boolean;
@@ -219,13 +228,21 @@ function dropBlanks(env: Env): Env {
  * parsed config, so they are reported in the same run as malformed ones: a value that is present
  * but malformed counts as present here (its format problem is reported on its own line).
  */
-function crossFieldProblems(c: Env): string[] {
+function crossFieldProblems(c: Env, fileRoutes: RouteConfig[] | undefined): string[] {
   const problems: string[] = [];
   const need = (key: keyof Parsed, why: string) => {
     if (c[key] === undefined) problems.push(`${key} is required ${why}`);
   };
   if (!c.SLACK_APP_TOKEN) need('SLACK_SIGNING_SECRET', 'unless SLACK_APP_TOKEN is set (Socket Mode): the Slack app signing secret');
-  if (c.WHATSAPP_TRANSPORT === 'cloud') {
+  if (!fileRoutes && c.SLACK_CHANNEL === undefined) problems.push('SLACK_CHANNEL is required: the support channel, an ID like C0123456789 or a name like #support');
+  if (fileRoutes) {
+    // Every Cloud number of the file comes in on the one webhook, signed with the one app secret.
+    if (fileRoutes.some((r) => r.whatsapp.transport === 'cloud')) {
+      const why = 'for the Cloud API routes of ROUTES_FILE';
+      need('WHATSAPP_APP_SECRET', `${why}: the Meta app secret, to check webhook signatures`);
+      need('WHATSAPP_VERIFY_TOKEN', `${why}: the webhook verification token you set in the Meta console`);
+    }
+  } else if (c.WHATSAPP_TRANSPORT === 'cloud') {
     const why = 'with WHATSAPP_TRANSPORT=cloud';
     need('WHATSAPP_TOKEN', `${why}: the Cloud API access token`);
     need('WHATSAPP_PHONE_NUMBER_ID', `${why}: the Cloud API phone number id`);
@@ -236,16 +253,43 @@ function crossFieldProblems(c: Env): string[] {
     const why = 'when JIRA_BASE_URL is set';
     need('JIRA_EMAIL', `${why}: the e-mail of the Jira account`);
     need('JIRA_API_TOKEN', `${why}: an Atlassian API token`);
-    need('JIRA_SERVICE_DESK_ID', `${why}: the numeric service desk id`);
-    need('JIRA_REQUEST_TYPE_ID', `${why}: the numeric request type id`);
+    // With routes, each route may name its own service desk; the variables are the others' default.
+    const withoutDesk = fileRoutes?.filter((r) => !r.jira).map((r) => r.name);
+    const deskWhy = withoutDesk?.length ? `${why}, for the routes without jira: (${withoutDesk.join(', ')})` : why;
+    if (!fileRoutes || withoutDesk!.length > 0) {
+      need('JIRA_SERVICE_DESK_ID', `${deskWhy}: the numeric service desk id`);
+      need('JIRA_REQUEST_TYPE_ID', `${deskWhy}: the numeric request type id`);
+    }
   }
   return problems;
 }
 
-export function loadConfig(env: Env): LoadedConfig {
+/** How the routes file is read (a test gives its text); only called when ROUTES_FILE is set. */
+export interface ConfigSources {
+  readFile(path: string): string;
+}
+
+const fileSources: ConfigSources = { readFile: (path) => readFileSync(path, 'utf8') };
+
+function readRoutes(path: string | undefined, env: Env, sources: ConfigSources): { routes?: RouteConfig[]; problems: string[] } {
+  if (path === undefined) return { problems: [] };
+  let text: string;
+  try {
+    text = sources.readFile(path);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    return { problems: [`ROUTES_FILE: expected a readable YAML file of routes; ${path}: ${why}`] };
+  }
+  const { routes, problems } = parseRoutesFile(text, path, env);
+  return problems.length > 0 ? { problems } : { routes, problems };
+}
+
+export function loadConfig(env: Env, sources: ConfigSources = fileSources): LoadedConfig {
   const warnings: string[] = [];
   const legacyProblems: string[] = [];
   const prepared = dropBlanks(applyLegacyKeys(env, warnings, legacyProblems));
+  const file = readRoutes(prepared.ROUTES_FILE?.trim(), prepared, sources);
+  legacyProblems.push(...file.problems);
   const result = schema.safeParse(prepared);
   const formatProblems = result.success
     ? []
@@ -253,15 +297,20 @@ export function loadConfig(env: Env): LoadedConfig {
         const key = String(issue.path[0] ?? 'configuration');
         return issue.message.startsWith('is required') ? `${key} ${issue.message}` : `${key}: ${issue.message}`;
       });
-  const problems = [...new Set([...legacyProblems, ...formatProblems, ...crossFieldProblems(prepared)])];
+  const problems = [...new Set([...legacyProblems, ...formatProblems, ...crossFieldProblems(prepared, prepared.ROUTES_FILE ? (file.routes ?? []) : undefined)])];
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const parsed = result.data;
   if (parsed.JIRA_BASE_URL && !parsed.JIRA_WEBHOOK_SECRET) {
     warnings.push('JIRA_WEBHOOK_SECRET is not set: POST /webhooks/jira will refuse every call');
   }
+  const routes = file.routes ?? [implicitRoute({ ...parsed, SLACK_CHANNEL: parsed.SLACK_CHANNEL! })];
   return {
     config: {
       ...parsed,
+      // With routes, the first one's number and channel stand where a single number's would.
+      WHATSAPP_TRANSPORT: routes[0]!.whatsapp.transport,
+      SLACK_CHANNEL: routes[0]!.slackChannel,
+      routes,
       DATABASE_URL: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
       jiraEnabled: Boolean(parsed.JIRA_BASE_URL),
       WHATSAPP_TEMPLATE_LANGUAGE: parsed.WHATSAPP_TEMPLATE_LANGUAGE ?? (parsed.LOCALE === 'pt-BR' ? 'pt_BR' : 'en_US'),

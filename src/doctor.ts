@@ -2,6 +2,7 @@ import dotenv from 'dotenv';
 import { parseCommand } from './cli.js';
 import { checkConfig, formatResults, runChecks, storeCheck, type Check } from './doctor/checks.js';
 import { jiraCheck } from './doctor/jira-check.js';
+import { everyRoute } from './doctor/route-checks.js';
 import { slackCheck, whatsappCheck } from './doctor/vendor-checks.js';
 
 const USAGE = `Usage: npm run doctor   (or: node dist/doctor.js [--help])
@@ -23,7 +24,8 @@ async function doctor(): Promise<number> {
   const lines = [formatResults(configResults), ...warnings.map((w) => `! ${w}`)];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!config) return 1;
-  const checks: Check[] = [storeCheck, slackCheck, whatsappCheck, jiraCheck];
+  // Each route's channel, number and service desk (ROUTES_FILE), or the single number's.
+  const checks: Check[] = [storeCheck, ...[slackCheck, whatsappCheck, jiraCheck].map(everyRoute)];
   const results = await runChecks(config, checks, { onResults: (got) => process.stdout.write(`${formatResults(got)}\n`) });
   return [...configResults, ...results].every((r) => r.ok) ? 0 : 1;
 }

@@ -5,6 +5,7 @@ import type { SlackEvent } from './core/slack-events.js';
 import type { IdentityStore } from './core/store/identities.js';
 import type { JobQueue } from './core/store/queue.js';
 import { findConversation, joinConversation, resolveConversation } from './core/conversation-identity.js';
+import { routeIdentities, scopedChatId } from './core/routes.js';
 
 export const JOB_INBOUND = 'wa.inbound';
 export const JOB_STATUS = 'wa.status';
@@ -17,6 +18,8 @@ export interface BridgeNoticeJob {
   notice: 'web_logged_out';
   /** One occurrence: the notice is posted once for it, however often the job runs. */
   key: string;
+  /** The route whose session it is about: the notice goes to its channel. */
+  route?: string;
 }
 
 /** A contact's conversation lane: its inbound messages, statuses and replies run in order. */
@@ -48,8 +51,8 @@ export type SlackIgnoreReason =
 export interface SlackIntakeDeps {
   contacts: ContactStore;
   messages: MessageMap;
-  /** The support channel's id (SLACK_CHANNEL resolved). */
-  supportChannel(): Promise<string>;
+  /** The support channels' ids (SLACK_CHANNEL, or every route's channel, resolved). */
+  supportChannels(): Promise<readonly string[]>;
   /** The bridge's own Slack user and bot ids (auth.test). */
   self(): Promise<{ userId: string; botId?: string }>;
 }
@@ -72,7 +75,7 @@ const ACTED_ON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast'])
 export function createIntake(queue: JobQueue, onQueued: () => void, slack?: SlackIntakeDeps): Intake {
   async function slackChatId(event: SlackEvent, deps: SlackIntakeDeps): Promise<{ chatId: string } | { ignore: SlackIgnoreReason }> {
     const ignore = (reason: SlackIgnoreReason) => ({ ignore: reason });
-    if (event.channel !== (await deps.supportChannel())) return ignore('other-channel');
+    if (!(await deps.supportChannels()).includes(event.channel)) return ignore('other-channel');
     const self = await deps.self();
     // Our own posts and every other bot's (a bot_id marks both) are never relayed.
     const byBot = (user?: string, botId?: string) => user === self.userId || Boolean(botId);
@@ -137,7 +140,10 @@ export function createIntake(queue: JobQueue, onQueued: () => void, slack?: Slac
         for (const status of batch.statuses) {
           const r = await uow.enqueue({
             kind: JOB_STATUS,
-            lane: chatLane((await findConversation(uow.identities, [status.recipient, status.recipientUserId])) ?? status.recipient),
+            lane: chatLane(
+              (await findConversation(routeIdentities(uow.identities, status.route), [status.recipient, status.recipientUserId])) ??
+                scopedChatId(status.route, status.recipient),
+            ),
             payload: { status } satisfies StatusJob,
             dedupeKey: `wa:status:${status.messageId}:${status.status}`,
           });
@@ -157,17 +163,33 @@ export function createIntake(queue: JobQueue, onQueued: () => void, slack?: Slac
  * is queued in its lane and shown in its thread whichever identifier it came with. Identifiers a
  * change reports (a new number, a new user id) join it here, before any later message needs them.
  */
-async function withConversation(identities: IdentityStore, item: InboundEnvelope): Promise<InboundEnvelope> {
+async function withConversation(all: IdentityStore, found: InboundEnvelope): Promise<InboundEnvelope> {
+  const item = inRoute(found);
   const { ids, joins } = item.contact;
   if (!ids) return item;
+  const identities = routeIdentities(all, item.route);
   const now = Date.now();
-  const resolved = await resolveConversation(identities, ids, now);
+  const resolved = await resolveConversation(identities, ids, now, item.route);
   const chatId = resolved?.chatId ?? item.message.chatId;
   if (joins) await joinConversation(identities, chatId, joins, now);
   const known = { ...ids, ...Object.fromEntries(Object.entries(joins ?? {}).filter(([, v]) => v !== undefined)) };
   return {
+    ...item,
     // The sender is the person, except on a message written on the business phone (WhatsApp Web).
     message: { ...item.message, chatId, sender: { ...item.message.sender, ...(item.message.sender.waId === item.message.chatId ? { waId: chatId } : {}) } },
     contact: { ...item.contact, waId: chatId, ids: known, ...(resolved?.merged.length ? { merged: resolved.merged } : {}) },
+  };
+}
+
+/** A message without identifiers (a WhatsApp Web group) keyed in its route, as resolveConversation keys the others. */
+function inRoute(item: InboundEnvelope): InboundEnvelope {
+  const local = item.message.chatId;
+  const chatId = scopedChatId(item.route, local);
+  if (chatId === local) return item;
+  const same = (id: string) => (id === local ? chatId : id);
+  return {
+    ...item,
+    message: { ...item.message, chatId, sender: { ...item.message.sender, waId: same(item.message.sender.waId) } },
+    contact: { ...item.contact, waId: same(item.contact.waId) },
   };
 }

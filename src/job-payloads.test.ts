@@ -22,7 +22,7 @@ describe('job payloads, read back from the queue', () => {
     const intake = createIntake(queue, () => undefined, {
       contacts: store.contacts,
       messages: store.messages,
-      supportChannel: async () => 'C0123456789',
+      supportChannels: async () => ['C0123456789'],
       self: async () => ({ userId: 'U0BRIDGE01' }),
     });
     await intake.recordWhatsApp({ messages: [envelope], statuses: [{ messageId: 'wamid.out', status: 'read', timestamp: 1, recipient: '16505551234' }] });

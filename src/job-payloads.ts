@@ -4,6 +4,7 @@ import type { JiraChangeJob, JiraChatJob } from './jira/jobs.js';
 import { CARD_ACTIONS } from './core/conversation-states.js';
 import type { JiraActionJob } from './core/relay/card-actions.js';
 import type { JiraCommentJob } from './core/relay/jira-comments.js';
+import type { ResolveJob } from './core/relay/resolve-with-message.js';
 import type { SavedReplyJob } from './core/start/send-saved-reply.js';
 import type { StartJob } from './core/start/send-started.js';
 
@@ -97,4 +98,8 @@ export function isStartJob(p: unknown): p is StartJob {
 
 export function isSavedReplyJob(p: unknown): p is SavedReplyJob {
   return isRecord(p) && [p.chatId, p.channel, p.threadTs, p.name, p.user, p.key].every(isString);
+}
+
+export function isResolveJob(p: unknown): p is ResolveJob {
+  return isRecord(p) && [p.chatId, p.channel, p.threadTs, p.user, p.key].every(isString) && isOptional(p.text, isString);
 }

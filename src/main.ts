@@ -13,7 +13,7 @@ the configured WhatsApp, Slack and Jira connections. Runs until SIGTERM or SIGIN
 
 Settings come from the environment and from .env in the working directory: README
 "Configuration" describes them, .env.example lists them, and \`npm run doctor\` checks them.
-Logs are JSON lines on stdout; to read them as text: npm start | npx pino-pretty
+Logs are JSON lines on stdout; to read them as text: npm start | npx --yes pino-pretty
 
 Options:
   -h, --help   print this help and exit`;

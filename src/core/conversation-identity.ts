@@ -1,4 +1,5 @@
 import type { PersonIds } from './model.js';
+import { scopedChatId } from './routes.js';
 import type { Identifier, IdentifierKind, IdentityStore } from './store/identities.js';
 
 /** Identifiers a conversation is found by, strongest first: a BSUID names one person for this business. */
@@ -34,7 +35,7 @@ export interface Resolved {
  * One person, one conversation: the identifiers WhatsApp sends are looked up, and the conversation
  * of the first one known is the person's; a person seen for the first time gets the conversation
  * key of their number (as before identifiers existed), or of their BSUID when the number is
- * withheld. Every identifier not yet known joins that conversation, so a number that arrives later
+ * withheld, in the route the message came in on. Every identifier not yet known joins that conversation, so a number that arrives later
  * for a known BSUID (or a BSUID for a known number) finds the same card and thread.
  *
  * Runs in the intake unit of work that queues the message, so the lane it is queued in is already
@@ -42,13 +43,14 @@ export interface Resolved {
  * conversation is read back. Every step is an idempotent upsert: repeating the whole resolution
  * (a retried webhook on a store without transactions) lands on the same conversation.
  */
-export async function resolveConversation(store: IdentityStore, ids: PersonIds, now: number): Promise<Resolved | undefined> {
+export async function resolveConversation(store: IdentityStore, ids: PersonIds, now: number, route?: string): Promise<Resolved | undefined> {
   const wanted = pairs(ids);
   if (wanted.length === 0) return undefined;
   const known = await findAll(store, wanted);
   const found = [...new Set(wanted.map((w) => known.get(keyOf(w))).filter((c): c is string => Boolean(c)))];
   if (found.length > 1) return merge(store, found, ids, now);
-  const chatId = found[0] ?? wanted.find((w) => w.kind === 'phone')?.value ?? wanted[0]!.value;
+  // A new conversation is keyed in its route (src/core/routes.ts): `store` is the route's view.
+  const chatId = found[0] ?? scopedChatId(route, wanted.find((w) => w.kind === 'phone')?.value ?? wanted[0]!.value);
   // Every identifier already leads to this conversation (a returning person, the usual case):
   // nothing to claim, so no concurrent claim to lose and nothing to read back.
   if (found.length === 1 && known.size === wanted.length) {

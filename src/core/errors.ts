@@ -1,4 +1,15 @@
 /**
+ * Why WhatsApp refused a message, as the transport that sent it reads its vendor's answer: the
+ * relay explains it in the thread from these fields alone.
+ */
+export interface DeliveryFailure {
+  /** Only a template may reach the contact now (the Cloud API's 24-hour window closed). */
+  windowClosed?: boolean;
+  /** The vendor's numeric error code, for the explanation (i18n `deliveryError`). */
+  code?: number;
+}
+
+/**
  * The one error type vendors' failures become. The worker decides retry or give-up from
  * `retryable` alone, and waits at least `retryAfterMs` when the vendor said so.
  */
@@ -6,13 +17,16 @@ export class BridgeError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** What a WhatsApp transport read from its vendor's answer (core never parses vendor codes). */
+  readonly delivery: DeliveryFailure | undefined;
 
-  constructor(message: string, opts: { code: string; retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, opts: { code: string; retryable: boolean; retryAfterMs?: number; cause?: unknown; delivery?: DeliveryFailure }) {
     super(message, { cause: opts.cause });
     this.name = 'BridgeError';
     this.code = opts.code;
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs;
+    this.delivery = opts.delivery;
   }
 }
 

@@ -283,6 +283,8 @@ export interface StatusError {
   title: string;
   message?: string;
   details?: string;
+  /** The transport read it as the 24-hour window being closed: only a template reaches the contact. */
+  windowClosed?: boolean;
 }
 
 export interface StatusUpdate {
@@ -298,6 +300,8 @@ export interface StatusUpdate {
   errors?: StatusError[];
   /** The reference the bridge sent with the message (Cloud API `biz_opaque_callback_data`). */
   ref?: string;
+  /** The route of the number that sent the message (ROUTES_FILE); absent: the implicit single route. */
+  route?: string;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOutboundFile, WHATSAPP_MEDIA_LIMITS, type OutboundFile } from './outbound-media.js';
+import { classifyOutboundFile, type OutboundFile } from './outbound-media.js';
+import { WHATSAPP_MEDIA_RULES } from '../whatsapp/media-rules.js';
 
 const KB = 1024;
 const MB = 1024 * KB;
-const withFfmpeg = { ffmpegAvailable: true };
-const without = { ffmpegAvailable: false };
+// The rules both WhatsApp transports declare (src/whatsapp/capabilities.ts).
+const withFfmpeg = { ffmpegAvailable: true, rules: WHATSAPP_MEDIA_RULES };
+const without = { ffmpegAvailable: false, rules: WHATSAPP_MEDIA_RULES };
 
 function file(mimetype: string, size: number, extra: Partial<OutboundFile> = {}): OutboundFile {
   return { mimetype, size, name: 'file', ...extra };
@@ -15,7 +17,7 @@ const tooLarge = (kind: string, limitBytes: number) => ({ tooLarge: true, kind, 
 
 describe('classifyOutboundFile', () => {
   it('uses the documented limits', () => {
-    expect(WHATSAPP_MEDIA_LIMITS).toEqual({ image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB, sticker: 100 * KB });
+    expect(WHATSAPP_MEDIA_RULES.maxBytes).toEqual({ image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB, sticker: 100 * KB });
   });
 
   it('sends JPEG and PNG as images up to 5 MB', () => {

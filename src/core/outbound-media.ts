@@ -1,20 +1,8 @@
+import type { MediaRules } from './ports.js';
+
 /**
- * How a file shared in Slack is sent to WhatsApp, from the Cloud API's supported media types
- * (Meta's "Supported media types" table, mirrored at
- * https://docs.aws.amazon.com/social-messaging/latest/userguide/supported-media-types.html
- * and https://help.vtex.com/en/docs/tutorials/supported-media-sending-whatsapp-cloud):
- *
- * - image: image/jpeg, image/png, 5 MB;
- * - video: video/mp4, video/3gp(p), 16 MB (H.264 video and AAC audio only; the codec is not
- *   visible from Slack's metadata, so an mp4 with other codecs is still tried as video);
- * - audio: audio/aac, audio/amr, audio/mpeg, audio/mp4, audio/ogg, 16 MB; "audio/ogg (OPUS
- *   codecs only; base audio/ogg not supported)";
- * - sticker: image/webp, 100 KB static / 500 KB animated, and exactly 512×512 pixels
- *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/sticker-messages);
- * - document: 100 MB. The table lists PDF, Office and plain text, and Meta sends any other
- *   file type as a document too.
- *
- * "MB" is meant in steps of 1,024, as formatBytes assumes.
+ * How a file shared in Slack is sent to WhatsApp: by the media rules the transport declares
+ * (its capabilities), never by a vendor's table kept here.
  */
 
 export type OutboundMediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
@@ -39,34 +27,19 @@ export type OutboundMediaPlan =
     }
   | { tooLarge: true; kind: OutboundMediaKind; limitBytes: number };
 
-const KB = 1024;
-const MB = 1024 * KB;
-
-export const WHATSAPP_MEDIA_LIMITS: Readonly<Record<OutboundMediaKind, number>> = {
-  image: 5 * MB,
-  video: 16 * MB,
-  audio: 16 * MB,
-  document: 100 * MB,
-  // The static limit: nothing in Slack's metadata says whether a webp is animated.
-  sticker: 100 * KB,
-};
-
 /** What a converted voice clip is uploaded as. */
 export const VOICE_MIMETYPE = 'audio/ogg';
 
-const IMAGE = new Set(['image/jpeg', 'image/png']);
-const VIDEO = new Set(['video/mp4', 'video/3gpp', 'video/3gp']);
-const AUDIO = new Set(['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4']);
-
-export function classifyOutboundFile(file: OutboundFile, opts: { ffmpegAvailable: boolean }): OutboundMediaPlan {
+export function classifyOutboundFile(file: OutboundFile, opts: { ffmpegAvailable: boolean; rules: MediaRules }): OutboundMediaPlan {
   const { type, params } = parseMimetype(file.mimetype);
+  const limits = opts.rules.maxBytes;
   // A Slack clip becomes a voice note when ffmpeg can make the Ogg Opus WhatsApp needs.
   // The clip is checked against the audio limit before conversion: transcoding to 32 kb/s
   // only shrinks it, and a clip over the limit is better sent as it is, as a document.
-  if (file.subtype === 'slack_audio' && opts.ffmpegAvailable && file.size <= WHATSAPP_MEDIA_LIMITS.audio) {
-    return { kind: 'audio', convertToVoice: true, limitBytes: WHATSAPP_MEDIA_LIMITS.audio };
+  if (file.subtype === 'slack_audio' && opts.ffmpegAvailable && file.size <= limits.audio) {
+    return { kind: 'audio', convertToVoice: true, limitBytes: limits.audio };
   }
-  return withinLimit(file.size, kindOf(type, params, file));
+  return withinLimit(file.size, kindOf(type, params, file, opts.rules), limits);
 }
 
 /**
@@ -74,11 +47,11 @@ export function classifyOutboundFile(file: OutboundFile, opts: { ffmpegAvailable
  * metadata does not tell, and image messages take only JPEG and PNG. As a document it
  * always arrives.
  */
-function kindOf(type: string, params: string, file: OutboundFile): OutboundMediaKind {
-  if (IMAGE.has(type)) return 'image';
-  if (VIDEO.has(type)) return 'video';
-  if (AUDIO.has(type)) return 'audio';
-  if (type === 'audio/ogg' && isOpus(params, file)) return 'audio';
+function kindOf(type: string, params: string, file: OutboundFile, rules: MediaRules): OutboundMediaKind {
+  if (rules.types.image.includes(type)) return 'image';
+  if (rules.types.video.includes(type)) return 'video';
+  if (rules.types.audio.includes(type)) return 'audio';
+  if (rules.types.opusAudio.includes(type) && isOpus(params, file)) return 'audio';
   return 'document';
 }
 
@@ -90,8 +63,8 @@ function isOpus(params: string, file: OutboundFile): boolean {
   return /(?:^|;)\s*codecs\s*=\s*"?opus"?/i.test(params) || /\.opus$/i.test(file.name) || file.filetype === 'opus';
 }
 
-function withinLimit(size: number, kind: OutboundMediaKind): OutboundMediaPlan {
-  const limitBytes = WHATSAPP_MEDIA_LIMITS[kind];
+function withinLimit(size: number, kind: OutboundMediaKind, limits: MediaRules['maxBytes']): OutboundMediaPlan {
+  const limitBytes = limits[kind];
   if (size > limitBytes) return { tooLarge: true, kind, limitBytes };
   return { kind, convertToVoice: false, limitBytes };
 }

@@ -3,6 +3,8 @@ import type { DeliveryStatus, StatusUpdate, WhatsAppTransportKind } from './mode
 /** What the relay knows about a conversation. */
 export interface ContactRecord {
   chatId: string;
+  /** The route of the number the person wrote to (ROUTES_FILE); absent or `default`: the implicit single route. */
+  route?: string;
   transport: WhatsAppTransportKind;
   waId: string;
   name?: string;
@@ -143,12 +145,34 @@ export interface SendOptions {
   ref?: string;
 }
 
+/** Which files WhatsApp takes as each kind of media, and how large. */
+export interface MediaRules {
+  /** The largest file of each kind, in bytes. */
+  maxBytes: Readonly<Record<OutboundMediaKind, number>>;
+  /** MIME types (lower case, without parameters) sent as each kind; anything else goes as a document. */
+  types: { image: readonly string[]; video: readonly string[]; audio: readonly string[]; opusAudio: readonly string[] };
+}
+
+/**
+ * What a WhatsApp transport can do, declared by the transport (as mautrix bridges' capabilities):
+ * the relay reads these and never a vendor's chat ids, error codes or media tables.
+ */
+export interface WhatsAppCapabilities {
+  /** Only templates may be sent 24 hours after the contact last wrote (Cloud API). */
+  serviceWindow: boolean;
+  /** Sent messages can be edited, and deleted for everyone (WhatsApp Web). */
+  edits: boolean;
+  deletions: boolean;
+  /** Group chats come and go through it. */
+  groups: boolean;
+  /** Approved message templates can be sent. */
+  templates: boolean;
+  media: MediaRules;
+}
+
 /** The WhatsApp side for replies, whichever transport carries them. */
 export interface WhatsAppSender {
-  /** Cloud API: only templates may be sent 24 hours after the contact last wrote. */
-  readonly hasServiceWindow: boolean;
-  /** WhatsApp Web can edit and delete sent messages; the Cloud API cannot. */
-  readonly canEditAndDelete: boolean;
+  readonly capabilities: WhatsAppCapabilities;
   sendText(to: string, body: string, opts?: SendOptions): Promise<{ id: string }>;
   sendMedia(to: string, media: OutboundMedia, opts?: SendOptions): Promise<{ id: string }>;
   /** An empty emoji removes the reaction. */
@@ -156,9 +180,9 @@ export interface WhatsAppSender {
   /** `bodyParams`: the values of the body's `{{1}}`… variables, in order. */
   sendTemplate(to: string, name: string, language: string, opts?: SendOptions & { bodyParams?: string[] }): Promise<{ id: string }>;
   markRead(messageId: string): Promise<void>;
-  /** Replaces the text of a message we sent (present when canEditAndDelete). */
+  /** Replaces the text of a message we sent (present when capabilities.edits). */
   editText?(to: string, messageId: string, body: string): Promise<{ id: string }>;
-  /** Deletes a message we sent, for everyone (present when canEditAndDelete). */
+  /** Deletes a message we sent, for everyone (present when capabilities.deletions). */
   deleteMessage?(to: string, messageId: string): Promise<{ id: string }>;
 }
 

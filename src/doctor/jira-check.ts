@@ -52,7 +52,9 @@ export const jiraCheck: Check = {
           ? 'JIRA_EMAIL / JIRA_API_TOKEN rejected: API tokens expire; create a new one at id.atlassian.com/manage-profile/security/api-tokens'
           : e.code === 'jira_forbidden'
             ? `the account ${email} may not use the REST API on ${site}: check that it has Jira Service Management agent access`
-            : `Jira could not be reached at ${site}: check JIRA_BASE_URL (https://<site>.atlassian.net) and the network`;
+            : e.code === 'jira_not_found'
+              ? `${site} answered, but has no Jira REST API (/rest/api/3/myself): JIRA_BASE_URL must be the site's root, https://<site>.atlassian.net, without a path`
+              : `Jira could not be reached at ${site}: check JIRA_BASE_URL (https://<site>.atlassian.net) and the network`;
       return { name: 'jira credentials', ok: false, detail: e.message, fix };
     }
 

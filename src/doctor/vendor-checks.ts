@@ -115,16 +115,17 @@ export const whatsappCheck: Check = {
   },
 };
 
-/** The service's WhatsApp Web session (src/whatsapp/web/socket.ts, session `default`). */
-const WEB_CREDS_ID = 'default:creds';
 
 /** WhatsApp Web has no credentials to test from here: what can be checked is whether a session is stored. */
 async function webSessionResult(config: Config): Promise<CheckResult> {
   let store: Store | undefined;
+  // The route's session (src/whatsapp/web/socket.ts): `default` for the single-number setup.
+  const number = config.routes[0]?.whatsapp;
+  const credsId = `${number?.transport === 'web' ? number.session : 'default'}:creds`;
   try {
     store = await openStore(config.DATABASE_URL);
     // A store not migrated yet holds no session: the port answers nothing rather than failing.
-    const stored = (await store.auth.get([WEB_CREDS_ID])).get(WEB_CREDS_ID);
+    const stored = (await store.auth.get([credsId])).get(credsId);
     const creds = stored === undefined ? undefined : (JSON.parse(stored) as { me?: { id?: string }; account?: unknown });
     const number = creds?.account && creds.me?.id ? creds.me.id.split(/[:@]/)[0] : undefined;
     return number

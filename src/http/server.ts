@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { createTokenCheck, sendUnauthorized } from './auth.js';
@@ -56,6 +57,24 @@ export class BadRequestError extends Error {
   readonly statusCode = 400;
 }
 
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/**
+ * No route declares a JSON schema (bodies are checked by our own code, signatures first), yet
+ * fastify requires its Ajv validator and fast-json-stringify serializer (with Ajv's formats, URI
+ * parser, …: ~2.5 MiB of a process that idles at ~90) whenever an instance is made. These factories
+ * require them, from fastify's own dependencies, the first time a route with a schema needs one.
+ */
+function lazySchemaCompilers(): CompilersFactory {
+  type Build = (...args: unknown[]) => unknown;
+  const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+  const onFirstUse = (selector: string): Build => {
+    let build: Build | undefined;
+    return (...args) => (build ??= (fromFastify(selector) as () => Build)())(...args);
+  };
+  return { buildValidator: onFirstUse('@fastify/ajv-compiler'), buildSerializer: onFirstUse('@fastify/fast-json-stringify-compiler') } as CompilersFactory;
+}
+
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -63,6 +82,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     forceCloseConnections: 'idle',
     // A client that sends its headers and then trickles (or never finishes) the body gets a 408 and
     // its connection closed once the timeout is up. Idle keep-alive connections are closed by

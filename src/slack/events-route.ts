@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_LOCALE, startMessages, type Locale } from '../core/format/i18n.js';
 import type { SlackEvent } from '../core/slack-events.js';
 import type { Intake } from '../intake.js';
+import { httpReceiver, type Receiver } from '../receiver.js';
 import { describeStoreError } from '../store/errors.js';
 import type { Logger } from '../logger.js';
 import { normaliseEventCallback, normaliseInteraction, type Normalised } from './normalise-event.js';
@@ -19,6 +20,11 @@ export interface SlackEventsOptions {
   interactions?: Interactions;
   /** LOCALE: the language of the answer to another slash command. */
   locale?: Locale;
+}
+
+/** The Events API over HTTP as a receiver: its route is registered at `init`, with the app's intake. */
+export function createSlackHttpReceiver(opts: Omit<SlackEventsOptions, 'intake'>): Receiver {
+  return httpReceiver(({ server, intake }) => registerSlackEvents(server, { ...opts, intake }));
 }
 
 /** What another slash command pointed at the bridge is told: it answers /whatsapp only. */

@@ -1,5 +1,6 @@
 import { LogLevel, SocketModeClient, type Logger as SlackLogger } from '@slack/socket-mode';
 import type { Intake } from '../intake.js';
+import type { Receiver } from '../receiver.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../core/format/i18n.js';
 import { slashCommandReply } from './events-route.js';
@@ -9,7 +10,8 @@ import { homeOpenedBy, routeInteraction, type Interactions } from './interaction
 export interface SocketModeReceiverOptions {
   /** App-level token (`xapp-…`) with `connections:write`. */
   appToken: string;
-  intake: Intake;
+  /** Given here or at `init` (the receiver contract). */
+  intake?: Intake;
   logger: Logger;
   /** Web API base for apps.connections.open, e.g. a fake's `http://127.0.0.1:PORT/api/`. Default Slack's. */
   slackApiUrl?: string;
@@ -24,10 +26,9 @@ export interface SocketModeReceiverOptions {
   interactions?: Interactions;
 }
 
-export interface SocketModeReceiver {
+export interface SocketModeReceiver extends Receiver {
   /** Opens the connection; rejects with a clear error when Slack refuses the token. */
   start(): Promise<void>;
-  stop(): Promise<void>;
   /** Connected and greeted (hello received); false while the SDK reconnects. */
   isConnected(): boolean;
 }
@@ -53,6 +54,7 @@ interface Envelope {
  */
 export function createSocketModeReceiver(opts: SocketModeReceiverOptions): SocketModeReceiver {
   const log = opts.logger.child({ component: 'slack-socket-mode' });
+  let intake = opts.intake;
   const client = new SocketModeClient({
     appToken: opts.appToken,
     logger: sdkLogger(log),
@@ -128,7 +130,8 @@ export function createSocketModeReceiver(opts: SocketModeReceiverOptions): Socke
     if (normalised.dropped.length > 0) log.info({ envelopeId, dropped: normalised.dropped }, 'Slack payload partly or wholly not for the bridge');
     for (const event of normalised.events) {
       try {
-        const result = await opts.intake.recordSlack(event);
+        if (!intake) throw new Error('Socket Mode events arrived before the receiver was initialised');
+        const result = await intake.recordSlack(event);
         log.info(
           { envelopeId, eventId: event.eventId, kind: event.kind, channel: event.channel, queued: result.queued, reason: result.queued ? undefined : result.reason },
           result.queued ? 'Slack event queued' : 'Slack event not acted on',
@@ -142,6 +145,9 @@ export function createSocketModeReceiver(opts: SocketModeReceiverOptions): Socke
   }
 
   return {
+    init(ctx) {
+      intake = ctx.intake;
+    },
     async start() {
       if (!opts.appToken.startsWith('xapp-')) {
         throw new Error('Socket Mode needs an app-level token (xapp-…, scope connections:write); SLACK_APP_TOKEN is another kind of token');

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { isStatusUpgrade, type DeliveryStatus } from '../core/model.js';
 import type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap } from '../core/ports.js';
 import type { ContactsTable, Database, MessageMapTable } from './schema.js';
+import { DEFAULT_ROUTE } from '../core/routes.js';
 
 type Row<T> = { [K in keyof T]: T[K] };
 
 function toContact(r: Row<ContactsTable>): ContactRecord {
   return {
     chatId: r.chat_id,
+    route: r.route,
     transport: r.transport as ContactRecord['transport'],
     waId: r.wa_id,
     name: r.name ?? undefined,
@@ -47,7 +49,8 @@ export function createContactStore(db: Kysely<Database>, now: () => number = Dat
       };
       await db
         .insertInto('contacts')
-        .values({ chat_id: c.chatId, ...fields, slack_channel: null, card_ts: null, created_at: t })
+        // A conversation's route never changes (its key is the route's): it is written once.
+        .values({ chat_id: c.chatId, route: c.route ?? DEFAULT_ROUTE, ...fields, slack_channel: null, card_ts: null, created_at: t })
         .onConflict((oc) =>
           oc.column('chat_id').doUpdateSet((eb) => ({
             ...fields,

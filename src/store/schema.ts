@@ -52,6 +52,8 @@ export interface ContactsTable {
   username: string | null;
   /** Cloud API business-scoped user id (BSUID), the address when the number is withheld (migration 8). */
   user_id: string | null;
+  /** The route of the number written to; `default` for rows from before routes (migration 13). */
+  route: string;
 }
 
 /** How a person is found: each identifier belongs to one conversation (migration 8). */

@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
     await open();
     await page.getByRole('img', { name: /QR code for linking WhatsApp/ }).waitFor({ state: 'visible' });
     expect(await page.locator('tbody tr').count()).toBe(2);
-    await page.getByLabel('Phone number of the support account').fill('15550783881');
+    await page.getByLabel('Phone number of the support account').fill('16505551234');
     await page.getByRole('button', { name: 'Get pairing code' }).click();
     await page.locator('#pairing-code', { hasText: 'WZYX-9876' }).waitFor();
   });

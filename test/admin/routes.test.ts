@@ -200,7 +200,7 @@ describe('admin routes', () => {
     const post = (payload: string, headers: Record<string, string> = {}) =>
       app!.inject({ method: 'POST', url: '/admin/pairing-code', headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload });
 
-    it('refuses numbers that are not 8 to 15 digits, with the reason', async () => {
+    it('refuses numbers that are not 8 to 15 digits or not in any numbering plan, with the reason', async () => {
       const requestPairingCode = vi.fn(async () => 'ABCD1234');
       build(sampleStatus(), { pairing: { requestPairingCode } });
       const cases: Array<[string, RegExp]> = [
@@ -210,6 +210,9 @@ describe('admin routes', () => {
         ['phone=1234567', /Expected 8 to 15 digits, got 7/],
         ['phone=1234567890123456', /Expected 8 to 15 digits, got 16/],
         ['phone=01701234567', /country code/],
+        // the right length, but no country assigns them: NANP area code 555, German numbers never start with 1 2
+        ['phone=15550783881', /\+15550783881 is not a number in the numbering plan of its country/],
+        [`phone=${encodeURIComponent('+49 12 3456789')}`, /\+49123456789 is not a number in the numbering plan/],
         [`phone=${encodeURIComponent(XSS)}`, /digits only/],
       ];
       for (const [payload, reason] of cases) {
@@ -221,6 +224,22 @@ describe('admin routes', () => {
         expect(res.body).not.toContain(XSS);
       }
       expect(requestPairingCode).not.toHaveBeenCalled();
+    });
+
+    it('takes valid numbers of several countries however they are typed', async () => {
+      const requestPairingCode = vi.fn(async () => 'ABCD1234');
+      build(sampleStatus(), { pairing: { requestPairingCode } });
+      for (const [typed, digits] of [
+        ['+49 30 12345678', '493012345678'],
+        ['0033 6 12 34 56 78', '33612345678'],
+        ['+39 02 1234 5678', '390212345678'],
+        ['+91 81234-56789', '918123456789'],
+        ['+55 (11) 96123-4567', '5511961234567'],
+      ]) {
+        const res = await post(`phone=${encodeURIComponent(typed!)}`);
+        expect(res.statusCode, typed).toBe(200);
+        expect(requestPairingCode).toHaveBeenLastCalledWith(digits);
+      }
     });
 
     it('asks WhatsApp for a code for the cleaned-up number and shows it big', async () => {

@@ -73,6 +73,13 @@ describe('jira doctor check', () => {
     expect(text).not.toContain('expired-token');
   });
 
+  it('tells a URL that answers but is not a Jira site apart from one that cannot be reached', async () => {
+    const { results, text } = await doctor({ JIRA_BASE_URL: `${jira.url}/jira` });
+    expect(results).toHaveLength(1);
+    expect(text).toContain('✗ jira credentials: Jira myself failed: HTTP 404');
+    expect(text).toContain(`fix: ${jira.url}/jira answered, but has no Jira REST API (/rest/api/3/myself): JIRA_BASE_URL must be the site's root`);
+  });
+
   it('explains an unreachable site', async () => {
     const { results } = await doctor({ JIRA_BASE_URL: 'http://127.0.0.1:1' });
     expect(results).toEqual([expect.objectContaining({ name: 'jira credentials', ok: false, fix: expect.stringContaining('check JIRA_BASE_URL') })]);

@@ -41,13 +41,21 @@ describe('packages loaded at start', () => {
     expect(loaded).toContain('fastify');
     expect(loaded).toContain('@slack/web-api');
     expect(loaded).toContain('better-sqlite3');
-    for (const name of ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'mongodb']) expect(loaded, name).not.toContain(name);
+    for (const name of ['baileys', 'qrcode', '@slack/socket-mode', 'jira.js', 'mongodb', 'js-yaml']) expect(loaded, name).not.toContain(name);
   });
 
   it('does not load pg on SQLite (the store opener imports only the driver DATABASE_URL selects)', async () => {
     const loaded = await cloudOnly();
     expect(loaded).toContain('better-sqlite3');
     expect(loaded).not.toContain('pg');
+  });
+
+  it("does not load fastify's schema compilers (Ajv and its formats, fast-json-stringify's compiler): no route declares a schema", async () => {
+    const loaded = await cloudOnly();
+    // what fastify require()s is in the log too (the hook sees CommonJS as well as ESM)
+    expect(loaded).toContain('find-my-way');
+    // (fastify's error serializer takes fast-json-stringify's small runtime part whatever the options)
+    for (const name of ['ajv', 'ajv-formats', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']) expect(loaded, name).not.toContain(name);
   });
 
   it('loads Baileys and qrcode with WHATSAPP_TRANSPORT=web, jira.js with Jira, @slack/socket-mode with an app token', async () => {

@@ -41,6 +41,26 @@ describe('http server', () => {
     expect(res.statusCode).toBe(413);
   });
 
+  it('still validates and serialises a route that declares a schema (the schema compilers are loaded on first use)', async () => {
+    app = build();
+    app.post(
+      '/typed',
+      {
+        schema: {
+          body: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } },
+          response: { 200: { type: 'object', properties: { double: { type: 'integer' } } } },
+        },
+      },
+      async (req) => ({ double: (req.body as { n: number }).n * 2, secret: 'not in the response schema' }),
+    );
+    const ok = await app.inject({ method: 'POST', url: '/typed', headers: { 'content-type': 'application/json' }, payload: '{"n":21}' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('{"double":42}');
+    const bad = await app.inject({ method: 'POST', url: '/typed', headers: { 'content-type': 'application/json' }, payload: '{"n":0}' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/body\/n must be >= 1/);
+  });
+
   it('reports readiness from its checks', async () => {
     app = build(false);
     const res = await app.inject({ method: 'GET', url: '/readyz' });

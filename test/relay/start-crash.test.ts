@@ -1,3 +1,4 @@
+import { CLOUD_CAPABILITIES } from '../../src/whatsapp/capabilities.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WhatsAppSender } from '../../src/core/ports.js';
 import { createNotices } from '../../src/core/relay/notices.js';
@@ -25,8 +26,7 @@ describe('a start job run again after a crash between posting and recording', ()
     const base = inboundDeps(slack, store, CHANNEL);
     const agentStart = createAgentStartStore(store);
     const sender = {
-      hasServiceWindow: true,
-      canEditAndDelete: false,
+      capabilities: CLOUD_CAPABILITIES,
       async sendTemplate(to: string, name: string) {
         sent.push(`${to}:${name}`);
         return { id: `wamid.t${sent.length}` };

@@ -3,17 +3,16 @@
  * the contact, claimed, answered with a saved reply, set to waiting, resolved with a closing message
  * and reopened, without leaving Slack; at each step the Slack card and thread and the fake Jira tell
  * the same story. Slack drives it only through signed payloads (shortcut, block_actions,
- * view_submission, slash command, the thread reply), over the Events API and over Socket Mode.
+ * view_submission, slash command), over the Events API and over Socket Mode.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeTemplate } from '../fakes/graph.js';
 import type { FakeJira } from '../fakes/jira.js';
 import { createFakeSocketMode, type FakeSocketMode } from '../fakes/slack-socket.js';
-import { ANA, auditOf, cardBlocks, cardButtons, cardClick, cardOf, threadTexts } from '../support/card-actions.js';
+import { ANA, auditOf, cardBlocks, cardButtons, cardClick, cardOf, RESOLVE_MODAL, threadTexts } from '../support/card-actions.js';
 import { CHANNEL, fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
 import { settle } from '../support/jira-chat.js';
 import { readManifest } from '../support/manifest.js';
-import { eventCallback, threadReply } from '../support/slack-events.js';
 import { globalShortcut, messageShortcut, modal, picked, slashCommand, typed, values, viewAction, viewSubmission } from '../support/slack-interactions.js';
 import { until } from '../support/until.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
@@ -27,8 +26,6 @@ const APP_TOKEN = 'xapp-1-A0FAKEAPP1-1-0123456789abcdef';
 interface SlackDriver {
   /** An interactivity payload or a slash command, form-encoded as Slack posts it; answers what the app acknowledged with. */
   interact(form: string): Promise<unknown>;
-  /** An Events API body. */
-  event(body: unknown): Promise<void>;
 }
 
 function overHttp(h: Harness): SlackDriver {
@@ -38,9 +35,6 @@ function overHttp(h: Harness): SlackDriver {
       expect(res.status).toBe(200);
       const text = await res.text();
       return text ? (JSON.parse(text) as unknown) : undefined;
-    },
-    async event(body) {
-      expect((await h.slackEvent(body)).status).toBe(200);
     },
   };
 }
@@ -58,9 +52,6 @@ function overSocket(socket: FakeSocketMode): SlackDriver {
       // Interactivity comes as `interactive` envelopes carrying the payload object; slash commands as their fields.
       const answer = payload ? await deliver({ type: 'interactive', payload: JSON.parse(payload) as unknown }) : await deliver({ type: 'slash_commands', payload: Object.fromEntries(fields) });
       return answer && typeof answer === 'object' && Object.keys(answer).length > 0 ? answer : undefined;
-    },
-    async event(body) {
-      await deliver({ type: 'events_api', payload: body });
     },
   };
 }
@@ -134,10 +125,10 @@ async function story(h: Harness, jira: FakeJira, slack: SlackDriver): Promise<vo
   expect(cardButtons(h)).toEqual(['switchboard_release', 'switchboard_resolve', 'switchboard_reopen']);
   expect(threadTexts(h)).toContain(':hourglass_flowing_sand: Ana Souza set this conversation to waiting for the customer.');
 
-  // 6. Resolve with a closing message: a thread reply starting with resolve: goes to the contact, then resolves.
-  const closing = 'resolve: Your appointment is moved to 11:00. See you then!';
-  const typedReply = h.slack.addUserMessage({ channel: CHANNEL, user: ANA.id, text: closing, thread_ts: card });
-  await slack.event(eventCallback(threadReply(CHANNEL, card, closing, { ts: typedReply.ts })));
+  // 6. Resolve with a closing message: Resolve opens a modal, the message typed there goes to the contact, then it resolves.
+  await slack.interact(cardClick({ cardTs: card, action: 'resolve', triggerId: h.slack.issueTrigger() }));
+  const closing = values({ closing: typed('Your appointment is moved to 11:00. See you then!') });
+  expect(await slack.interact(viewSubmission(h.slack, modal(h.slack, RESOLVE_MODAL), closing))).toBeUndefined();
   await settle(h);
   expect(sentTexts(h).at(-1)).toBe('*Ana Souza:*\nYour appointment is moved to 11:00. See you then!');
   expect(sentTexts(h)).not.toContain('Your request was resolved.');

@@ -56,11 +56,12 @@ describe.each(storeFixtures)('migration 8 (contact identifiers) on $name', (fixt
         { kind: 'lid', value: LID_CHAT, chat_id: LID_CHAT },
         { kind: 'phone', value: WA_ID, chat_id: WA_ID },
       ]);
-      const contacts = await store.db.selectFrom('contacts').select(['chat_id', 'card_ts', 'phone', 'username', 'user_id']).orderBy('chat_id').execute();
+      const contacts = await store.db.selectFrom('contacts').select(['chat_id', 'card_ts', 'phone', 'username', 'user_id', 'route']).orderBy('chat_id').execute();
+      // Every conversation from before routes is the implicit single route's (migration 12).
       expect(contacts).toEqual([
-        { chat_id: GROUP_CHAT, card_ts: '1749416000.000300', phone: '', username: null, user_id: null },
-        { chat_id: LID_CHAT, card_ts: '1749416000.000200', phone: LID_CHAT, username: null, user_id: null },
-        { chat_id: WA_ID, card_ts: CARD_TS, phone: WA_ID, username: null, user_id: null },
+        { chat_id: GROUP_CHAT, card_ts: '1749416000.000300', phone: '', username: null, user_id: null, route: 'default' },
+        { chat_id: LID_CHAT, card_ts: '1749416000.000200', phone: LID_CHAT, username: null, user_id: null, route: 'default' },
+        { chat_id: WA_ID, card_ts: CARD_TS, phone: WA_ID, username: null, user_id: null, route: 'default' },
       ]);
       expect(await store.db.selectFrom('tickets').select(['key', 'chat_id']).execute()).toEqual([{ key: 'SUP-7', chat_id: WA_ID }]);
       expect(await store.db.selectFrom('message_map').select(['wa_message_id', 'chat_id']).execute()).toEqual([{ wa_message_id: 'wamid.before-upgrade', chat_id: WA_ID }]);

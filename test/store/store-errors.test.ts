@@ -87,7 +87,9 @@ describe('describeStoreError on what the PostgreSQL driver really throws', () =>
     await admin.query('select pg_terminate_backend($1)', [(client as unknown as { processID: number }).processID]);
     expect(describeStoreError(await terminated)).toEqual({ transient: true, cause: 'the database server terminated the connection (admin shutdown)' });
 
-    const pool = new pg.Pool({ connectionString: PG_ADMIN_URL, max: 1, connectionTimeoutMillis: 50 });
+    // The limit also bounds the first, real connection: long enough for it on a loaded machine; the
+    // second waits for the one held connection and always meets it.
+    const pool = new pg.Pool({ connectionString: PG_ADMIN_URL, max: 1, connectionTimeoutMillis: 2_000 });
     cleanup.push(() => pool.end());
     const held = await pool.connect();
     cleanup.unshift(async () => held.release());

@@ -3,6 +3,7 @@ import type { CardAction } from '../../src/core/conversation-states.js';
 import { CARD_ACTION_IDS } from '../../src/core/relay/card-controls.js';
 import { CHANNEL, JIRA_SECRET, type Harness } from './harness.js';
 import { AGENT } from './slack-events.js';
+import { modal, typed, values, viewSubmission } from './slack-interactions.js';
 
 /** Agents of the fake workspace; e-mails on the reserved example domain. */
 export const ANA = { id: AGENT, name: 'ana', realName: 'Ana Souza', displayName: 'Ana Souza', email: 'ana.souza@clinic.example.com' };
@@ -15,7 +16,7 @@ let clicks = 0;
  * its container), in the shape of docs.slack.dev/reference/interaction-payloads/block_actions-payload.
  * Each call is a new click (its own action_ts); pass the same `actionTs` to replay one click.
  */
-export function cardClickPayload(opts: { cardTs: string; action: CardAction; user?: string; value?: string; actionTs?: string }) {
+export function cardClickPayload(opts: { cardTs: string; action: CardAction; user?: string; value?: string; actionTs?: string; triggerId?: string }) {
   const actionTs = opts.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
   return {
     type: 'block_actions',
@@ -24,7 +25,7 @@ export function cardClickPayload(opts: { cardTs: string; action: CardAction; use
     api_app_id: 'A123ABC456',
     token: 'XXYYZZ',
     container: { type: 'message', message_ts: opts.cardTs, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+    trigger_id: opts.triggerId ?? '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
     channel: { id: CHANNEL, name: 'support' },
     message: { type: 'message', ts: opts.cardTs, text: 'card', bot_id: 'B0FAKEBOT1' },
     actions: [{ action_id: CARD_ACTION_IDS[opts.action], block_id: 'card-actions', value: opts.value ?? '', type: 'button', action_ts: actionTs }],
@@ -33,10 +34,22 @@ export function cardClickPayload(opts: { cardTs: string; action: CardAction; use
 
 export const cardClick = (opts: Parameters<typeof cardClickPayload>[0]) => `payload=${encodeURIComponent(JSON.stringify(cardClickPayload(opts)))}`;
 
-/** Presses a card button over the Events API (signed, form-encoded) and checks it was acknowledged. */
-export async function press(h: Harness, cardTs: string, action: CardAction, opts: { user?: string; actionTs?: string; retryNum?: number } = {}) {
-  const res = await h.slackEvent(null, { form: cardClick({ cardTs, action, ...opts }), retryNum: opts.retryNum });
+export const RESOLVE_MODAL = 'switchboard_resolve_modal';
+
+/**
+ * Presses a card button over the Events API (signed, form-encoded) and checks it was acknowledged.
+ * Resolve opens its modal (with a trigger the fake Slack accepts), which is then submitted as it
+ * opened: with `closing` typed in it, or empty.
+ */
+export async function press(h: Harness, cardTs: string, action: CardAction, opts: { user?: string; actionTs?: string; retryNum?: number; closing?: string } = {}) {
+  const { closing, ...click } = opts;
+  const triggerId = action === 'resolve' ? h.slack.issueTrigger() : undefined;
+  const res = await h.slackEvent(null, { form: cardClick({ cardTs, action, ...click, ...(triggerId ? { triggerId } : {}) }), retryNum: opts.retryNum });
   if (res.status !== 200) throw new Error(`Slack interaction answered ${res.status}`);
+  if (action !== 'resolve') return;
+  const opened = modal(h.slack, RESOLVE_MODAL);
+  const submitted = await h.slackEvent(undefined, { form: viewSubmission(h.slack, opened, closing === undefined ? {} : values({ closing: typed(closing) }), opts.user) });
+  if (submitted.status !== 200 || (await submitted.text()) !== '') throw new Error('the Resolve modal’s submission was not taken');
 }
 
 export const cardOf = (h: Harness) => {

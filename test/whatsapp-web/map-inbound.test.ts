@@ -189,8 +189,8 @@ describe('mapInbound: who and where', () => {
         timestamp: 1767369000000,
         content: { kind: 'text', body: 'Can someone from support check the delivery?' },
       },
-      // The card is the group's: its name (the subject) is looked up by the connection.
-      contact: { waId: '16505552222', businessNumber: '16505550000' },
+      // The card is the group's: its name (the subject) is looked up by the connection; the transport says it is a group.
+      contact: { waId: '16505552222', businessNumber: '16505550000', isGroup: true },
     });
   });
 

@@ -35,7 +35,7 @@ describe('WhatsApp Web side', () => {
   };
 
   async function startOpen() {
-    side.register({} as FastifyInstance, intake);
+    side.init({ server: {} as FastifyInstance, intake });
     await side.start();
     await sock.emit({ 'connection.update': { connection: 'open' } });
     await settle();
@@ -64,9 +64,9 @@ describe('WhatsApp Web side', () => {
     await created.drop();
   });
 
-  describe('register and start', () => {
-    it('starts the connection only once registered', async () => {
-      await expect(side.start()).rejects.toThrow(/register/);
+  describe('init and start', () => {
+    it('starts the connection only once initialised', async () => {
+      await expect(side.start()).rejects.toThrow(/initialise/);
       expect(side.connection.state()).toBe('closed');
     });
 
@@ -97,7 +97,7 @@ describe('WhatsApp Web side', () => {
   describe('sender', () => {
     it('sends text to a number or a group and returns the message id', async () => {
       await startOpen();
-      expect(side.sender).toMatchObject({ hasServiceWindow: false, canEditAndDelete: true });
+      expect(side.sender.capabilities).toMatchObject({ serviceWindow: false, edits: true, deletions: true, groups: true, templates: false });
       await expect(side.sender.sendText('16505551234', 'Hello')).resolves.toEqual({ id: 'SENT1' });
       await side.sender.sendText('120363041234567890@g.us', 'Hello all');
       expect(sock.sent).toEqual([

@@ -287,7 +287,7 @@ const en: Messages = {
   actionWaiting: 'Waiting for customer',
   actionResolve: 'Resolve',
   actionReopen: 'Reopen',
-  resolveHint: ({ prefix }) => `To resolve with a closing message to the contact, reply in the thread starting with ${prefix}`,
+  resolveHint: ({ prefix }) => `Resolve asks for an optional closing message to the contact; you can also reply in the thread starting with ${prefix}`,
   assignedInJira: 'assigned in Jira',
   assigningInJira: 'assigning in Jira…',
   noJiraUserForAgent: ({ user }) => `No Jira user has ${user}’s e-mail: the request stays unassigned in Jira.`,
@@ -472,7 +472,7 @@ const ptBR: Messages = {
   actionWaiting: 'Aguardando o cliente',
   actionResolve: 'Resolver',
   actionReopen: 'Reabrir',
-  resolveHint: ({ prefix }) => `Para resolver com uma mensagem de encerramento ao contato, responda na thread começando com ${prefix}`,
+  resolveHint: ({ prefix }) => `Resolver pede uma mensagem de encerramento opcional ao contato; também é possível responder na thread começando com ${prefix}`,
   assignedInJira: 'atribuído no Jira',
   assigningInJira: 'atribuindo no Jira…',
   noJiraUserForAgent: ({ user }) => `Nenhum usuário do Jira tem o e-mail de ${user}: o chamado segue sem responsável no Jira.`,
@@ -612,6 +612,12 @@ export interface StartMessages {
   unknownReply(p: { name: string }): string;
   notAContactThread: string;
   savedReplySent(p: { user: string; name: string }): string;
+  resolveTitle: string;
+  resolveSubmit: string;
+  closingLabel: string;
+  closingHint: string;
+  closingWindowClosed: string;
+  closingSent(p: { user: string }): string;
   replyInThread: string;
   homeIntro: string;
   commandHelp: string;
@@ -663,6 +669,12 @@ const startEn: StartMessages = {
   unknownReply: ({ name }) => `There is no saved reply called ${name}.`,
   notAContactThread: 'This works on a message in a contact’s thread in the support channel.',
   savedReplySent: ({ user, name }) => `${user} sent the saved reply ${name}:`,
+  resolveTitle: 'Resolve conversation',
+  resolveSubmit: 'Resolve',
+  closingLabel: 'Closing message to the contact',
+  closingHint: 'Optional: leave it empty to resolve without a message. It is sent like a reply, signed with your name.',
+  closingWindowClosed: 'The contact last wrote more than 24 hours ago, so WhatsApp does not let a free-text message through now. Resolve without one, or send a template from the thread first.',
+  closingSent: ({ user }) => `${user} resolved with this closing message:`,
   replyInThread: 'Slack does not say which thread a slash command was typed in: use the message shortcut “Send saved reply” on a message of the contact’s thread.',
   homeIntro: 'Saved replies are shared by everyone answering WhatsApp. Insert one in a contact’s thread with the message shortcut “Send saved reply”.',
   commandHelp: '/whatsapp (or /whatsapp start) starts a conversation with a number, /whatsapp replies manages the saved replies, /whatsapp reply NAME sends one.',
@@ -713,6 +725,12 @@ const startPtBR: StartMessages = {
   unknownReply: ({ name }) => `Não existe resposta pronta chamada ${name}.`,
   notAContactThread: 'Isto funciona em uma mensagem na conversa de um contato no canal de suporte.',
   savedReplySent: ({ user, name }) => `${user} enviou a resposta pronta ${name}:`,
+  resolveTitle: 'Resolver conversa',
+  resolveSubmit: 'Resolver',
+  closingLabel: 'Mensagem de encerramento ao contato',
+  closingHint: 'Opcional: deixe em branco para resolver sem mensagem. Ela é enviada como uma resposta, assinada com o seu nome.',
+  closingWindowClosed: 'O contato escreveu pela última vez há mais de 24 horas, então o WhatsApp não deixa passar uma mensagem de texto livre agora. Resolva sem mensagem, ou envie antes um modelo pela thread.',
+  closingSent: ({ user }) => `${user} resolveu com esta mensagem de encerramento:`,
   replyInThread: 'O Slack não informa em qual conversa um comando foi digitado: use o atalho de mensagem “Enviar resposta pronta” em uma mensagem da conversa do contato.',
   homeIntro: 'As respostas prontas são compartilhadas por todos que atendem no WhatsApp. Insira uma na conversa de um contato com o atalho de mensagem “Enviar resposta pronta”.',
   commandHelp: '/whatsapp (ou /whatsapp start) inicia uma conversa com um número, /whatsapp replies gerencia as respostas prontas, /whatsapp reply NOME envia uma.',

@@ -28,7 +28,7 @@ describe('texts of starting conversations, templates and saved replies', () => {
         expect(text.trim(), key).not.toBe('');
         expect(text, key).not.toMatch(/[<>&]|undefined/);
       }
-      for (const key of ['startTitle', 'templateTitle', 'savedReplyTitle', 'savedRepliesTitle', 'editReplyTitle', 'send', 'save', 'cancel']) {
+      for (const key of ['startTitle', 'templateTitle', 'savedReplyTitle', 'savedRepliesTitle', 'editReplyTitle', 'resolveTitle', 'resolveSubmit', 'send', 'save', 'cancel']) {
         expect([...texts[key]!].length, key).toBeLessThanOrEqual(24);
       }
       expect(texts.variableLabel).toContain('{{2}}');

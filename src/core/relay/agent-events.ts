@@ -7,7 +7,7 @@ import type { DeliveryStatus, StatusError, StatusUpdate } from '../model.js';
 import type { SlackActionEvent, SlackMessageChangedEvent, SlackMessageDeletedEvent, SlackReactionEvent } from '../slack-events.js';
 import { settleAll } from '../settle.js';
 import { settleDoubt } from './doubtful-sends.js';
-import { explainSendFailure, REENGAGEMENT_CODE, SEND_TEMPLATE_ACTION } from './notices.js';
+import { explainSendFailure, SEND_TEMPLATE_ACTION } from './notices.js';
 import type { OutboundDeps } from './outbound.js';
 import { replyAddress } from './address.js';
 
@@ -34,7 +34,7 @@ export async function relayAgentEdit(event: SlackMessageChangedEvent | SlackMess
   const m = messages(deps.locale);
   const { contact, where } = await contactThread(chatId, deps);
   const { editText, deleteMessage } = deps.sender;
-  if (deps.sender.canEditAndDelete && editText && deleteMessage) {
+  if (deps.sender.capabilities.edits && deps.sender.capabilities.deletions && editText && deleteMessage) {
     // WhatsApp Web edits and deletes for everyone. A reply that went out in parts becomes its first
     // part, edited to the new text (up to WhatsApp's limit), and the other parts are deleted.
     const key = `edit:${event.eventId}`;
@@ -43,9 +43,9 @@ export async function relayAgentEdit(event: SlackMessageChangedEvent | SlackMess
     for (const [i, link] of links.entries()) {
       if (event.kind === 'message_changed' && i === 0) {
         const [first] = splitForWhatsApp(await composeEditedText(event, deps));
-        await editText.call(deps.sender, contact.chatId, link.waMessageId, first ?? '');
+        await editText.call(deps.sender, replyAddress(contact), link.waMessageId, first ?? '');
       } else {
-        await deleteMessage.call(deps.sender, contact.chatId, link.waMessageId);
+        await deleteMessage.call(deps.sender, replyAddress(contact), link.waMessageId);
       }
     }
     await deps.effects.put(key, '1');
@@ -133,7 +133,7 @@ async function explainFailedStatus(status: StatusUpdate, chatId: string, deps: O
   const code = status.errors?.[0]?.code;
   const m = messages(deps.locale);
   const key = `status-failed:${status.messageId}`;
-  if (code === REENGAGEMENT_CODE) return deps.notices.windowClosed(where, chatId, key);
+  if (status.errors?.[0]?.windowClosed) return deps.notices.windowClosed(where, chatId, key);
   const error = status.errors?.[0];
   const reason = code !== undefined ? m.deliveryError({ code }) : (error?.title ?? m.deliveryFailed);
   await deps.notices.say(where, [`:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, metaWords(error, m)].filter(Boolean).join('\n'), key);

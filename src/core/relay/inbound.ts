@@ -20,6 +20,8 @@ export interface InboundContactInfo {
   /** Display number of our line the message came in on. */
   businessNumber: string;
   photoUrl?: string;
+  /** The transport says the chat is a group (a group's replies go to the group, and it has no number). */
+  isGroup?: boolean;
   /** Cloud API: who the sender is (number, BSUID, username); the conversation is found by them at intake. */
   ids?: PersonIds;
   /** Identifiers WhatsApp reports the person has from now on (a number or user id change): they join this conversation. */
@@ -31,6 +33,8 @@ export interface InboundContactInfo {
 export interface InboundEnvelope {
   message: InboundMessage;
   contact: InboundContactInfo;
+  /** The route of the number written to (ROUTES_FILE); absent: the implicit single route. */
+  route?: string;
 }
 
 export interface InboundDeps {
@@ -125,7 +129,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   // A preference change is the contact's, but not a message: it does not open the 24-hour window.
   const wrote = aboutContact && message.content.kind !== 'preference';
   // A group is addressed by its own id (replies go to the group), and has no phone number.
-  const isGroup = message.chatId.endsWith('@g.us') || message.chatId !== info.waId;
+  const isGroup = info.isGroup === true || message.chatId !== info.waId;
   // Identified by ids, a person's number may be withheld in this message though known from an earlier one
   // (releases before identifiers kept a WhatsApp Web LID where the number goes: not a number).
   const ids = info.ids;
@@ -133,6 +137,7 @@ export async function ensureCard(envelope: InboundEnvelope, deps: InboundDeps): 
   const phone = isGroup ? '' : ids ? (ids.phone ?? known) : info.waId;
   const contact = await deps.contacts.upsert({
     chatId: message.chatId,
+    ...(envelope.route ? { route: envelope.route } : {}),
     transport: message.transport,
     waId: isGroup ? message.chatId : info.waId,
     name: aboutContact || isGroup ? info.name : undefined,

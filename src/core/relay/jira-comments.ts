@@ -70,7 +70,7 @@ export async function relayJiraComment(job: JiraCommentJob, deps: JiraCommentDep
   await deps.notices.say(where, `:speech_balloon: *${m.fromJiraBy({ name })}:*\n${body}`, shownKey);
   // A customer's own comment (the portal, e-mail) is the contact's side of the conversation: not sent back to them.
   if (comment.authorType === 'customer') return;
-  if (deps.sender.hasServiceWindow && (contact.lastInboundAt === undefined || deps.now() - contact.lastInboundAt > WINDOW_MS)) {
+  if (deps.sender.capabilities.serviceWindow && (contact.lastInboundAt === undefined || deps.now() - contact.lastInboundAt > WINDOW_MS)) {
     return deps.notices.windowClosed(where, contact.chatId, `jira-window:${comment.id}`);
   }
   const posted = await deps.effects.get(`notice:${shownKey}`);

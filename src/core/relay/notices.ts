@@ -1,12 +1,10 @@
-import { isBridgeError, errorMessage } from '../errors.js';
+import { isBridgeError, errorMessage, type DeliveryFailure } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, EffectLog, SlackBlock } from '../ports.js';
 
 /** action_id of the button that sends the configured template to reopen a conversation. */
 export const SEND_TEMPLATE_ACTION = 'switchboard_send_template';
-/** The 24-hour customer-service window is closed: only a template may be sent. */
-export const REENGAGEMENT_CODE = 131047;
 
 export interface ThreadPlace {
   channel: string;
@@ -85,16 +83,16 @@ export function createNotices(deps: {
   };
 }
 
-/** The WhatsApp error code inside a BridgeError from the Graph client (`graph_131047` → 131047). */
-export function graphCode(err: unknown): number | undefined {
-  const match = isBridgeError(err) ? /^graph_(\d+)$/.exec(err.code) : null;
-  return match ? Number(match[1]) : undefined;
+/** What the transport said about a refused send (its vendor's code and whether the window closed). */
+function deliveryFailure(err: unknown): DeliveryFailure | undefined {
+  return isBridgeError(err) ? err.delivery : undefined;
 }
 
 /** Says in the thread why a reply did not go out, in words an agent can act on. */
 export async function explainSendFailure(err: unknown, where: ThreadPlace, chatId: string, notices: Notices, m: Messages, key: string): Promise<void> {
-  const code = graphCode(err);
-  if (code === REENGAGEMENT_CODE) return notices.windowClosed(where, chatId, key);
+  const failure = deliveryFailure(err);
+  if (failure?.windowClosed) return notices.windowClosed(where, chatId, key);
+  const code = failure?.code;
   const reason = code !== undefined ? m.deliveryError({ code }) : isBridgeError(err) && err.code === 'media_too_large' ? err.message : `${errorMessage(err).slice(0, 300)}`;
   await notices.say(where, `:x: ${m.replyNotSent({ reason: escapeMrkdwn(reason) })}`, key);
 }

@@ -56,7 +56,7 @@ export async function relayAgentMessage(
     await deps.chat.addReaction(event.channel, event.ts, 'lock');
     return 'note';
   }
-  if (deps.sender.hasServiceWindow && windowClosed(contact, deps.now())) {
+  if (deps.sender.capabilities.serviceWindow && serviceWindowClosed(contact, deps.now())) {
     await deps.notices.windowClosed(where, chatId, `window:${event.eventId}`);
     await deps.chat.addReaction(event.channel, event.ts, 'warning');
     return 'not-sent';
@@ -108,7 +108,8 @@ export function isInternalNote(text: string, prefix: string): boolean {
   return prefix !== '' && text.trimStart().toLowerCase().startsWith(prefix.toLowerCase());
 }
 
-function windowClosed(contact: ContactRecord, now: number): boolean {
+/** The Cloud API's 24-hour customer service window: closed when the contact has not written within it. */
+export function serviceWindowClosed(contact: Pick<ContactRecord, 'lastInboundAt'>, now: number): boolean {
   return contact.lastInboundAt === undefined || now - contact.lastInboundAt > WINDOW_MS;
 }
 
@@ -143,7 +144,7 @@ async function prepareFile(
   eventId: string,
 ): Promise<((o: SendOptions) => Promise<{ id: string }>) | undefined> {
   const m = messages(deps.locale);
-  const plan = classifyOutboundFile(file, { ffmpegAvailable: deps.voice !== undefined });
+  const plan = classifyOutboundFile(file, { ffmpegAvailable: deps.voice !== undefined, rules: deps.sender.capabilities.media });
   const name = escapeMrkdwn(file.name);
   if ('tooLarge' in plan) {
     await deps.notices.say(where, `:warning: ${m.fileTooLargeForWhatsApp({ name, size: file.size, limit: plan.limitBytes })}`, `toolarge:${eventId}:${file.id}`);

@@ -57,7 +57,7 @@ export async function applyRequestChange(key: string, change: RequestChange, dep
   const text = deps.resolvedMessage?.trim();
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
-  if (text && (!deps.sender.hasServiceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
+  if (text && (!deps.sender.capabilities.serviceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
     await sendOnce(resolvedMessageKey(key), () => deps.sender.sendText(replyAddress(contact), text), deps);
   }
 }

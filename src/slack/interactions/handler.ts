@@ -4,6 +4,7 @@
  * sent is queued by submissions.ts.
  */
 import { escapeMrkdwn } from '../../core/format/whatsapp-to-mrkdwn.js';
+import { serviceWindowClosed } from '../../core/relay/outbound.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import { chatLane } from '../../intake.js';
 import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps } from './context.js';
@@ -20,6 +21,7 @@ import {
   infoView,
   PICK_TEMPLATE,
   repliesView,
+  resolveView,
   REPLY_MENU,
   savedReplyPicker,
   startView,
@@ -140,6 +142,15 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         const d = deps.defaultTemplate;
         const place: TemplatePlace = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, noticeTs: i.messageTs };
         await ctx.openPicker(i.triggerId, d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice));
+        return undefined;
+      }
+      case 'resolve_button': {
+        // The card is the thread's top-level message: its ts is the button's message.
+        const contact = await threadContact(i.channel, i.messageTs);
+        if (!contact) return undefined;
+        const closed = ctx.transport === 'cloud' && serviceWindowClosed(contact, Date.now());
+        const opened = await ctx.open(i.triggerId, resolveView(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, closed));
+        if (!opened) log.warn('the Resolve modal did not open: the conversation stays as it is until Resolve is pressed again');
         return undefined;
       }
       case 'view_action':

@@ -22,6 +22,11 @@ describe('interaction payloads', () => {
     });
     expect(parseInteraction(click('switchboard_send_template'))).toEqual({ type: 'template_button', user: 'U0AGENT001', triggerId: '1.2.b', channel: 'C0123456789', messageTs: '1700000000.000200', threadTs: '1700000000.000100', value: '16505551234' });
     expect(parseInteraction(click('switchboard_claim'))).toBeUndefined();
+    // The card's Resolve (on the card itself, a top-level message) opens its modal; its other buttons go to the queue.
+    const onCard = (action_id: string) => ({ ...click(action_id), container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0123456789' }, message: { ts: '1700000000.000100' } });
+    expect(parseInteraction(onCard('switchboard_resolve'))).toEqual({ type: 'resolve_button', user: 'U0AGENT001', triggerId: '1.2.b', channel: 'C0123456789', messageTs: '1700000000.000100' });
+    expect(parseInteraction(onCard('switchboard_waiting'))).toBeUndefined();
+    expect(parseInteraction({ type: 'view_submission', user, view: view('switchboard_resolve_modal') })).toMatchObject({ type: 'view_submission', callbackId: 'switchboard_resolve_modal' });
     const overflow = { type: 'block_actions', user, trigger_id: '1.2.c', container: { type: 'view', view_id: 'V2' }, view: { ...view('switchboard_home'), type: 'home' }, actions: [{ action_id: 'switchboard_reply_menu', selected_option: { value: 'delete:welcome' } }] };
     expect(parseInteraction(overflow)).toMatchObject({ type: 'view_action', viewType: 'home', actionId: 'switchboard_reply_menu', value: 'delete:welcome', triggerId: '1.2.c' });
   });

@@ -4,16 +4,17 @@
  * /interactivity/implementing-slash-commands). A payload that is none of these is left to
  * normalise-event.ts (card buttons, whose clicks go to the queue).
  */
+import { CARD_ACTION_IDS } from '../../core/relay/card-controls.js';
 import { SEND_TEMPLATE_ACTION } from '../../core/relay/notices.js';
 import type { SavedReplyFile } from '../../core/store/agent-start.js';
-import { CB_HOME, CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE } from './views.js';
+import { CB_HOME, CB_REPLIES, CB_RESOLVE, CB_SAVED_REPLY, CB_START, CB_TEMPLATE } from './views.js';
 
 export const START_SHORTCUT = 'switchboard_start';
 export const SAVED_REPLY_SHORTCUT = 'switchboard_saved_reply';
 export const COMMAND = '/whatsapp';
 /** Only these are taken: other views, shortcuts and buttons (the card's) go their own way. */
 const OUR_SHORTCUTS = new Set([START_SHORTCUT, SAVED_REPLY_SHORTCUT]);
-const OUR_VIEWS = new Set([CB_START, CB_TEMPLATE, CB_SAVED_REPLY, CB_REPLIES, CB_HOME]);
+const OUR_VIEWS = new Set([CB_START, CB_TEMPLATE, CB_SAVED_REPLY, CB_REPLIES, CB_HOME, CB_RESOLVE]);
 
 export type StateValues = Record<string, Record<string, unknown>>;
 
@@ -22,6 +23,8 @@ export type Interaction =
   | { type: 'shortcut'; callbackId: string; user: string; triggerId: string }
   | { type: 'message_action'; callbackId: string; user: string; triggerId: string; channel: string; messageTs: string; threadTs?: string }
   | { type: 'template_button'; user: string; triggerId: string; channel: string; messageTs: string; threadTs?: string; value: string }
+  /** The card's Resolve: a modal asks for the optional closing message (the card's other buttons go to the queue). */
+  | { type: 'resolve_button'; user: string; triggerId: string; channel: string; messageTs: string }
   | { type: 'view_submission'; callbackId: string; user: string; viewId: string; metadata: string; values: StateValues }
   | {
       type: 'view_action';
@@ -102,11 +105,12 @@ function blockAction(payload: Obj, user: string, triggerId: string | undefined):
       values: stateValues(view),
     };
   }
-  // The thread's "Send template" button opens the picker: that needs the trigger, now.
-  if (actionId !== SEND_TEMPLATE_ACTION || !triggerId) return undefined;
+  // The thread's "Send template" button and the card's Resolve open a modal: that needs the trigger, now.
+  if ((actionId !== SEND_TEMPLATE_ACTION && actionId !== CARD_ACTION_IDS.resolve) || !triggerId) return undefined;
   const channel = str(payload.channel, 'id') ?? str(payload.container, 'channel_id');
   const messageTs = str(payload.container, 'message_ts') ?? str(payload.message, 'ts');
   if (!channel || !messageTs) return undefined;
+  if (actionId === CARD_ACTION_IDS.resolve) return { type: 'resolve_button', user, triggerId, channel, messageTs };
   const threadTs = str(payload.message, 'thread_ts') ?? str(payload.container, 'thread_ts');
   return { type: 'template_button', user, triggerId, channel, messageTs, value, ...(threadTs ? { threadTs } : {}) };
 }

@@ -5,14 +5,15 @@
  * is dropped there, so it is sent once).
  */
 import { toE164 } from '../../core/format/phone.js';
+import type { ResolveJob } from '../../core/relay/resolve-with-message.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import type { StartJob } from '../../core/start/send-started.js';
 import { REPLY_NAME } from '../../core/start/texts.js';
 import { chatLane } from '../../intake.js';
 import { parseMetadata, type Ctx, type InteractionAnswer } from './context.js';
-import { JOB_SAVED_REPLY, JOB_START } from './jobs.js';
+import { JOB_RESOLVE, JOB_SAVED_REPLY, JOB_START } from './jobs.js';
 import { inputFile, inputValue, type Interaction, type StateValues } from './payloads.js';
-import { CB_REPLIES, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type TemplatePlace } from './views.js';
+import { CB_REPLIES, CB_RESOLVE, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type ResolvePlace, type TemplatePlace } from './views.js';
 
 type Submission = Extract<Interaction, { type: 'view_submission' }>;
 
@@ -71,6 +72,16 @@ export async function handleSubmission(ctx: Ctx, i: Submission): Promise<Interac
       const job: SavedReplyJob = { chatId: place.chatId, channel: place.channel, threadTs: place.threadTs, name, user: i.user, key: `view:${i.viewId}` };
       const queued = await ctx.enqueue({ kind: JOB_SAVED_REPLY, lane: chatLane(place.chatId), payload: job, dedupeKey: `slack:view:${i.viewId}` });
       ctx.logger.info({ viewId: i.viewId, queued }, 'saved reply queued');
+      return undefined;
+    }
+    case CB_RESOLVE: {
+      const place = parseMetadata<ResolvePlace>(i.metadata);
+      if (!place.chatId || !place.channel || !place.threadTs) return undefined;
+      const text = inputValue(i.values, 'closing')?.trim();
+      // The press's key is the view's: Slack's retries and a second submission of it resolve (and send) once.
+      const job: ResolveJob = { chatId: place.chatId, channel: place.channel, threadTs: place.threadTs, user: i.user, key: `view:${i.viewId}`, ...(text ? { text } : {}) };
+      const queued = await ctx.enqueue({ kind: JOB_RESOLVE, lane: chatLane(place.chatId), payload: job, dedupeKey: `slack:view:${i.viewId}` });
+      ctx.logger.info({ viewId: i.viewId, queued, closing: Boolean(text) }, 'resolve queued from its modal');
       return undefined;
     }
     case CB_REPLIES: {

@@ -14,6 +14,8 @@ export const CB_TEMPLATE = 'switchboard_template';
 export const CB_SAVED_REPLY = 'switchboard_saved_reply';
 export const CB_REPLIES = 'switchboard_replies';
 export const CB_HOME = 'switchboard_home';
+/** The card's Resolve asks for an optional closing message (not the button's action id: that is the card's). */
+export const CB_RESOLVE = 'switchboard_resolve_modal';
 export const PICK_TEMPLATE = 'switchboard_pick_template';
 /** The variables' inputs: Enter in one redraws the preview with what was typed. */
 export const TEMPLATE_VAR = 'switchboard_template_var';
@@ -128,6 +130,24 @@ export interface TemplatePlace {
 
 export function templateView(m: StartMessages, place: TemplatePlace, choice: TemplateChoice): View {
   return modal(CB_TEMPLATE, m.templateTitle, templateBlocks(m, choice), { k: 'template', ...place }, choice.templates.length > 0 ? m.send : undefined, m.cancel);
+}
+
+/** Where a Resolve modal's submission applies: the contact's card and thread. */
+export interface ResolvePlace {
+  chatId: string;
+  channel: string;
+  threadTs: string;
+}
+
+/**
+ * Resolve with an optional closing message. With the 24-hour window closed (Cloud API) no free text
+ * can go out: the modal says so and resolves without one.
+ */
+export function resolveView(m: StartMessages, place: ResolvePlace, windowClosed: boolean): View {
+  const blocks: SlackBlock[] = windowClosed
+    ? [{ type: 'section', block_id: 'window-closed', text: mrkdwn(m.closingWindowClosed) }]
+    : [textInput('closing', m.closingLabel, { optional: true, multiline: true, hint: m.closingHint, max: 3000 })];
+  return modal(CB_RESOLVE, m.resolveTitle, blocks, { k: 'resolve', ...place }, m.resolveSubmit, m.cancel);
 }
 
 export function infoView(m: StartMessages, title: string, text: string): View {

@@ -1,4 +1,5 @@
 import { isStatusUpgrade, type DeliveryStatus } from '../../core/model.js';
+import { DEFAULT_ROUTE } from '../../core/routes.js';
 import type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap } from '../../core/ports.js';
 
 type StoredContact = ContactRecord & { createdAt: number; updatedAt: number };
@@ -28,6 +29,7 @@ export function createMemoryContacts(now: () => number): MemoryContacts {
       const kept = <K extends 'name' | 'username' | 'bsuid' | 'photoUrl' | 'businessNumber' | 'lastInboundAt'>(k: K) => c[k] ?? before?.[k];
       const row: StoredContact = {
         chatId: c.chatId,
+        route: before?.route ?? c.route ?? DEFAULT_ROUTE,
         transport: c.transport,
         waId: c.waId,
         phone: c.phone,

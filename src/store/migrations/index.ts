@@ -6,6 +6,7 @@ import { finishedJobsIndexes } from './009-finished-jobs-indexes.js';
 import { conversationStates } from './010-conversation-states.js';
 import { agentStart } from './011-agent-start.js';
 import { cardMessages } from './012-card-messages.js';
+import { routes } from './013-routes.js';
 
 export interface Migration {
   version: number;
@@ -196,4 +197,5 @@ export const migrations: Migration[] = [
   conversationStates,
   agentStart,
   cardMessages,
+  routes,
 ];

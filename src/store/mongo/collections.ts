@@ -16,6 +16,8 @@ export const jobRecord = ({ _id, ...rest }: JobDoc): JobRecord => ({ id: _id, ..
 
 export interface ContactDoc {
   _id: string;
+  /** Absent on contacts from before routes: the implicit `default` route. */
+  route?: string;
   transport: string;
   waId: string;
   phone: string;

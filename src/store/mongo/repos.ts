@@ -1,9 +1,12 @@
 import { isStatusUpgrade, type DeliveryStatus } from '../../core/model.js';
 import type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap } from '../../core/ports.js';
 import type { Collections, ContactDoc, MessageDoc } from './collections.js';
+import { DEFAULT_ROUTE } from '../../core/routes.js';
 
 const toContact = (d: ContactDoc): ContactRecord => ({
   chatId: d._id,
+  // Contacts from before routes carry none: the implicit route's.
+  route: d.route ?? DEFAULT_ROUTE,
   transport: d.transport as ContactRecord['transport'],
   waId: d.waId,
   name: d.name ?? undefined,
@@ -35,7 +38,7 @@ export function createMongoContacts(cols: Collections, now: () => number): Conta
       // One upsert on _id: two first messages at once make one contact (the server retries the loser's insert as an update).
       const doc = await cols.contacts.findOneAndUpdate(
         { _id: c.chatId },
-        { $set: set, $setOnInsert: { slackChannel: null, cardTs: null, createdAt: t } },
+        { $set: set, $setOnInsert: { route: c.route ?? DEFAULT_ROUTE, slackChannel: null, cardTs: null, createdAt: t } },
         { upsert: true, returnDocument: 'after' },
       );
       return toContact(doc!);

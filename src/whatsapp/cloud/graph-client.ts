@@ -63,6 +63,8 @@ interface GraphErrorBody { message?: string; type?: string; code?: number; error
  * limit) is left out on purpose: it is quality-based, and retrying makes it worse. */
 const RATE_LIMIT_CODES = new Set([4, 17, 80007, 130429]);
 const PAIR_RATE_LIMIT = 131056;
+/** The 24-hour customer-service window is closed: only a template may be sent. */
+export const REENGAGEMENT_CODE = 131047;
 /** Business number → same user: about 1 message every 6 s (throughput docs), used when no Retry-After. */
 export const PAIR_RATE_DEFAULT_MS = 6_000;
 /** Transient server-side codes: 1 API Unknown, 2 API Service, 131000 Something went wrong,
@@ -114,7 +116,8 @@ export function mapGraphError(op: string, status: number, body: unknown, headers
     return new BridgeError(message, { code: 'rate_limited', retryable: true, ...wait(true) });
   }
   const retryable = TRANSIENT_CODES.has(err.code) || status >= 500;
-  return new BridgeError(message, { code: `graph_${err.code}`, retryable, ...wait(retryable) });
+  const delivery = { code: err.code, ...(err.code === REENGAGEMENT_CODE ? { windowClosed: true } : {}) };
+  return new BridgeError(message, { code: `graph_${err.code}`, retryable, delivery, ...wait(retryable) });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { InboundEnvelope } from '../../core/relay/inbound.js';
 import { toContent, toReferral } from './content.js';
 import type { CloudChange, CloudEcho, CloudMessage, CloudPreference, CloudStatus, CloudWebhook, ItemIssue } from './payload.js';
 import { compact, createDirectory } from './senders.js';
+import { REENGAGEMENT_CODE } from './graph-client.js';
 
 /** An item of the delivery that could not be read: `shown` when a notice went into the contact's thread. */
 export interface RejectedItem extends ItemIssue {
@@ -34,19 +35,27 @@ export interface NormaliseOptions {
   now?: number;
   /** The configured phone number: another number's changes are left out. Unset: every change is ours. */
   phoneNumberId?: string;
+  /**
+   * Routes (ROUTES_FILE): the route of each phone number id. Another number's changes are left
+   * out, and every message and status is marked with its number's route.
+   */
+  routes?: ReadonlyMap<string, string>;
 }
 
 const itemsOf = (c: CloudChange) => c.messages.length + c.statuses.length + c.echoes.length + c.preferences.length + (c.unreadItems ?? 0);
 
 export function normaliseCloudWebhook(payload: CloudWebhook, options: NormaliseOptions | number = {}): NormalisedWebhook {
-  const { now = Date.now(), phoneNumberId } = typeof options === 'number' ? { now: options } : options;
+  const { now = Date.now(), phoneNumberId, routes } = typeof options === 'number' ? { now: options } : options;
   const out: NormalisedWebhook = { messages: [], statuses: [], ignoredFields: [], unread: [], rejected: [], otherNumbers: [], accountErrors: [], unknownStatuses: [] };
   for (const change of payload.changes) {
     const forNumber = change.metadata?.ok ? change.metadata.value.phone_number_id : undefined;
-    if (phoneNumberId && forNumber && forNumber !== phoneNumberId) {
+    const ours = routes ? routes.has(forNumber ?? '') : !phoneNumberId || forNumber === phoneNumberId;
+    if (forNumber && !ours) {
       out.otherNumbers.push({ phoneNumberId: forNumber, items: itemsOf(change) });
       continue;
     }
+    const route = forNumber ? routes?.get(forNumber) : undefined;
+    const [messagesBefore, statusesBefore] = [out.messages.length, out.statuses.length];
     if (change.unreadItems !== undefined) {
       out.ignoredFields.push(change.field);
       out.unread.push({ field: change.field, items: change.unreadItems });
@@ -96,6 +105,10 @@ export function normaliseCloudWebhook(payload: CloudWebhook, options: NormaliseO
       const status = toStatus(s.value);
       if (status) out.statuses.push(status);
       else out.unknownStatuses.push(s.value.status.slice(0, 40));
+    }
+    if (route) {
+      for (const m of out.messages.slice(messagesBefore)) m.route = route;
+      for (const st of out.statuses.slice(statusesBefore)) st.route = route;
     }
   }
   // Meta does not promise order; within one delivery, show messages in the order they were sent.
@@ -183,7 +196,13 @@ function toStatus(s: CloudStatus): StatusUpdate | undefined {
     // One of the two is there (payload.ts): the number when known, as before BSUIDs.
     recipient: s.recipient_id ?? s.recipient_user_id!,
     ...(s.recipient_user_id ? { recipientUserId: s.recipient_user_id } : {}),
-    errors: s.errors?.map((e) => ({ code: e.code, title: e.title ?? String(e.code), message: e.message, details: e.error_data?.details })),
+    errors: s.errors?.map((e) => ({
+      code: e.code,
+      title: e.title ?? String(e.code),
+      message: e.message,
+      details: e.error_data?.details,
+      ...(e.code === REENGAGEMENT_CODE ? { windowClosed: true } : {}),
+    })),
     ...(typeof s.biz_opaque_callback_data === 'string' ? { ref: s.biz_opaque_callback_data } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { CLOUD_CAPABILITIES } from '../capabilities.js';
 import { isBridgeError } from '../../core/errors.js';
 import type { OutboundMedia, SendOptions, WhatsAppSender } from '../../core/ports.js';
 import { createPacer, type Pacer } from '../../pacer.js';
@@ -65,8 +66,7 @@ export function createCloudSender(graph: GraphClient, opts: CloudSenderOptions):
   };
 
   return {
-    hasServiceWindow: true,
-    canEditAndDelete: false,
+    capabilities: CLOUD_CAPABILITIES,
     sendText: (to, body, opts) => send(to, { type: 'text', text: { body, preview_url: true } }, opts),
     async sendMedia(to, media: OutboundMedia, opts) {
       const input =

@@ -24,7 +24,7 @@ export function createOnceLog(log: Logger) {
         once(`number:${other.phoneNumberId}`, () =>
           log.warn(
             { phoneNumberId: other.phoneNumberId, items: other.items },
-            'webhook for another phone number of the WhatsApp Business account (not WHATSAPP_PHONE_NUMBER_ID): acknowledged, not shown; logged once per number',
+            'webhook for another phone number of the WhatsApp Business account (not WHATSAPP_PHONE_NUMBER_ID, nor a route of ROUTES_FILE): acknowledged, not shown; logged once per number',
           ),
         );
       }

@@ -13,6 +13,8 @@ export interface CloudWebhookOptions {
   verifyToken: string;
   /** The configured Cloud API number: another number's changes are acknowledged, not shown. */
   phoneNumberId?: string;
+  /** Several numbers (routes): each phone number id's route; any other number's changes are acknowledged, not shown. */
+  routes?: ReadonlyMap<string, string>;
   intake: Intake;
   logger: Logger;
   /** Counts the malformed items left out of a delivery. */
@@ -57,7 +59,7 @@ export function registerCloudWebhook(app: FastifyInstance, opts: CloudWebhookOpt
       log.warn({ reason: parsed.reason }, 'webhook refused: malformed payload');
       return reply.status(400).send({ error: parsed.reason });
     }
-    const normalised = normaliseCloudWebhook(parsed.value, { phoneNumberId: opts.phoneNumberId });
+    const normalised = normaliseCloudWebhook(parsed.value, { phoneNumberId: opts.phoneNumberId, routes: opts.routes });
     const recorded = await opts.intake.recordWhatsApp(normalised);
     noted.deliveryNotes(normalised);
     for (const item of normalised.rejected) {

@@ -217,8 +217,12 @@ function envelope(msg: WAMessage, where: Where, ctx: MapContext, content: Conten
   };
   // Our own push name is not the contact's: a message from the phone leaves the card's name alone.
   // A group's card is named after the group, whose subject is not on the message (see profiles.ts).
-  const contactName = where.fromMe || isGroupJid(where.chatId) ? undefined : name;
-  return { message, contact: { waId: where.contactId, ...optional({ name: contactName }), businessNumber: ctx.businessNumber, ...(where.ids ? { ids: where.ids } : {}) } };
+  const isGroup = isGroupJid(where.chatId);
+  const contactName = where.fromMe || isGroup ? undefined : name;
+  return {
+    message,
+    contact: { waId: where.contactId, ...optional({ name: contactName }), businessNumber: ctx.businessNumber, ...(isGroup ? { isGroup } : {}), ...(where.ids ? { ids: where.ids } : {}) },
+  };
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {

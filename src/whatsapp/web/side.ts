@@ -1,3 +1,4 @@
+import { WEB_CAPABILITIES } from '../capabilities.js';
 import type { Config } from '../../config.js';
 import { BridgeError } from '../../core/errors.js';
 import type { WhatsAppSender } from '../../core/ports.js';
@@ -5,6 +6,7 @@ import type { Intake } from '../../intake.js';
 import type { Logger } from '../../logger.js';
 import type { AuthStorage } from '../../core/store/auth-storage.js';
 import type { WhatsAppSide } from '../transport.js';
+import type { Receiver } from '../../receiver.js';
 import { jidFor } from './jids.js';
 import { createWebMedia, type MediaDownloader } from './media.js';
 import { mediaContent } from './outbound.js';
@@ -21,13 +23,13 @@ export interface WebSideOptions {
   connection?: Partial<Omit<WebConnectionOptions, 'storage' | 'logger' | 'onMessages'>>;
   /** Baileys' downloadMediaMessage unless a test replaces it. */
   download?: MediaDownloader;
+  /** The route this session is the number of (ROUTES_FILE): its messages and statuses are marked with it. */
+  route?: string;
 }
 
 /** The WhatsApp Web side, with its connection for the admin page, /readyz and shutdown. */
-export interface WebSide extends WhatsAppSide {
+export interface WebSide extends WhatsAppSide, Receiver {
   connection: WebConnection;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -44,7 +46,10 @@ export function createWebSide(opts: WebSideOptions): WebSide {
     logger: opts.logger,
     async onMessages(messages, statuses) {
       if (!intake) throw new Error('WhatsApp Web messages arrived before the intake was registered');
-      const r = await intake.recordWhatsApp({ messages, statuses });
+      const route = opts.route;
+      const r = await intake.recordWhatsApp(
+        route ? { messages: messages.map((m) => ({ ...m, route })), statuses: statuses.map((st) => ({ ...st, route })) } : { messages, statuses },
+      );
       log.debug({ queued: r.queued, duplicates: r.duplicates }, 'WhatsApp Web batch recorded');
     },
   });
@@ -52,13 +57,13 @@ export function createWebSide(opts: WebSideOptions): WebSide {
     connection,
     media: createWebMedia({ connection, logger: opts.logger, download: opts.download }),
     sender: createWebSender(connection, opts.config.MEDIA_MAX_BYTES),
-    register(_server, i) {
+    init(ctx) {
       // Nothing to route: messages come over the socket. They need the intake, so the
       // connection starts (start()) only after this.
-      intake = i;
+      intake = ctx.intake;
     },
     async start() {
-      if (!intake) throw new Error('register the WhatsApp Web side before starting it');
+      if (!intake) throw new Error('initialise the WhatsApp Web side before starting it');
       await connection.start();
     },
     stop: () => connection.stop(),
@@ -97,8 +102,7 @@ export function createWebSender(connection: WebConnection, maxBytes: number): Wh
   const ownKey = (to: string, messageId: string) => ({ remoteJid: jid(to), id: messageId, fromMe: true });
 
   return {
-    hasServiceWindow: false,
-    canEditAndDelete: true,
+    capabilities: WEB_CAPABILITIES,
     sendText: (to, body) => send(to, { text: body }),
     async sendMedia(to, media) {
       return send(to, await mediaContent(media, maxBytes));

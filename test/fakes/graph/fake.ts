@@ -36,11 +36,14 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
   const fake = { sent: [], messages: [], readReceipts: [], uploaded: [], calls: [] } as Pick<FakeGraph, 'sent' | 'messages' | 'readReceipts' | 'uploaded' | 'calls'>;
   let origin = '';
 
+  const numbers = new Set([opts.phoneNumberId, ...(opts.morePhoneNumberIds ?? [])]);
+
   function classify(method: string, parts: string[]): GraphOp {
     if (parts[0] !== version) return 'unknown';
-    if (parts.length === 2 && parts[1] === opts.phoneNumberId && method === 'GET') return 'phoneNumber';
-    if (parts.length === 3 && parts[1] === opts.phoneNumberId && parts[2] === 'messages' && method === 'POST') return 'send';
-    if (parts.length === 3 && parts[1] === opts.phoneNumberId && parts[2] === 'media' && method === 'POST') return 'upload';
+    const ours = numbers.has(parts[1] ?? '');
+    if (parts.length === 2 && ours && method === 'GET') return 'phoneNumber';
+    if (parts.length === 3 && ours && parts[2] === 'messages' && method === 'POST') return 'send';
+    if (parts.length === 3 && ours && parts[2] === 'media' && method === 'POST') return 'upload';
     if (parts.length === 3 && parts[1] === wabaId && parts[2] === 'message_templates' && method === 'GET') return 'templates';
     if (parts.length === 2 && method === 'GET') return 'mediaInfo';
     return 'unknown';

@@ -55,6 +55,8 @@ export interface FakeGraphOptions {
   token: string;
   phoneNumberId: string;
   displayPhoneNumber: string;
+  /** More phone numbers of the account that take sends and uploads (several numbers in one service); `calls` names them by path. */
+  morePhoneNumberIds?: readonly string[];
   version?: string;
   verifiedName?: string;
   /** The WhatsApp Business Account id (webhook bodies, GET /{WABA-ID}/message_templates). Default 102290129340398 (Meta's examples). */

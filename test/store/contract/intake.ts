@@ -3,6 +3,7 @@ import { findConversation, joinConversation, resolveConversation } from '../../.
 import type { PersonIds } from '../../../src/core/model.js';
 import type { Identifier, IdentityStore } from '../../../src/core/store/identities.js';
 import { LEASE_MS, type ContractContext } from './context.js';
+import { DEFAULT_ROUTE, routeIdentities } from '../../../src/core/routes.js';
 
 // Business-scoped user ids as Meta's documentation shows them (Cloud API, "Business-scoped user IDs").
 const PHONE = '16505551234';
@@ -26,6 +27,21 @@ export function intakeCases(ctx: ContractContext): void {
       const r = await uow.enqueue({ kind: 'wa.inbound', lane: `chat:${resolved!.chatId}`, payload: { wamid }, dedupeKey: `wa:msg:${wamid}` });
       return { ...r, chatId: resolved!.chatId };
     });
+
+  it('keeps one person writing to two routes’ numbers as two conversations, and the implicit route as before routes', async () => {
+    const onRoute = (route: string | undefined, ids: PersonIds) =>
+      ctx.queue().intake(async (uow) => (await resolveConversation(routeIdentities(uow.identities, route), ids, ctx.clock.now, route))!.chatId);
+    const before = await onRoute(undefined, { phone: PHONE, bsuid: BSUID });
+    expect(before).toBe(PHONE);
+    expect(await onRoute(DEFAULT_ROUTE, { phone: PHONE })).toBe(PHONE);
+    const sales = await onRoute('sales', { phone: PHONE, bsuid: BSUID });
+    expect(sales).toBe(`sales~${PHONE}`);
+    // The BSUID the route saw first still finds the route's conversation, and nobody else's.
+    expect(await onRoute('sales', { bsuid: BSUID })).toBe(sales);
+    expect(await onRoute('field', { bsuid: BSUID })).toBe(`field~${BSUID}`);
+    expect(await ctx.queue().intake((uow) => findConversation(routeIdentities(uow.identities, 'sales'), [PHONE]))).toBe(sales);
+    expect(await ctx.queue().intake((uow) => findConversation(uow.identities, [PHONE]))).toBe(PHONE);
+  });
 
   it('queues an event once however many deliveries of it arrive at once', async () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => record({ phone: PHONE }, 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdCNUM')));

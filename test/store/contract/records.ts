@@ -27,6 +27,17 @@ export function recordCases(ctx: ContractContext): void {
     expect(await contacts.get('nobody')).toBeUndefined();
   });
 
+  it('keeps each conversation’s route; one written without a route is the implicit route’s', async () => {
+    const { contacts } = ctx.store;
+    expect((await contacts.upsert(contact)).route).toBe('default');
+    const routed = { ...contact, chatId: `sales~${contact.chatId}`, route: 'sales' };
+    expect((await contacts.upsert(routed)).route).toBe('sales');
+    // A later update that does not say keeps it: a conversation never changes route.
+    await contacts.upsert({ ...routed, route: undefined, name: 'Sheena' });
+    expect(await contacts.get(routed.chatId)).toMatchObject({ route: 'sales', name: 'Sheena' });
+    expect((await contacts.get(contact.chatId))?.route).toBe('default');
+  });
+
   it('keeps one card per contact and finds a contact by its card', async () => {
     const { contacts } = ctx.store;
     await contacts.upsert(contact);

@@ -12,7 +12,7 @@ import type { SlackMessageEvent } from './core/slack-events.js';
 import type { AgentMessageOutcome } from './core/relay/outbound.js';
 import type { TemplateCatalogue } from './core/start/ports.js';
 import { createAgentStartStore } from './core/start/agent-store.js';
-import { starterNotes, type StartDeps } from './core/start/send-started.js';
+import { starterNotes } from './core/start/send-started.js';
 import type { Store } from './core/store/store.js';
 import type { Logger } from './logger.js';
 import type { JobHandler } from './queue/worker.js';
@@ -41,9 +41,8 @@ export interface AgentStartModule {
     outbound: OutboundDeps;
     ticketKey(chatId: string): Promise<string | undefined>;
     afterSend?(event: SlackMessageEvent, chatId: string, outcome: AgentMessageOutcome): Promise<void>;
-    /** How the card is drawn (owner, status, buttons, the request), for the first post of a started conversation's card. */
-    cardView: StartDeps['cardView'];
-    /** The card's actions: the Resolve modal's submission resolves as the button did. */
+    /** The card's actions (the Resolve modal's submission resolves as the button did), and how the
+     * card is drawn for the first post of a started conversation's card. */
     cards: CardActionDeps;
   }): { interactions: Interactions; handlers: Record<string, JobHandler> };
 }
@@ -83,7 +82,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
           sender: relay.outbound.sender,
           notices: relay.notices,
           store,
-          cardView: relay.cardView,
+          cardView: relay.cards,
           afterSend: relay.afterSend,
           now: Date.now,
         },

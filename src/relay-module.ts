@@ -86,7 +86,6 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
       notices,
       outbound: deps.outbound,
       ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
-      cardView: cardActions.cards,
       cards: cardActions.cards,
       afterSend: jira
         ? async (event, chatId, outcome) => {

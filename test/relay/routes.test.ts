@@ -8,6 +8,8 @@ import { fakeSocket, fixtureMessage, type FakeSocket } from '../whatsapp-web/sup
 import { allText, captureLogLines } from '../support/cloud-thread.js';
 import { CHANNEL, fixture, JIRA_EMAIL, JIRA_TOKEN, PHONE_NUMBER_ID, startHarness, type Harness } from '../support/harness.js';
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
+import { cardClick, RESOLVE_MODAL } from '../support/card-actions.js';
+import { modal } from '../support/slack-interactions.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
 import { until } from '../support/until.js';
 
@@ -162,6 +164,26 @@ describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
     await h.drain();
     expect(h.slack.threadReplies(SERVICE_CHANNEL, serviceCard!.ts).map((m) => m.text)).toContain('It stopped now');
     expect(h.slack.threadReplies(CHANNEL, salesCard!.ts).map((m) => m.text)).not.toContain('It stopped now');
+  });
+
+  it('opens the Resolve modal from a card in another route’s channel, with that conversation’s own window', async () => {
+    const sock = await start();
+    // The WhatsApp Web message is old (its fixture's date): only a Cloud number's window could be closed by it.
+    expect((await h.webhook(serviceWebhook('wamid.service-1', 'The X200 at Ward 3 beeps'))).status).toBe(200);
+    await sock.emit({ 'messages.upsert': { type: 'notify', messages: [fixtureMessage('text-conversation')] } });
+    await until(async () => (await h.app.outbox.depth()).done >= 2, 'two messages relayed');
+    await h.drain();
+    const shared = h.slack.topLevel(SERVICE_CHANNEL);
+    expect(shared).toHaveLength(2);
+    for (const card of shared) {
+      const before = h.slack.views('modal').length;
+      const form = cardClick({ cardTs: card.ts, action: 'resolve', channel: SERVICE_CHANNEL, triggerId: h.slack.issueTrigger() });
+      expect((await h.slackEvent(null, { form })).status).toBe(200);
+      expect(h.slack.views('modal')).toHaveLength(before + 1);
+      const blocks = JSON.stringify(modal(h.slack, RESOLVE_MODAL).view.blocks);
+      expect(blocks).toContain('"block_id":"closing"');
+      expect(blocks).not.toContain('window-closed');
+    }
   });
 
   it('shows the WhatsApp Web route’s session on /admin although the first route is a Cloud number', async () => {

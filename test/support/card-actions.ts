@@ -16,7 +16,7 @@ let clicks = 0;
  * its container), in the shape of docs.slack.dev/reference/interaction-payloads/block_actions-payload.
  * Each call is a new click (its own action_ts); pass the same `actionTs` to replay one click.
  */
-export function cardClickPayload(opts: { cardTs: string; action: CardAction; user?: string; value?: string; actionTs?: string; triggerId?: string }) {
+export function cardClickPayload(opts: { cardTs: string; action: CardAction; user?: string; value?: string; actionTs?: string; triggerId?: string; channel?: string }) {
   const actionTs = opts.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
   return {
     type: 'block_actions',
@@ -24,9 +24,9 @@ export function cardClickPayload(opts: { cardTs: string; action: CardAction; use
     user: { id: opts.user ?? AGENT, username: 'ana', team_id: 'T0FAKETEAM' },
     api_app_id: 'A123ABC456',
     token: 'XXYYZZ',
-    container: { type: 'message', message_ts: opts.cardTs, channel_id: CHANNEL, is_ephemeral: false },
+    container: { type: 'message', message_ts: opts.cardTs, channel_id: opts.channel ?? CHANNEL, is_ephemeral: false },
     trigger_id: opts.triggerId ?? '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
-    channel: { id: CHANNEL, name: 'support' },
+    channel: { id: opts.channel ?? CHANNEL, name: 'support' },
     message: { type: 'message', ts: opts.cardTs, text: 'card', bot_id: 'B0FAKEBOT1' },
     actions: [{ action_id: CARD_ACTION_IDS[opts.action], block_id: 'card-actions', value: opts.value ?? '', type: 'button', action_ts: actionTs }],
   };

@@ -81,8 +81,8 @@ export function createInteractions(deps: InteractionDeps): Interactions {
   }
 
   /** The contact whose thread a message (or a button on it) is in, in the support channel. */
+  // Any route's channel: a card is found by its own channel and ts, so a thread elsewhere finds none.
   async function threadContact(channel: string, threadTs: string) {
-    if (channel !== (await deps.supportChannel())) return undefined;
     const contact = await deps.contacts.findByCard(channel, threadTs);
     return contact?.cardTs ? { ...contact, cardTs: contact.cardTs } : undefined;
   }
@@ -148,7 +148,8 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         // The card is the thread's top-level message: its ts is the button's message.
         const contact = await threadContact(i.channel, i.messageTs);
         if (!contact) return undefined;
-        const closed = ctx.transport === 'cloud' && serviceWindowClosed(contact, Date.now());
+        // The conversation's own transport (its route's), not the first route's.
+        const closed = contact.transport === 'cloud' && serviceWindowClosed(contact, Date.now());
         const opened = await ctx.open(i.triggerId, resolveView(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, closed));
         if (!opened) log.warn('the Resolve modal did not open: the conversation stays as it is until Resolve is pressed again');
         return undefined;

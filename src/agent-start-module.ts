@@ -66,6 +66,7 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
         templates: parts.templates,
         defaultTemplate,
         enqueue: parts.enqueue,
+        isResolved: async (chatId) => (await relay.cards.states.get(chatId))?.status === 'resolved',
         logger: parts.logger,
         // A number typed without "+" is read as a Brazilian one by a Brazilian team.
         defaultCountry: config.LOCALE === 'pt-BR' ? 'BR' : undefined,

@@ -85,6 +85,33 @@ describe('Resolve from the card, with an optional closing message', () => {
     expect(request!.comments.filter((c) => c.body.includes('Replaced the cable'))).toHaveLength(1);
   });
 
+  it('does not ask for a closing message when a stale card’s Resolve is pressed on a resolved conversation: it redraws the card', async () => {
+    h = await startHarness({ slack: { users: [ANA] } });
+    await h.webhook(says('is it fixed?'));
+    await h.drain();
+    const opened = await pressResolve(h);
+    expect((await h.slackEvent(undefined, { form: viewSubmission(h.slack, opened, values({ closing: typed('') })) })).status).toBe(200);
+    await h.drain();
+    const lines = threadTexts(h).length;
+    const updates = h.slack.calls('chat.update').length;
+
+    // A second window still showed the old card: its Resolve opens nothing and changes nothing.
+    const modals = h.slack.views('modal').length;
+    const form = cardClick({ cardTs: cardOf(h).ts, action: 'resolve', triggerId: h.slack.issueTrigger() });
+    expect((await h.slackEvent(null, { form })).status).toBe(200);
+    expect((await h.slackEvent(null, { form, retryNum: 1 })).status).toBe(200);
+    await h.drain();
+    expect(h.slack.views('modal')).toHaveLength(modals);
+    expect(h.slack.calls('chat.update')).toHaveLength(updates + 1);
+    expect(cardButtons(h)).toEqual(['switchboard_claim', 'switchboard_reopen']);
+    expect(threadTexts(h)).toHaveLength(lines);
+    expect(h.graph.sent).toEqual([]);
+    expect((await auditOf(h)).map((a) => [a.action, a.applied])).toEqual([
+      ['resolve', true],
+      ['resolve', false],
+    ]);
+  });
+
   it('resolves without sending anything when the message is left empty', async () => {
     h = await startHarness({ slack: { users: [ANA] } });
     await h.webhook(says('is it fixed?'));

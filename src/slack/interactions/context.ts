@@ -29,6 +29,8 @@ export interface InteractionDeps {
   logger: Logger;
   /** Numbers typed without "+" are read as this country's (pt-BR: BR). */
   defaultCountry?: CountryCode;
+  /** Whether the conversation is resolved already: a stale card's Resolve then redraws the card instead of asking for a closing message. */
+  isResolved?(chatId: string): Promise<boolean>;
   /** How long the template listing may take before a modal opens without it (its trigger lives 3 s). */
   templateWaitMs?: number;
 }

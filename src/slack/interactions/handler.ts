@@ -5,10 +5,11 @@
  */
 import { escapeMrkdwn } from '../../core/format/whatsapp-to-mrkdwn.js';
 import { serviceWindowClosed } from '../../core/relay/outbound.js';
+import type { ResolveJob } from '../../core/relay/resolve-with-message.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import { chatLane } from '../../intake.js';
 import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps } from './context.js';
-import { JOB_SAVED_REPLY } from './jobs.js';
+import { JOB_RESOLVE, JOB_SAVED_REPLY } from './jobs.js';
 import { inputValue, SAVED_REPLY_SHORTCUT, START_SHORTCUT, type Interaction } from './payloads.js';
 import { handleSubmission } from './submissions.js';
 import {
@@ -148,6 +149,13 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         // The card is the thread's top-level message: its ts is the button's message.
         const contact = await threadContact(i.channel, i.messageTs);
         if (!contact) return undefined;
+        if (await deps.isResolved?.(contact.chatId)) {
+          // A stale card (pressed before the last change): the press changes nothing and the card is
+          // brought up to date, as for any other button; the trigger names the press across Slack's retries.
+          const job: ResolveJob = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, user: i.user, key: `press:${i.triggerId}` };
+          await deps.enqueue({ kind: JOB_RESOLVE, lane: chatLane(contact.chatId), payload: job, dedupeKey: `slack:resolve-press:${i.triggerId}` });
+          return undefined;
+        }
         // The conversation's own transport (its route's), not the first route's.
         const closed = contact.transport === 'cloud' && serviceWindowClosed(contact, Date.now());
         const opened = await ctx.open(i.triggerId, resolveView(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, closed));

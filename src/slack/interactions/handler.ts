@@ -81,8 +81,10 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     }
   }
 
-  /** The contact whose thread a message (or a button on it) is in, in the support channel. */
-  // Any route's channel: a card is found by its own channel and ts, so a thread elsewhere finds none.
+  /**
+   * The contact whose thread a message (or a button on it) is in, in any route's channel: a card is
+   * found by its own channel and ts, so a thread that is not a card finds none.
+   */
   async function threadContact(channel: string, threadTs: string) {
     const contact = await deps.contacts.findByCard(channel, threadTs);
     return contact?.cardTs ? { ...contact, cardTs: contact.cardTs } : undefined;

@@ -16,7 +16,7 @@ import type { Worker } from './queue/worker.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
 import type { SocketModeReceiver } from './slack/socket-mode.js';
 import type { WhatsAppRoutes } from './whatsapp/transport.js';
-import { webConnectedGauge } from './whatsapp/web/health.js';
+import { webConnectedGauges } from './whatsapp/web/health.js';
 
 /**
  * The HTTP server with what is not a receiver's: /readyz's checks, /admin (pairing, jobs,
@@ -72,23 +72,13 @@ export function createHttpModule(
     metricsToken: config.METRICS_TOKEN,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
-  // The console pairs the first WhatsApp Web session (ROUTES_FILE: see README, Routes).
-  const paired = sessions[0]?.connection;
-  if (paired) webConnectedGauge(metrics.registry, paired);
+  webConnectedGauges(metrics.registry, sessions);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
     logger,
-    pairing: paired,
-    // With routes the first route may be a Cloud number: the console still shows (and pairs) the session.
-    status: () =>
-      adminStatus({
-        config: paired ? { ...config, WHATSAPP_TRANSPORT: 'web' } : config,
-        outbox,
-        slack,
-        whatsapp: sessions[0] ? whatsapp.sides.get(sessions[0].route)! : whatsapp.side(undefined),
-        pacing: parts.pacing,
-        jiraActivity: parts.jiraActivity.snapshot,
-      }),
+    // Every route's number; each WhatsApp Web session is paired and unlinked on its own (ROUTES_FILE: see README, Routes).
+    routes: [...whatsapp.sides].map(([name, side]) => ({ name, session: side.connection })),
+    status: () => adminStatus({ config, outbox, slack, whatsapp: whatsapp.sides, pacing: parts.pacing, jiraActivity: parts.jiraActivity.snapshot }),
     jobs: {
       listJobs: (filter) => outbox.listJobs(filter),
       retryDead: (id) => outbox.retryDead(id),
@@ -98,7 +88,6 @@ export function createHttpModule(
     },
     conversations: store.directory,
     links: createSlackLinks(slack),
-    unlink: paired && (() => paired.unlink()),
   });
   if (config.jiraEnabled) {
     registerJiraWebhook(server, { secret: config.JIRA_WEBHOOK_SECRET, secretHeader: config.JIRA_WEBHOOK_SECRET_HEADER, tickets: store.tickets, queue: parts.jiraQueue, logger });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AdminStatus } from '../../src/http/admin/types.js';
+import type { AdminStatus, WhatsAppRouteStatus } from '../../src/http/admin/types.js';
 import { A11Y_AUDIT } from './a11y-audit.js';
 import { CHROMIUM, DESKTOP, PHONE, SHOTS, hasChromium, launchChromium } from './browser-support.js';
 import { TOKEN, XSS, buildAdminServer, sampleStatus } from './fixtures.js';
@@ -204,6 +204,72 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
       expect(unlink).toHaveBeenCalledOnce();
     });
   }
+
+  it('shows a QR code for each of two WhatsApp Web sessions and pairs the second by code, at 390 px', async () => {
+    const frontCode = vi.fn(async (_phone: string) => 'FRNT1234');
+    const fieldCode = vi.fn(async (_phone: string) => 'FELD5678');
+    const noUnlink = async () => Promise.reject(new Error('not in this test'));
+    const routes = (front: Partial<WhatsAppRouteStatus>, field: Partial<WhatsAppRouteStatus>): AdminStatus =>
+      sampleStatus({
+        routes: [
+          { route: 'sales', transport: 'cloud', state: 'n/a' },
+          { route: 'front-desk', transport: 'web', state: 'qr', qr: '2@Front0desk,first+session/one==,ZmFrZS1rZXk=,c2VjcmV0', ...front },
+          { route: 'field', transport: 'web', state: 'qr', qr: '2@Field0visits,second+session/two==,ZmFrZS1rZXk=,c2VjcmV0', ...field },
+        ],
+      });
+    let several = routes({}, {});
+    const multi = buildAdminServer({
+      status: async () => several,
+      refreshMs: REFRESH_MS,
+      routes: [{ name: 'sales' }, { name: 'front-desk', session: { requestPairingCode: frontCode, unlink: noUnlink } }, { name: 'field', session: { requestPairingCode: fieldCode, unlink: noUnlink } }],
+    });
+    const multiBase = await multi.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      await context.close();
+      context = await browser.newContext({ httpCredentials: { username: 'operator', password: TOKEN, origin: multiBase }, viewport: PHONE });
+      page = await context.newPage();
+      page.on('request', (req) => requests.push(req.url()));
+      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+      expect((await page.goto(`${multiBase}/admin`))?.status()).toBe(200);
+
+      const qrs = page.getByRole('img', { name: /^QR code for linking WhatsApp/ });
+      await expect.poll(() => qrs.count()).toBe(2);
+      for (const route of ['front-desk', 'field']) {
+        const qr = page.getByRole('region', { name: `Link WhatsApp (${route})` }).getByRole('img', { name: new RegExp(`^QR code for linking WhatsApp \\(${route}\\)`) });
+        await qr.waitFor({ state: 'visible' });
+        expect((await qr.boundingBox())!.width).toBeGreaterThan(200);
+      }
+      expect(await page.locator('#wa-state-sales').textContent()).toBe('Cloud API');
+      await audit();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+      await page.screenshot({ path: `${SHOTS}routes-two-qr-mobile.png`, fullPage: true });
+
+      const field = page.getByRole('region', { name: 'Link WhatsApp (field)' });
+      await field.getByLabel('Phone number of the support account (field)').fill('+1 650 555 1234');
+      await field.getByRole('button', { name: 'Get pairing code' }).click();
+      await page.locator('#pairing-code-field', { hasText: 'FELD-5678' }).waitFor();
+      expect(fieldCode).toHaveBeenCalledWith('16505551234');
+      expect(frontCode).not.toHaveBeenCalled();
+      await audit();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+      await page.screenshot({ path: `${SHOTS}routes-pairing-code-mobile.png`, fullPage: true });
+      // The front desk's QR keeps rotating in place beside the code…
+      const path = page.locator('#qr-front-desk svg path').last();
+      const before = await path.getAttribute('d');
+      several = routes({ qr: '2@Front0rotated,first+session/2==,ZmFrZS1rZXk=,c2VjcmV0' }, {});
+      await expect.poll(() => path.getAttribute('d'), FOLLOW).not.toBe(before);
+      expect(await page.locator('#pairing-code-field').textContent()).toBe('FELD-5678');
+      // …and the code gives way once the field phone is linked.
+      several = routes({ qr: '2@Front0rotated,first+session/2==,ZmFrZS1rZXk=,c2VjcmV0' }, { state: 'open', qr: undefined, account: '+1 555-000-2222 (Field)' });
+      await page.locator('body[data-routes="sales:n/a,front-desk:qr,field:open"]').waitFor({ state: 'attached', ...FOLLOW });
+      expect(await page.locator('#wa-state-field').textContent()).toBe('Connected');
+      expect(await qrs.count()).toBe(1);
+      await audit();
+    } finally {
+      await multi.close();
+    }
+  });
 
   it('says how to turn the page on when ADMIN_TOKEN is unset, styled under its CSP, at 390 px too', async () => {
     const off = buildAdminServer({ token: undefined, status: async () => status });

@@ -2,16 +2,23 @@ import { Writable } from 'node:stream';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { registerAdmin, type AdminOptions, type AdminStatus } from '../../src/http/admin/routes.js';
+import { registerAdmin, type AdminOptions, type AdminRoute, type AdminStatus, type PairingProvider, type WhatsAppRouteStatus } from '../../src/http/admin/routes.js';
 
 export const TOKEN = 'admin-token-0123456789abcdef';
 export const XSS = '<script>alert(1)</script>';
 
-/** A web-transport bridge waiting to be paired, with one failure whose reason is hostile. */
-export function sampleStatus(overrides: Partial<AdminStatus> = {}): AdminStatus {
+export const SAMPLE_QR = '2@Aq9bZr0test,pairing+payload/one==,ZmFrZS1rZXk=,c2VjcmV0';
+
+/** The one route of a deployment without ROUTES_FILE: `transport` and `whatsapp` say what it is, as status.json does. */
+type SingleRoute = { transport?: 'cloud' | 'web'; whatsapp?: Omit<WhatsAppRouteStatus, 'route' | 'transport'> };
+
+/**
+ * A web-transport bridge waiting to be paired, with one failure whose reason is hostile. Its one
+ * route is changed with `transport`/`whatsapp`, or `routes` lists several.
+ */
+export function sampleStatus({ transport = 'web', whatsapp = { state: 'qr', qr: SAMPLE_QR }, ...overrides }: Partial<AdminStatus> & SingleRoute = {}): AdminStatus {
   return {
-    transport: 'web',
-    whatsapp: { state: 'qr', qr: '2@Aq9bZr0test,pairing+payload/one==,ZmFrZS1rZXk=,c2VjcmV0' },
+    routes: [{ route: 'default', transport, ...whatsapp }],
     slack: { channel: '#it-support', ok: true, detail: 'bot U012ABCDEF' },
     jira: { enabled: true, target: 'SUP (desk 1) · request type 10' },
     queue: { pending: 3, running: 1, dead: 2 },
@@ -36,10 +43,20 @@ export function capturingLogger(): { logger: Logger; lines: Array<Record<string,
   return { logger: createLogger('debug', sink), lines };
 }
 
-export function buildAdminServer(opts: Partial<AdminOptions> & { status: AdminOptions['status'] }) {
+const notInThisTest = async (): Promise<never> => {
+  throw new Error('not part of this test');
+};
+
+/**
+ * The admin routes on a bare server. `pairing` and `unlink` are the one session of the `default`
+ * route (what a deployment without ROUTES_FILE has); `routes` lists several instead.
+ */
+export function buildAdminServer({ pairing, unlink, ...opts }: Partial<AdminOptions> & { status: AdminOptions['status']; pairing?: PairingProvider; unlink?: () => Promise<void> }) {
   const logger = opts.logger ?? createLogger('silent');
   const app = createHttpServer({ logger, metrics: createMetrics(), bodyLimit: 64 * 1024, readiness: [] });
-  registerAdmin(app, { token: TOKEN, ...opts, logger });
+  const session = pairing || unlink ? { requestPairingCode: pairing ? (phone: string) => pairing.requestPairingCode(phone) : notInThisTest, unlink: unlink ?? notInThisTest } : undefined;
+  const routes: AdminRoute[] = [{ name: 'default', session }];
+  registerAdmin(app, { token: TOKEN, routes, ...opts, logger });
   return app;
 }
 

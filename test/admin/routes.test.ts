@@ -185,8 +185,12 @@ describe('admin routes', () => {
       expect(body.whatsapp).not.toHaveProperty('qr');
       expect(body.whatsapp.qrSvg).toMatch(/^<svg class="qr-svg" role="img"/);
       expect(res.body).not.toContain('2@Aq9bZr0test');
-      const { whatsapp: _w, ...rest } = status;
+      const { routes: _r, ...rest } = status;
       expect(body).toMatchObject(rest);
+      // As before routes: the transport and the one session at the top; `routes` has it too, by name.
+      expect(body.transport).toBe('web');
+      expect(body.whatsapp).toEqual({ state: 'qr', qrSvg: body.whatsapp.qrSvg });
+      expect(body.routes).toEqual([{ route: 'default', transport: 'web', state: 'qr', qrSvg: body.whatsapp.qrSvg }]);
     });
 
     it('drops a stale QR once the connection is open', async () => {

@@ -6,7 +6,8 @@ import { createCsrfTokens } from './csrf.js';
 import { renderConfirmPage, renderJobsPage, type JobAction } from './jobs-page.js';
 import { renderProblemPage } from './layout.js';
 import { actorOf, crossSite, sendPage } from './security.js';
-import type { AdminJobs, ConversationDirectory, SlackLinks } from './types.js';
+import { chooseSession } from './sessions.js';
+import type { AdminJobs, AdminRoute, ConversationDirectory, SlackLinks } from './types.js';
 import { renderUnlinkPage } from './unlink-page.js';
 import type { ConsoleSection } from './shell.js';
 
@@ -18,8 +19,8 @@ export interface ConsoleOptions {
   jobs?: AdminJobs;
   conversations?: ConversationDirectory;
   links?: SlackLinks;
-  /** WhatsApp Web only: log the device out and start pairing afresh. */
-  unlink?: () => Promise<void>;
+  /** Every route, in order: a WhatsApp Web route's session can be unlinked (logged out, to pair afresh). */
+  routes?: readonly AdminRoute[];
   now?: () => number;
 }
 
@@ -122,19 +123,28 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
     });
   }
 
-  const { unlink } = opts;
-  if (unlink) {
-    app.get('/admin/whatsapp/unlink', { onRequest }, async (_req, reply) => sendPage(reply, 200, (nonce) => renderUnlinkPage(csrf.issue('unlink'), nonce)));
+  const routes = opts.routes ?? [];
+  if (routes.some((r) => r.session)) {
+    const several = routes.length > 1;
+    const overview = { href: '/admin', label: 'Back to the overview' };
+    app.get('/admin/whatsapp/unlink', { onRequest }, async (req, reply) => {
+      const chosen = chooseSession(routes, (req.query as Record<string, unknown>).route);
+      if ('code' in chosen) return problem(reply, chosen.code, 'overview', chosen.title, chosen.text, overview);
+      return sendPage(reply, 200, (nonce) => renderUnlinkPage({ csrf: csrf.issue(`unlink:${chosen.route}`), nonce, route: chosen.route, several }));
+    });
     app.post('/admin/whatsapp/unlink', { onRequest }, async (req, reply) => {
-      const stop = refused(req, reply, 'unlink', 'overview');
+      const chosen = chooseSession(routes, field(req.body, 'route'));
+      if ('code' in chosen) return problem(reply, chosen.code, 'overview', chosen.title, chosen.text, overview);
+      const { route } = chosen;
+      const stop = refused(req, reply, `unlink:${route}`, 'overview');
       if (stop) return stop;
       try {
-        await unlink();
+        await chosen.session.unlink();
       } catch (err) {
-        log.error({ err }, 'unlinking WhatsApp Web failed');
-        return problem(reply, 502, 'overview', 'Not unlinked', `Unlinking failed: ${(err as Error).message}`, { href: '/admin', label: 'Back to the overview' });
+        log.error({ err, route }, 'unlinking WhatsApp Web failed');
+        return problem(reply, 502, 'overview', 'Not unlinked', `Unlinking failed: ${(err as Error).message}`, overview);
       }
-      log.info({ audit: true, action: 'whatsapp.unlink', by: actorOf(req.headers.authorization) }, 'operator unlinked WhatsApp Web');
+      log.info({ audit: true, action: 'whatsapp.unlink', by: actorOf(req.headers.authorization), route }, 'operator unlinked WhatsApp Web');
       return reply.redirect('/admin', 303);
     });
   }

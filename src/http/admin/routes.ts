@@ -4,19 +4,36 @@ import { createTokenCheck, sendUnauthorized } from '../auth.js';
 import { renderDisabledPage } from './disabled-page.js';
 import { renderAdminPage, type PageOptions } from './page.js';
 import { normalisePhone } from './phone.js';
-import { BASE_HEADERS, crossSite, newNonce, pageCsp } from './security.js';
+import { renderProblemPage } from './layout.js';
+import { actorOf, BASE_HEADERS, crossSite, newNonce, pageCsp, sendPage } from './security.js';
 import { registerConsole, type ConsoleOptions } from './console-routes.js';
-import type { AdminStatus, PairingProvider } from './types.js';
+import { chooseSession } from './sessions.js';
+import type { AdminRoute, AdminStatus } from './types.js';
 import { createViewBuilder } from './view.js';
 
-export type { AdminFailure, AdminJobs, AdminStatus, AdminView, ConversationDirectory, PairingProvider, SlackLinks, WhatsAppState } from './types.js';
+export type {
+  AdminFailure,
+  AdminJobs,
+  AdminRoute,
+  AdminSession,
+  AdminStatus,
+  AdminView,
+  ConversationDirectory,
+  PairingProvider,
+  SlackLinks,
+  WhatsAppRouteStatus,
+  WhatsAppState,
+} from './types.js';
 
 export interface AdminOptions {
   /** ADMIN_TOKEN; without it /admin only says how to turn it on. */
   token: string | undefined;
   status: () => Promise<AdminStatus>;
-  /** Only the WhatsApp Web transport can be paired by code. */
-  pairing?: PairingProvider;
+  /**
+   * Every route, in order; a WhatsApp Web route's session can be paired (QR or code) and unlinked.
+   * Without any session there is nothing to pair: the pairing and unlink endpoints do not exist.
+   */
+  routes: readonly AdminRoute[];
   logger: Logger;
   /** How often the page polls while pairing (the QR rotates); tests shorten it. */
   refreshMs?: number;
@@ -25,8 +42,6 @@ export interface AdminOptions {
   /** The console's Conversations page, with links to the Slack threads. */
   conversations?: ConsoleOptions['conversations'];
   links?: ConsoleOptions['links'];
-  /** WhatsApp Web only: Unlink. */
-  unlink?: ConsoleOptions['unlink'];
 }
 
 export const ADMIN_REALM = 'Basic realm="Switchboard admin"';
@@ -67,10 +82,11 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
     return sendUnauthorized(reply.header('www-authenticate', ADMIN_REALM));
   };
 
+  const pairable = new Set(opts.routes.filter((r) => r.session).map((r) => r.name));
   const page = async (reply: FastifyReply, code: number, pairing?: PageOptions['pairing']) => {
     const view = await toView(await opts.status());
     const nonce = newNonce();
-    const body = renderAdminPage(view, { nonce, refreshMs, canPair: Boolean(opts.pairing), pairing });
+    const body = renderAdminPage(view, { nonce, refreshMs, pairable, pairing });
     return reply.code(code).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(body);
   };
 
@@ -80,23 +96,28 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
     return reply.type('application/json; charset=utf-8').send(await toView(await opts.status()));
   });
 
-  registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, unlink: opts.unlink });
+  registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, routes: opts.routes });
 
-  const { pairing } = opts;
-  if (!pairing) return;
+  if (pairable.size === 0) return;
   app.post('/admin/pairing-code', { onRequest: guard }, async (req, reply) => {
     if (crossSite(req)) return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site requests are refused.\n');
-    const input = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).phone : undefined;
+    const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const chosen = chooseSession(opts.routes, fields.route);
+    if ('code' in chosen) {
+      return sendPage(reply, chosen.code, (nonce) => renderProblemPage({ nonce, section: 'overview', title: chosen.title, text: chosen.text, back: { href: '/admin', label: 'Back to the overview' } }));
+    }
+    const { route } = chosen;
+    const input = fields.phone;
     const typed = typeof input === 'string' ? input.slice(0, 40) : '';
     const checked = normalisePhone(input);
-    if ('error' in checked) return page(reply, 400, { phone: typed, error: checked.error });
+    if ('error' in checked) return page(reply, 400, { route, phone: typed, error: checked.error });
     try {
-      const code = await pairing.requestPairingCode(checked.phone);
-      log.info('pairing code issued');
-      return await page(reply, 200, { phone: typed, code });
+      const code = await chosen.session.requestPairingCode(checked.phone);
+      log.info({ audit: true, action: 'whatsapp.pairing_code', by: actorOf(req.headers.authorization), route }, 'operator requested a WhatsApp pairing code');
+      return await page(reply, 200, { route, phone: typed, code });
     } catch (err) {
-      log.warn({ err }, 'pairing code request failed');
-      return page(reply, 502, { phone: typed, error: `WhatsApp did not issue a code: ${(err as Error).message}` });
+      log.warn({ err, route }, 'pairing code request failed');
+      return page(reply, 502, { route, phone: typed, error: `WhatsApp did not issue a code: ${(err as Error).message}` });
     }
   });
 }

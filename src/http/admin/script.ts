@@ -6,26 +6,35 @@
 export function refreshScript(fastMs: number, slowMs: number): string {
   return `(() => {
   const body = document.body;
-  const shown = body.dataset.state;
-  // A pairing code on screen must stay readable: only a successful connection replaces it.
+  // Each route as route:state when the page was drawn; a change in any redraws the page.
+  const shown = body.dataset.routes;
+  // A pairing code on screen must stay readable: only its session's successful connection replaces it.
   const hold = body.dataset.hold === 'true';
+  const holdRoute = body.dataset.holdRoute;
   const every = body.dataset.poll === 'fast' ? ${Math.round(fastMs)} : ${Math.round(slowMs)};
   const pick = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
-  let svg = null;
+  const svgs = new Map();
   const tick = async () => {
     try {
       const res = await fetch('/admin/status.json', { cache: 'no-store', headers: { accept: 'application/json' } });
       if (res.status === 401) return;
       if (res.ok) {
         const s = await res.json();
-        const box = document.getElementById('qr');
-        const changed = s.whatsapp.state !== shown || Boolean(s.whatsapp.qrSvg) !== Boolean(box) || s.failures.map((f) => f.id).join(',') !== body.dataset.failures;
-        if (changed && (!hold || s.whatsapp.state === 'open')) return location.replace('/admin');
+        // One box per WhatsApp Web session showing a QR, in the routes' order.
+        const boxes = [...document.querySelectorAll('[data-qr]')];
+        const states = s.routes.map((r) => r.route + ':' + r.state).join(',');
+        const qrs = s.routes.filter((r) => r.qrSvg).map((r) => r.route).join(',');
+        const changed = states !== shown || qrs !== boxes.map((b) => b.dataset.qr).join(',') || s.failures.map((f) => f.id).join(',') !== body.dataset.failures;
+        const held = s.routes.find((r) => r.route === holdRoute);
+        if (changed && (!hold || (held && held.state === 'open'))) return location.replace('/admin');
         for (const el of document.querySelectorAll('[data-field]')) {
           const v = pick(s, el.dataset.field);
           if (v != null) el.textContent = String(v);
         }
-        if (box && s.whatsapp.qrSvg && s.whatsapp.qrSvg !== svg) box.innerHTML = svg = s.whatsapp.qrSvg;
+        for (const box of boxes) {
+          const r = s.routes.find((x) => x.route === box.dataset.qr);
+          if (r && r.qrSvg && r.qrSvg !== svgs.get(r.route)) svgs.set(r.route, (box.innerHTML = r.qrSvg));
+        }
       }
     } catch {
       // The server restarting is not the page's problem: try again next time.

@@ -5,7 +5,7 @@ import type { JobActivity } from '../../queue/job-activity.js';
 import type { SlackChatSurface } from '../../slack/chat-surface.js';
 import type { Outbox } from '../../store/outbox.js';
 import type { WhatsAppSide } from '../../whatsapp/transport.js';
-import type { AdminStatus, JiraSyncState, PacingState } from './types.js';
+import type { AdminStatus, JiraSyncState, PacingState, WhatsAppRouteStatus } from './types.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -16,7 +16,8 @@ export interface AdminStatusDeps {
   config: Config;
   outbox: Outbox;
   slack: SlackChatSurface;
-  whatsapp: WhatsAppSide;
+  /** Every route's transport, by route name in the order of the routes (`WhatsAppRoutes.sides`). */
+  whatsapp: ReadonlyMap<string, WhatsAppSide>;
   pacing?: Pacing;
   /** Jira jobs' last attempts in this process. */
   jiraActivity?: () => JobActivity;
@@ -36,6 +37,12 @@ async function jiraSync(outbox: Outbox, activity: JobActivity): Promise<JiraSync
   return { ...activity, pending: pending.filter((j) => j.kind.startsWith('jira.')).length, pendingLimit: JIRA_PENDING_LIMIT };
 }
 
+/** A WhatsApp Web side has a connection to pair; a Cloud API number has nothing to show but its route. */
+function routeStatus(route: string, side: WhatsAppSide): WhatsAppRouteStatus {
+  const c = side.connection;
+  return c ? { route, transport: 'web', state: c.state(), qr: c.qr(), account: c.account(), detail: c.detail() } : { route, transport: 'cloud', state: 'n/a' };
+}
+
 /** What /admin shows, gathered from the running service. */
 export async function adminStatus(deps: AdminStatusDeps): Promise<AdminStatus> {
   const { config, outbox, slack, whatsapp } = deps;
@@ -48,10 +55,8 @@ export async function adminStatus(deps: AdminStatusDeps): Promise<AdminStatus> {
     ),
     config.jiraEnabled && deps.jiraActivity ? jiraSync(outbox, deps.jiraActivity()) : undefined,
   ]);
-  const connection = whatsapp.connection;
   return {
-    transport: config.WHATSAPP_TRANSPORT,
-    whatsapp: connection ? { state: connection.state(), qr: connection.qr(), account: connection.account(), detail: connection.detail() } : { state: 'n/a' },
+    routes: [...whatsapp].map(([route, side]) => routeStatus(route, side)),
     slack: { channel: config.SLACK_CHANNEL, ...slackState },
     jira: {
       enabled: config.jiraEnabled,

@@ -14,16 +14,23 @@ export interface AdminFailure {
   at: number | null;
 }
 
-export interface AdminStatus {
+/** One route's WhatsApp number as the console sees it. */
+export interface WhatsAppRouteStatus {
+  /** The route's name (`default` without ROUTES_FILE). */
+  route: string;
   transport: 'cloud' | 'web';
-  whatsapp: {
-    state: WhatsAppState;
-    /** The raw QR payload from Baileys: whoever has it can link a device, so it never leaves the server as text. */
-    qr?: string;
-    account?: string;
-    /** WhatsApp Web only: why it is in its state. */
-    detail?: WebConnectionDetail;
-  };
+  /** `n/a` for a Cloud API number: there is nothing to pair. */
+  state: WhatsAppState;
+  /** The raw QR payload from Baileys: whoever has it can link a device, so it never leaves the server as text. */
+  qr?: string;
+  account?: string;
+  /** WhatsApp Web only: why it is in its state. */
+  detail?: WebConnectionDetail;
+}
+
+export interface AdminStatus {
+  /** Every route's number, in the order of the routes (one, `default`, without ROUTES_FILE). */
+  routes: WhatsAppRouteStatus[];
   slack: { channel: string; ok: boolean; detail?: string };
   jira: { enabled: boolean; target?: string; sync?: JiraSyncState };
   pacing?: PacingState;
@@ -32,14 +39,34 @@ export interface AdminStatus {
   version: string;
 }
 
-/** The status as the page and status.json see it: the QR already drawn as SVG. */
-export interface AdminView extends Omit<AdminStatus, 'whatsapp'> {
-  whatsapp: Omit<AdminStatus['whatsapp'], 'qr'> & { qrSvg?: string };
+/** A route's number as the page and status.json see it: the QR already drawn as SVG. */
+export type WhatsAppRouteView = Omit<WhatsAppRouteStatus, 'qr'> & { qrSvg?: string };
+
+/**
+ * The status as the page and status.json see it. `transport` and `whatsapp` are what status.json
+ * said before routes, kept for its readers: the first WhatsApp Web session's (else the first route's).
+ */
+export interface AdminView extends Omit<AdminStatus, 'routes'> {
+  transport: 'cloud' | 'web';
+  whatsapp: Omit<WhatsAppRouteView, 'route' | 'transport'>;
+  routes: WhatsAppRouteView[];
 }
 
 export interface PairingProvider {
   /** Asks WhatsApp for an 8-character code to type on the phone instead of scanning the QR. */
   requestPairingCode(phone: string): Promise<string>;
+}
+
+/** A WhatsApp Web session the console can pair and unlink. */
+export interface AdminSession extends PairingProvider {
+  /** Logs the device out and forgets the session; a new QR code follows. */
+  unlink(): Promise<void>;
+}
+
+/** A route as the console can act on it: only a WhatsApp Web route has a session. */
+export interface AdminRoute {
+  name: string;
+  session?: AdminSession;
 }
 
 /** Read-only: how the posts to Slack and WhatsApp are paced right now. */

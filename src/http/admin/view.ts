@@ -1,34 +1,44 @@
-import type { AdminStatus, AdminView } from './types.js';
+import type { AdminStatus, AdminView, WhatsAppRouteStatus, WhatsAppRouteView } from './types.js';
 
-const QR_LABEL = 'QR code for linking WhatsApp: scan it with the phone under Settings, Linked devices';
+/** With several routes the name says whose session it links (route names are `[a-z0-9-]`: nothing to escape). */
+const qrLabel = (route?: string) => `QR code for linking WhatsApp${route ? ` (${route})` : ''}: scan it with the phone under Settings, Linked devices`;
 
 /** Gives the QR's SVG a role and an accessible name (qrcode's output has neither). */
-function labelled(svg: string): string {
+function labelled(svg: string, label: string): string {
   return svg
     .trim()
-    .replace(/^<svg /, `<svg class="qr-svg" role="img" aria-label="${QR_LABEL}" focusable="false" `)
-    .replace(/^(<svg[^>]*>)/, `$1<title>${QR_LABEL}</title>`);
+    .replace(/^<svg /, `<svg class="qr-svg" role="img" aria-label="${label}" focusable="false" `)
+    .replace(/^(<svg[^>]*>)/, `$1<title>${label}</title>`);
+}
+
+/** The entry status.json has always had as `whatsapp`: the first WhatsApp Web session, else the first route. */
+export function primaryRoute<T extends { transport: 'cloud' | 'web' }>(routes: readonly T[]): T {
+  return routes.find((r) => r.transport === 'web') ?? routes[0]!;
 }
 
 /**
- * Turns the status into what the page shows. The last QR's SVG is kept: the page polls every few
- * seconds and Baileys rotates the QR only every ~20 s.
+ * Turns the status into what the page shows. Each session's last QR's SVG is kept: the page polls
+ * every few seconds and Baileys rotates the QR only every ~20 s.
  */
 export function createViewBuilder(): (status: AdminStatus) => Promise<AdminView> {
-  let last: { qr: string; svg: string } | undefined;
+  const last = new Map<string, { qr: string; svg: string }>();
 
-  return async (status) => {
-    const { qr, ...whatsapp } = status.whatsapp;
-    let qrSvg: string | undefined;
+  const draw = async ({ qr, ...entry }: WhatsAppRouteStatus, several: boolean): Promise<WhatsAppRouteView> => {
     // A QR left over from before the connection opened must not be shown: it would no longer work.
-    if (qr && status.whatsapp.state === 'qr') {
-      if (last?.qr !== qr) {
-        // Only a WhatsApp Web deployment waiting to be paired ever draws one: qrcode is loaded then.
-        const { default: QRCode } = await import('qrcode');
-        last = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' })) };
-      }
-      qrSvg = last.svg;
+    if (!qr || entry.state !== 'qr') return entry;
+    let drawn = last.get(entry.route);
+    if (drawn?.qr !== qr) {
+      // Only a WhatsApp Web session waiting to be paired ever draws one: qrcode is loaded then.
+      const { default: QRCode } = await import('qrcode');
+      drawn = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' }), qrLabel(several ? entry.route : undefined)) };
+      last.set(entry.route, drawn);
     }
-    return { ...status, whatsapp: qrSvg ? { ...whatsapp, qrSvg } : whatsapp };
+    return { ...entry, qrSvg: drawn.svg };
+  };
+
+  return async ({ routes: statuses, ...status }) => {
+    const routes = await Promise.all(statuses.map((r) => draw(r, statuses.length > 1)));
+    const { route: _route, transport, ...whatsapp } = primaryRoute(routes);
+    return { transport, whatsapp, routes, ...status };
   };
 }

@@ -26,3 +26,20 @@ export function webConnectedGauge(registry: Registry, connection: HasState): Gau
     },
   });
 }
+
+/**
+ * The gauge for every WhatsApp Web session: one session keeps the unlabelled series (dashboards
+ * and alerts written before routes still match); with several, each is `{route="<name>"}`.
+ */
+export function webConnectedGauges(registry: Registry, sessions: ReadonlyArray<{ route: string; connection: HasState }>): Gauge | undefined {
+  if (sessions.length <= 1) return sessions[0] && webConnectedGauge(registry, sessions[0].connection);
+  return new Gauge({
+    name: 'switchboard_whatsapp_web_connected',
+    help: 'Whether each WhatsApp Web linked device is connected (1) or not (0), by route',
+    labelNames: ['route'],
+    registers: [registry],
+    collect() {
+      for (const { route, connection } of sessions) this.set({ route }, connection.state() === 'open' ? 1 : 0);
+    },
+  });
+}

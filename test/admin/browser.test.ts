@@ -98,7 +98,11 @@ describe.skipIf(!hasChromium)(`admin page in a real browser (${CHROMIUM})`, () =
     await open();
     const path = page.locator('#qr svg path').last();
     const before = await path.getAttribute('d');
-    await page.evaluate('window.__sameDocument = true');
+    await page.evaluate("window.__sameDocument = true; window.__svg = document.querySelector('#qr svg')");
+    // A poll that brings the same QR leaves it in place (no flicker, nothing detached under the operator).
+    status = sampleStatus({ queue: { pending: 5, running: 1, dead: 2 } });
+    await page.locator('[data-field="queue.pending"]', { hasText: '5' }).waitFor(FOLLOW);
+    expect(await page.evaluate("document.querySelector('#qr svg') === window.__svg")).toBe(true);
     status = sampleStatus({ whatsapp: { state: 'qr', qr: '2@Rotated0next,another+payload/two==,ZmFrZS1rZXk=,c2VjcmV0' }, queue: { pending: 7, running: 2, dead: 2 } });
     await expect.poll(() => path.getAttribute('d'), FOLLOW).not.toBe(before);
     await page.locator('[data-field="queue.pending"]', { hasText: '7' }).waitFor(FOLLOW);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL, startHarness, type Harness } from '../support/harness.js';
@@ -9,6 +12,20 @@ import { TOKEN } from './fixtures.js';
 import { fakeSocket, settle, type FakeSocket } from '../whatsapp-web/support.js';
 
 const WEB_ENV = { WHATSAPP_TRANSPORT: 'web', WHATSAPP_TOKEN: undefined, WHATSAPP_PHONE_NUMBER_ID: undefined };
+
+/** A Cloud number and two phones linked as WhatsApp Web devices (ROUTES_FILE). */
+function routesFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-console-routes-'));
+  writeFileSync(
+    join(dir, 'routes.yaml'),
+    `routes:
+  - { name: sales, whatsapp: { transport: cloud, phone_number_id: "106540352242922" }, slack_channel: ${CHANNEL} }
+  - { name: front-desk, whatsapp: { transport: web }, slack_channel: ${CHANNEL} }
+  - { name: field, whatsapp: { transport: web }, slack_channel: ${CHANNEL} }
+`,
+  );
+  return join(dir, 'routes.yaml');
+}
 
 /**
  * The operator console against the whole service: a real app on the fake Slack and Graph, driven
@@ -22,6 +39,8 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
   let problems: string[];
   /** The WhatsApp Web transport (with a fake Baileys socket) for the tests that need it. */
   let webTransport = false;
+  /** ROUTES_FILE, for the tests of several routes. */
+  let routes: string | undefined;
   const sockets: FakeSocket[] = [];
   const remember = (sock: FakeSocket) => (sockets.push(sock), sock);
 
@@ -33,7 +52,7 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
   });
 
   beforeEach(async () => {
-    h = await startHarness({ env: { ADMIN_TOKEN: TOKEN, ...(webTransport ? WEB_ENV : {}) }, overrides: webTransport ? { webSocketFactory: () => remember(fakeSocket('15550783881:12@s.whatsapp.net')) } : {} });
+    h = await startHarness({ env: { ADMIN_TOKEN: TOKEN, ...(webTransport && !routes ? WEB_ENV : {}), ...(routes ? { ROUTES_FILE: routes } : {}) }, overrides: webTransport ? { webSocketFactory: () => remember(fakeSocket('15550783881:12@s.whatsapp.net')) } : {} });
     problems = [];
   });
   afterEach(async () => {
@@ -190,6 +209,60 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
       await audit();
       await fits();
       await page.screenshot({ path: `${SHOTS}console-unlinked-new-qr-mobile.png`, fullPage: true });
+    });
+  });
+  describe('with two WhatsApp Web routes and a Cloud number', () => {
+    beforeAll(() => {
+      webTransport = true;
+      routes = routesFile();
+    });
+    afterAll(() => {
+      webTransport = false;
+      routes = undefined;
+    });
+
+    it('shows a QR code per session, pairs the second by code and unlinks only it (390 px)', async () => {
+      const [front, field] = sockets.slice(-2) as [FakeSocket, FakeSocket];
+      await front.emit({ 'connection.update': { qr: '2@Front0desk,first+session/one==,ZmFrZS1rZXk=,c2VjcmV0' } });
+      await field.emit({ 'connection.update': { qr: '2@Field0visits,second+session/two==,ZmFrZS1rZXk=,c2VjcmV0' } });
+      await signIn(PHONE);
+      await page.goto(`${h.base}/admin`);
+      await page.getByRole('region', { name: 'Link WhatsApp (front-desk)' }).getByRole('img', { name: /^QR code for linking WhatsApp \(front-desk\)/ }).waitFor({ state: 'visible' });
+      const fieldPanel = page.getByRole('region', { name: 'Link WhatsApp (field)' });
+      await fieldPanel.getByRole('img', { name: /^QR code for linking WhatsApp \(field\)/ }).waitFor({ state: 'visible' });
+      expect(await page.locator('#wa-state-sales').textContent()).toBe('Cloud API');
+      await audit();
+      await fits();
+      await page.screenshot({ path: `${SHOTS}console-routes-two-qr-mobile.png`, fullPage: true });
+
+      await fieldPanel.getByLabel('Phone number of the support account (field)').fill('+1 650 555 1234');
+      await fieldPanel.getByRole('button', { name: 'Get pairing code' }).click();
+      await page.locator('#pairing-code-field', { hasText: 'ABCD-1234' }).waitFor();
+      expect(field.pairingRequests).toEqual(['16505551234']);
+      expect(front.pairingRequests).toEqual([]);
+      // The code is entered on the field phone: its session opens, and the page shows it connected.
+      await field.emit({ 'creds.update': { account: { details: Buffer.from('d'), accountSignature: Buffer.from('s') }, me: { id: '15550002222:4@s.whatsapp.net', name: 'Field' } } });
+      await field.emit({ 'connection.update': { connection: 'open' } });
+      await page.locator('#wa-state-field', { hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+      expect((await h.app.store.auth.get(['field:creds'])).has('field:creds')).toBe(true);
+
+      await page.getByRole('region', { name: 'WhatsApp Web connection (field)' }).getByRole('link', { name: 'Unlink field…' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Unlink WhatsApp Web (field)?' }).waitFor();
+      await audit();
+      await fits();
+      const opened = sockets.length;
+      await page.getByRole('button', { name: 'Yes, unlink' }).click();
+      await until(() => sockets.length > opened, 'a fresh connection for the field session');
+      expect((await h.app.store.auth.get(['field:creds'])).has('field:creds')).toBe(false);
+      // The front desk's connection is left alone: one fresh socket, the field's.
+      expect(sockets.length).toBe(opened + 1);
+      expect(front.ended).toBe(false);
+      await sockets.at(-1)!.emit({ 'connection.update': { qr: '2@Fresh0qr,after+unlink/one==,ZmFrZS1rZXk=,c2VjcmV0' } });
+      await page.getByRole('img', { name: /^QR code for linking WhatsApp \(field\)/ }).waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await page.getByRole('img', { name: /^QR code for linking WhatsApp/ }).count()).toBe(2);
+      await audit();
+      await fits();
+      await page.screenshot({ path: `${SHOTS}console-routes-unlinked-mobile.png`, fullPage: true });
     });
   });
 });

@@ -13,7 +13,6 @@ export function refreshScript(fastMs: number, slowMs: number): string {
   const holdRoute = body.dataset.holdRoute;
   const every = body.dataset.poll === 'fast' ? ${Math.round(fastMs)} : ${Math.round(slowMs)};
   const pick = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
-  const svgs = new Map();
   const tick = async () => {
     try {
       const res = await fetch('/admin/status.json', { cache: 'no-store', headers: { accept: 'application/json' } });
@@ -33,7 +32,11 @@ export function refreshScript(fastMs: number, slowMs: number): string {
         }
         for (const box of boxes) {
           const r = s.routes.find((x) => x.route === box.dataset.qr);
-          if (r && r.qrSvg && r.qrSvg !== svgs.get(r.route)) svgs.set(r.route, (box.innerHTML = r.qrSvg));
+          if (!r || !r.qrSvg) continue;
+          // Only a new QR replaces the one shown: the same one drawn again would be a flicker.
+          const drawn = document.createElement('template');
+          drawn.innerHTML = r.qrSvg;
+          if (!drawn.content.firstElementChild.isEqualNode(box.firstElementChild)) box.replaceChildren(drawn.content);
         }
       }
     } catch {

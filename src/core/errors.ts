@@ -19,14 +19,23 @@ export class BridgeError extends Error {
   readonly retryAfterMs: number | undefined;
   /** What a WhatsApp transport read from its vendor's answer (core never parses vendor codes). */
   readonly delivery: DeliveryFailure | undefined;
+  /**
+   * The id the message went out under, when the transport chose it before sending (WhatsApp Web):
+   * for a send whose outcome is unknown, a status for this id settles the doubt.
+   */
+  readonly messageId: string | undefined;
 
-  constructor(message: string, opts: { code: string; retryable: boolean; retryAfterMs?: number; cause?: unknown; delivery?: DeliveryFailure }) {
+  constructor(
+    message: string,
+    opts: { code: string; retryable: boolean; retryAfterMs?: number; cause?: unknown; delivery?: DeliveryFailure; messageId?: string },
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'BridgeError';
     this.code = opts.code;
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs;
     this.delivery = opts.delivery;
+    this.messageId = opts.messageId;
   }
 }
 
@@ -52,11 +61,12 @@ export function errorMessage(err: unknown): string {
 
 /**
  * A send whose outcome is unknown: the request left, and no answer came back (a timeout or a reset
- * after it was written). WhatsApp may have accepted it; the Graph API has no idempotency key, so
+ * after it was written; on WhatsApp Web, the socket failing once the message was handed to it).
+ * WhatsApp may have accepted it; neither the Graph API nor WhatsApp Web has an idempotency key, so
  * sending again could deliver it twice. It is never retried blindly: the agent decides.
  */
 export const OUTCOME_UNKNOWN = 'send_outcome_unknown';
 
-export function isOutcomeUnknown(err: unknown): boolean {
+export function isOutcomeUnknown(err: unknown): err is BridgeError {
   return isBridgeError(err) && err.code === OUTCOME_UNKNOWN;
 }

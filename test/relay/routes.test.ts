@@ -153,7 +153,9 @@ describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
       [WA_ID, expect.stringContaining('Yes, two left')],
       [WA_ID, expect.stringContaining('A technician is on the way')],
     ]);
-    expect(sock.sent).toEqual([{ jid: `${WA_ID}@s.whatsapp.net`, content: expect.objectContaining({ text: expect.stringContaining('Let me check the order') }) }]);
+    expect(sock.sent).toEqual([
+      { jid: `${WA_ID}@s.whatsapp.net`, content: expect.objectContaining({ text: expect.stringContaining('Let me check the order') }), messageId: expect.stringMatching(/^3EB0/) },
+    ]);
     // …and reaches that conversation's request.
     expect(deskOf('Yes, two left')).toEqual(['1']);
     expect(deskOf('A technician is on the way')).toEqual(['2']);

@@ -46,7 +46,7 @@ describe('the service on the WhatsApp Web transport', () => {
       eventCallback(messageChanged(CHANNEL, card.ts, reply.ts, 'Let me check', 'Let me check, one moment')),
     );
     await h.drain();
-    expect(sock.sent[1]).toMatchObject({ jid: '16505551234@s.whatsapp.net', content: { text: expect.stringContaining('one moment'), edit: { id: 'SENT1' } } });
+    expect(sock.sent[1]).toMatchObject({ jid: '16505551234@s.whatsapp.net', content: { text: expect.stringContaining('one moment'), edit: { id: sock.sent[0]!.messageId } } });
     expect(h.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(repliesBefore);
   });
 

@@ -4,7 +4,7 @@ import { downloadMediaMessage, encryptedStream, proto, type WAMessage } from 'ba
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BridgeError, MediaTooLargeError } from '../../src/core/errors.js';
+import { BridgeError, MediaTooLargeError, OUTCOME_UNKNOWN } from '../../src/core/errors.js';
 import type { MediaContent } from '../../src/core/model.js';
 import type { Intake } from '../../src/intake.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,7 +13,7 @@ import { mapInbound } from '../../src/whatsapp/web/map-inbound.js';
 import type { MediaDownloader } from '../../src/whatsapp/web/media.js';
 import { createWebSide, webConnectedGauge, webReadiness, type WebSide } from '../../src/whatsapp/web/side.js';
 import { sqliteFixture } from '../support/stores.js';
-import { boom, fakeSocket, fixtureMessage, settle, type FakeSocket } from './support.js';
+import { boom, fakeSocket, fixtureMessage, settle, waError, type FakeSocket } from './support.js';
 
 const ME = '16505550000:4@s.whatsapp.net';
 const silent = createLogger('silent');
@@ -112,12 +112,47 @@ describe('WhatsApp Web side', () => {
       expect(err).toMatchObject({ code: 'wa_web_not_connected', retryable: true });
     });
 
-    it('turns socket errors into BridgeErrors: a lost connection is retried, a refusal is not', async () => {
+    it('turns socket errors into BridgeErrors: nothing written is retried, a message that may have left is in doubt, a refusal is final', async () => {
       await startOpen();
-      sock.sendMessage = () => Promise.reject(boom(428));
-      await expect(side.sender.sendText('16505551234', 'x')).rejects.toMatchObject({ code: 'wa_web_not_connected', retryable: true });
+      const ref = 'send:Ev1:text:0';
+      sock.failNextSend = 'before-write';
+      await expect(side.sender.sendText('16505551234', 'x', { ref })).rejects.toMatchObject({ code: 'wa_web_not_connected', retryable: true });
+      expect(sock.sent).toHaveLength(0);
+      sock.failNextSend = 'after-write';
+      const err = await side.sender.sendText('16505551234', 'x', { ref }).catch((e: unknown) => e);
+      expect(sock.sent).toHaveLength(1);
+      // The id it went out under: a status for it later settles the doubt.
+      expect(err).toMatchObject({ code: OUTCOME_UNKNOWN, retryable: false, messageId: sock.sent[0]!.messageId });
+      sock.sendMessage = () => Promise.reject(new Error('write EPIPE'));
+      await expect(side.sender.sendText('16505551234', 'x')).rejects.toMatchObject({ code: OUTCOME_UNKNOWN, retryable: false });
+      for (const status of [440, 503, 515]) {
+        sock.sendMessage = () => Promise.reject(boom(status));
+        await expect(side.sender.sendText('16505551234', 'x')).rejects.toMatchObject({ code: OUTCOME_UNKNOWN, retryable: false });
+      }
+      // Sent twice, a reaction, an edit or a deletion changes nothing: retried.
+      sock.sendMessage = () => Promise.reject(boom(408));
+      await expect(side.sender.sendReaction('16505551234', 'IN1', '👍')).rejects.toMatchObject({ code: 'wa_web_not_connected', retryable: true });
+      await expect(side.sender.editText!('16505551234', 'OUT1', 'y')).rejects.toMatchObject({ code: 'wa_web_not_connected', retryable: true });
       sock.sendMessage = () => Promise.reject(boom(406));
       await expect(side.sender.sendText('16505551234', 'x')).rejects.toMatchObject({ code: 'wa_web_send_failed', retryable: false });
+      sock.sendMessage = () => Promise.reject(waError(500, 'internal-server-error'));
+      await expect(side.sender.sendText('16505551234', 'x')).rejects.toMatchObject({ code: 'wa_web_send_failed', retryable: true });
+    });
+
+    it('sends a message with a reference under an id derived from it, the same on every attempt', async () => {
+      await startOpen();
+      await side.sender.sendText('16505551234', 'a', { ref: 'send:Ev1:text:0' });
+      await side.sender.sendText('16505551234', 'a', { ref: 'send:Ev1:text:0' });
+      await side.sender.sendText('16505551234', 'b', { ref: 'send:Ev1:text:1' });
+      await side.sender.sendMedia('16505551234', { kind: 'document', mimeType: 'application/pdf', fileName: 'i.pdf', data: Buffer.from('pdf') }, { ref: 'send:Ev1:file:F1' });
+      await side.sender.sendText('16505551234', 'no reference');
+      const ids = sock.sent.map((s) => s.messageId);
+      // The shape of Baileys' own ids (generateMessageIDV2).
+      for (const id of ids.slice(0, 4)) expect(id).toMatch(/^3EB0[0-9A-F]{18}$/);
+      expect(ids[1]).toBe(ids[0]);
+      expect(new Set(ids.slice(1, 4)).size).toBe(3);
+      // Without one, Baileys picks the id.
+      expect(ids[4]).toBeUndefined();
     });
 
     it('sends media as Buffers: Ogg audio as a voice note, documents with their name', async () => {

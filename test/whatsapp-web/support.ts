@@ -26,7 +26,14 @@ export type Events = Partial<BaileysEventMap>;
 export interface FakeSocket extends WebSocketLike {
   emit(events: Events): Promise<void>;
   ended: boolean;
-  sent: { jid: string; content: unknown }[];
+  /** What went out on the wire, in order; `messageId` is the id the caller chose, when it did. */
+  sent: { jid: string; content: unknown; messageId?: string }[];
+  /**
+   * The next sendMessage fails as Baileys' does when the socket goes away under it: `before-write`
+   * with 428 before anything is written (sendRawMessage finds the socket closed), `after-write`
+   * with 408 once the message is on the wire (the write's confirmation never came in time).
+   */
+  failNextSend: 'before-write' | 'after-write' | undefined;
   read: unknown[];
   pairingRequests: string[];
   user: { id: string } | undefined;
@@ -44,6 +51,7 @@ export function fakeSocket(user?: string): FakeSocket {
     user: user ? { id: user } : undefined,
     ended: false,
     sent: [],
+    failNextSend: undefined,
     read: [],
     pairingRequests: [],
     subjects: new Map(),
@@ -68,9 +76,14 @@ export function fakeSocket(user?: string): FakeSocket {
       sock.pairingRequests.push(phone);
       return 'ABCD1234';
     },
-    async sendMessage(jid, content) {
-      sock.sent.push({ jid, content });
-      return { key: { remoteJid: jid, fromMe: true, id: `SENT${sock.sent.length}` } };
+    async sendMessage(jid, content, options) {
+      const failure = sock.failNextSend;
+      sock.failNextSend = undefined;
+      if (failure === 'before-write') throw boom(428, 'Connection Closed');
+      sock.sent.push({ jid, content, messageId: options?.messageId });
+      if (failure === 'after-write') throw boom(408, 'Timed Out');
+      // Baileys' generateWAMessage keys the message with options.messageId when given.
+      return { key: { remoteJid: jid, fromMe: true, id: options?.messageId ?? `SENT${sock.sent.length}` } };
     },
     async readMessages(keys) {
       sock.read.push(...keys);
@@ -103,8 +116,8 @@ export function waError(code: number, text: string): Error {
 }
 
 /** The shape of Baileys' Boom errors, as connection.update reports them. */
-export function boom(statusCode: number): Error {
-  return Object.assign(new Error(`status ${statusCode}`), { isBoom: true, output: { statusCode } });
+export function boom(statusCode: number, message = `status ${statusCode}`): Error {
+  return Object.assign(new Error(message), { isBoom: true, output: { statusCode } });
 }
 
 /** Lets queued promise chains run. */

@@ -10,8 +10,9 @@ import type { AgentMessageOutcome, OutboundDeps } from './outbound.js';
 /**
  * Sends whose outcome is unknown (the request left, no answer came back). They are never
  * repeated on their own: the agent's message gets a mark, the thread says what happened and offers
- * **Send again**; a status webhook that arrives later for the send (matched by the reference it
- * carried) settles the doubt.
+ * **Send again**; a status that arrives later for the send settles the doubt. It is matched by the
+ * reference it carried (Cloud API), or by the id the transport gave the message before sending it
+ * (WhatsApp Web, whose statuses carry no reference).
  */
 
 /** Recorded as a send's result while it is in doubt: a retry of the job does not send it again. */
@@ -25,9 +26,13 @@ export interface DoubtRecord {
   channel: string;
   ts: string;
   threadTs?: string;
+  /** The id the message went out under, when the transport chose it before sending (`BridgeError.messageId`). */
+  messageId?: string;
 }
 
 const doubtKey = (sendKey: string) => `doubt:${sendKey}`;
+/** A message id a send in doubt went out under → the send's key (its reference). */
+const doubtIdKey = (messageId: string) => `doubt-id:${messageId}`;
 const messageKey = (eventId: string) => `agent-message:${eventId}`;
 
 /**
@@ -37,11 +42,19 @@ const messageKey = (eventId: string) => `agent-message:${eventId}`;
 export async function recordDoubt(sendKey: string, record: DoubtRecord, deps: Pick<OutboundDeps, 'effects'>): Promise<void> {
   await deps.effects.put(sendKey, IN_DOUBT);
   await deps.effects.put(doubtKey(sendKey), JSON.stringify(record));
+  if (record.messageId) await deps.effects.put(doubtIdKey(record.messageId), sendKey);
 }
 
-export async function markInDoubt(event: SlackMessageEvent, chatId: string, sendKey: string, deps: OutboundDeps, where: ThreadPlace): Promise<void> {
+export async function markInDoubt(
+  event: SlackMessageEvent,
+  chatId: string,
+  sendKey: string,
+  deps: OutboundDeps,
+  where: ThreadPlace,
+  messageId?: string,
+): Promise<void> {
   const m = messages(deps.locale);
-  await recordDoubt(sendKey, { eventId: event.eventId, chatId, channel: event.channel, ts: event.ts, threadTs: where.threadTs }, deps);
+  await recordDoubt(sendKey, { eventId: event.eventId, chatId, channel: event.channel, ts: event.ts, threadTs: where.threadTs, messageId }, deps);
   // What Send again needs: the agent's message as it was.
   await deps.effects.put(messageKey(event.eventId), JSON.stringify(event));
   const text = `:grey_question: ${m.sendInDoubt}`;
@@ -87,14 +100,16 @@ export async function relaySendAgain(
 
 /**
  * A status for a message the bridge has no record of: if it carries the reference of a send in
- * doubt, that send reached WhatsApp after all. Returns whether a doubt was settled.
+ * doubt, or is for the id such a send went out under, that send reached WhatsApp after all.
+ * Returns whether a doubt was settled.
  */
 export async function settleDoubt(status: StatusUpdate, deps: OutboundDeps): Promise<boolean> {
-  if (!status.ref || (await deps.effects.get(status.ref)) !== IN_DOUBT) return false;
-  const saved = await deps.effects.get(doubtKey(status.ref));
+  const ref = status.ref ?? (await deps.effects.get(doubtIdKey(status.messageId)));
+  if (!ref || (await deps.effects.get(ref)) !== IN_DOUBT) return false;
+  const saved = await deps.effects.get(doubtKey(ref));
   if (!saved) return false;
   const record = JSON.parse(saved) as DoubtRecord;
-  await deps.effects.put(status.ref, status.messageId);
+  await deps.effects.put(ref, status.messageId);
   await deps.messages.link({ waMessageId: status.messageId, chatId: record.chatId, direction: 'out', slackChannel: record.channel, slackTs: record.ts });
   const text = `:information_source: ${messages(deps.locale).sendDoubtSettled}`;
   const notice = await deps.effects.get(`notice:in-doubt:${record.eventId}`);
@@ -103,7 +118,7 @@ export async function settleDoubt(status: StatusUpdate, deps: OutboundDeps): Pro
     // The explanation and its button give way to what is now known.
     notice
       ? deps.chat.updateMessage({ channel: record.channel, ts: notice, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })
-      : deps.notices.say({ channel: record.channel, threadTs: record.threadTs }, text, `doubt-settled:${status.ref}`),
+      : deps.notices.say({ channel: record.channel, threadTs: record.threadTs }, text, `doubt-settled:${ref}`),
   ]);
   return true;
 }

@@ -85,7 +85,7 @@ export async function relayAgentMessage(
     } catch (err) {
       if (isOutcomeUnknown(err)) {
         // The later parts wait with it: sent after it, they could arrive before it.
-        await markInDoubt(event, chatId, key, deps, { channel: where.channel, threadTs: where.threadTs });
+        await markInDoubt(event, chatId, key, deps, { channel: where.channel, threadTs: where.threadTs }, err.messageId);
         return 'in-doubt';
       }
       if (isBridgeError(err) && err.retryable) throw err;

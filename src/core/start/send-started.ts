@@ -95,7 +95,7 @@ export async function runStart(job: StartJob, deps: StartDeps, retrySince?: numb
     } catch (err) {
       if (isOutcomeUnknown(err)) {
         // Never sent twice on its own: a status that arrives later for it (by its reference) settles it.
-        await recordDoubt(key, { eventId: key, chatId: job.chatId, channel: where.channel, ts: lineTs, threadTs: where.threadTs }, deps);
+        await recordDoubt(key, { eventId: key, chatId: job.chatId, channel: where.channel, ts: lineTs, threadTs: where.threadTs, messageId: err.messageId }, deps);
         await deps.chat.addReaction(where.channel, lineTs, IN_DOUBT_REACTION).catch(() => undefined);
         await deps.notices.say(where, `:grey_question: ${s.templateInDoubt}`, `in-doubt:${key}`);
         return;

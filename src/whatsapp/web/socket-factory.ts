@@ -19,7 +19,8 @@ export interface WebSocketLike {
   end(error: Error | undefined): unknown;
   logout(msg?: string): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
-  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>;
+  /** `messageId`: the id the message goes out under (Baileys makes one when it is absent). */
+  sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage | undefined>;
   readMessages(keys: WAMessageKey[]): Promise<void>;
   /** Asks the sender's phone to upload a media file again once the CDN copy has expired. */
   updateMediaMessage(message: WAMessage): Promise<WAMessage>;

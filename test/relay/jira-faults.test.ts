@@ -108,6 +108,24 @@ describe('Jira under faults', () => {
         }
       });
       expect(resolvedMessages()).toHaveLength(1);
+      // The retry cannot tell whether the contact got it: the thread says so rather than nothing.
+      const card = h.slack.topLevel(CHANNEL)[0]!;
+      expect(h.slack.threadReplies(CHANNEL, card.ts).filter((m) => m.text?.includes('may not have reached the contact'))).toHaveLength(1);
+      expect(await h.app.outbox.recentDead(5)).toEqual([]);
+    });
+
+    it('sends the resolved message on the retry when WhatsApp failed it without taking it', async () => {
+      // A 503 from Graph: nothing went out, so the retry must send it (it was skipped, silently, as if sent).
+      jira = await fakeJiraSite();
+      h = await startHarness({ jira, env: { JIRA_RESOLVED_MESSAGE: RESOLVED } });
+      await h.webhook(says('second problem'));
+      await settle(h);
+      const key = [...jira.requests.keys()][0]!;
+      h.graph.failNext('send', { status: 503, code: 2 });
+      expect((await jiraWebhook(h, issueUpdated(key, 'Resolved', 'done'), { 'x-switchboard-secret': JIRA_SECRET })).status).toBe(200);
+      await settle(h, 200, 30_000);
+      expect(resolvedMessages()).toHaveLength(1);
+      expect(await sqlDb(h.app.store).selectFrom('jobs').select('attempts').where('kind', '=', JOB_JIRA_CHANGE).execute()).toEqual([{ attempts: 2 }]);
       expect(await h.app.outbox.recentDead(5)).toEqual([]);
     });
   });

@@ -37,6 +37,18 @@ describe('Jira to the contact', () => {
     expect(shown[0]).toContain('We are sending a technician today.');
   });
 
+  it('sends a public comment on the retry when WhatsApp failed its first send without taking it', async () => {
+    const request = await conversationWithRequest();
+    const carla = { accountId: jira.addAgent('carla.dias@clinic.example.com', 'Carla Dias'), displayName: 'Carla Dias' };
+    // A 503: nothing went out. The retry sends it (it used to find the first attempt's intent and skip it, silently).
+    h.graph.failNext('send', { status: 503, code: 2 });
+    expect((await signedJiraWebhook(h, commentWebhook(request.key, { body: 'The part ships tomorrow.', isPublic: true, author: carla }))).status).toBe(200);
+    await settle(h, 200, 30_000);
+    expect(sentTexts(h)).toEqual(['*Carla Dias:*\nThe part ships tomorrow.']);
+    expect(threadTexts(h).filter((t) => t.includes('The part ships tomorrow.'))).toHaveLength(1);
+    expect(await h.app.outbox.recentDead(5)).toEqual([]);
+  });
+
   it('shows an internal comment in the thread only, marked internal', async () => {
     const request = await conversationWithRequest();
     const carla = { accountId: jira.addAgent('carla.dias@clinic.example.com', 'Carla Dias'), displayName: 'Carla Dias' };

@@ -11,6 +11,7 @@ function allTexts(locale: Locale): Record<string, string> {
   const samples: { [K in keyof Messages]: () => string } = {
     name: () => m.name,
     sendInDoubt: () => m.sendInDoubt,
+    deliveryInDoubt: () => m.deliveryInDoubt,
     sendAgain: () => m.sendAgain,
     sentAgain: () => m.sentAgain({ user: 'Ana Souza' }),
     sendDoubtSettled: () => m.sendDoubtSettled,

@@ -83,6 +83,8 @@ export interface Messages {
   fileNotSent(p: { name: string; reason: string }): string;
   replyNotSent(p: { reason: string }): string;
   sendInDoubt: string;
+  /** A message the bridge sent (a Jira comment, the resolved message, a template) whose outcome is unknown. */
+  deliveryInDoubt: string;
   sendAgain: string;
   sentAgain(p: { user: string }): string;
   sendDoubtSettled: string;
@@ -257,6 +259,8 @@ const en: Messages = {
   replyNotSent: ({ reason }) => `Not sent to WhatsApp: ${reason}`,
   sendInDoubt:
     'This reply may not have been delivered: WhatsApp did not answer in time, and it may or may not have accepted it. It was not sent again, so the contact does not get it twice. If the contact should have it, press Send again.',
+  deliveryInDoubt:
+    'This message may not have reached the contact: WhatsApp did not confirm it, and it may or may not have accepted it. It was not sent again, so the contact does not get it twice.',
   sendAgain: 'Send again',
   sentAgain: ({ user }) => `Sent again by ${user}.`,
   sendDoubtSettled: 'WhatsApp has confirmed the reply after all: it went out once. Nothing needs to be sent again.',
@@ -442,6 +446,8 @@ const ptBR: Messages = {
   replyNotSent: ({ reason }) => `Não enviada ao WhatsApp: ${reason}`,
   sendInDoubt:
     'Esta resposta pode não ter sido entregue: o WhatsApp não respondeu a tempo e pode ou não tê-la aceitado. Ela não foi reenviada, para que o contato não a receba duas vezes. Se o contato precisa dela, clique em Enviar de novo.',
+  deliveryInDoubt:
+    'Esta mensagem pode não ter chegado ao contato: o WhatsApp não a confirmou e pode ou não tê-la aceitado. Ela não foi reenviada, para que o contato não a receba duas vezes.',
   sendAgain: 'Enviar de novo',
   sentAgain: ({ user }) => `Reenviada por ${user}.`,
   sendDoubtSettled: 'O WhatsApp confirmou a resposta: ela foi enviada uma vez. Não é preciso reenviar.',

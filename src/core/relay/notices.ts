@@ -1,4 +1,4 @@
-import { isBridgeError, errorMessage, type DeliveryFailure } from '../errors.js';
+import { isBridgeError, isOutcomeUnknown, errorMessage, type DeliveryFailure } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, EffectLog, SlackBlock } from '../ports.js';
@@ -90,6 +90,8 @@ function deliveryFailure(err: unknown): DeliveryFailure | undefined {
 
 /** Says in the thread why a reply did not go out, in words an agent can act on. */
 export async function explainSendFailure(err: unknown, where: ThreadPlace, chatId: string, notices: Notices, m: Messages, key: string): Promise<void> {
+  // Not "not sent": WhatsApp may have it. It is not sent again on its own.
+  if (isOutcomeUnknown(err)) return void (await notices.say(where, `:grey_question: ${m.deliveryInDoubt}`, key));
   const failure = deliveryFailure(err);
   if (failure?.windowClosed) return notices.windowClosed(where, chatId, key);
   const code = failure?.code;

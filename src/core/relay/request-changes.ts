@@ -1,6 +1,8 @@
 import { initialState } from '../conversation-states.js';
 import { messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
+import { isBridgeError } from '../errors.js';
+import { explainSendFailure } from './notices.js';
 import type { TicketRecord } from '../ports.js';
 import { replyAddress } from './address.js';
 import { contactOf, refreshCard, sendOnce, type TicketDeps } from './tickets.js';
@@ -58,7 +60,12 @@ export async function applyRequestChange(key: string, change: RequestChange, dep
   const lastWrote = contact.lastInboundAt ?? 0;
   // Only inside the 24-hour window on the Cloud API: outside it only templates are allowed.
   if (text && (!deps.sender.capabilities.serviceWindow || deps.now() - lastWrote < 24 * 60 * 60_000)) {
-    await sendOnce(resolvedMessageKey(key), () => deps.sender.sendText(replyAddress(contact), text), deps);
+    try {
+      await sendOnce(resolvedMessageKey(key), () => deps.sender.sendText(replyAddress(contact), text), deps);
+    } catch (err) {
+      if (!isBridgeError(err) || err.retryable) throw err;
+      await explainSendFailure(err, where, contact.chatId, deps.notices, m, `resolved-message-fail:${key}`);
+    }
   }
 }
 

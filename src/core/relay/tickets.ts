@@ -1,4 +1,4 @@
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isOutcomeUnknown, OUTCOME_UNKNOWN } from '../errors.js';
 import { messages, type Locale, type Messages } from '../format/i18n.js';
 import { escapeMrkdwn } from '../format/whatsapp-to-mrkdwn.js';
 import type { ChatSurface, CommentBatch, ContactRecord, ContactStore, EffectLog, SlaState, TicketRecord, TicketRef, TicketStore, Ticketing, WhatsAppSender } from '../ports.js';
@@ -235,16 +235,23 @@ const SENDING = 'sending';
 
 /**
  * At most once: the intent is recorded before the send. WhatsApp has nothing to look a message up by, so a retry
- * that finds the intent without a result does not send again; a send WhatsApp refused clears the intent.
+ * that finds the intent without a result cannot tell whether it went out: it does not send again, and fails as an
+ * outcome-unknown send (the caller says so in the thread). A send that failed without leaving (WhatsApp refused it,
+ * or never had it: not connected, rate-limited) clears the intent, so that a retry sends it.
  */
 export async function sendOnce(effect: string, send: () => Promise<{ id: string }>, deps: Pick<TicketDeps, 'effects'>): Promise<void> {
-  if (await deps.effects.get(effect)) return;
+  const done = await deps.effects.get(effect);
+  if (done === SENDING) {
+    throw new BridgeError('an earlier attempt stopped before WhatsApp answered: it may or may not have the message', { code: OUTCOME_UNKNOWN, retryable: false });
+  }
+  if (done) return;
   await deps.effects.put(effect, SENDING);
+  let sent: { id: string };
   try {
-    const sent = await send();
-    await deps.effects.put(effect, sent.id);
+    sent = await send();
   } catch (err) {
-    if (refused(err)) await deps.effects.put(effect, '');
+    if (!isOutcomeUnknown(err)) await deps.effects.put(effect, '');
     throw err;
   }
+  await deps.effects.put(effect, sent.id);
 }

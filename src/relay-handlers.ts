@@ -5,7 +5,7 @@ import type { ContactStore, MessageMap } from './core/ports.js';
 import { relayAgentEdit, relayAgentReaction, relayTemplateAction, showDeliveryStatus } from './core/relay/agent-events.js';
 import { relayInbound, type InboundDeps } from './core/relay/inbound.js';
 import { usernameHandle } from './core/relay/card.js';
-import { relaySendAgain, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.js';
+import { relaySendAgain, resumeAfterDoubt, SEND_AGAIN_ACTION } from './core/relay/doubtful-sends.js';
 import { relayAgentMessage, type AgentMessageOutcome, type OutboundDeps } from './core/relay/outbound.js';
 import { ensureTicket, flushComments, refreshSla, type TicketDeps } from './core/relay/tickets.js';
 import { applyRequestChange } from './core/relay/request-changes.js';
@@ -81,6 +81,9 @@ export function createRelayHandlers(deps: RelayHandlerDeps): Record<string, JobH
     [JOB_STATUS]: async (payload) => {
       const { status } = readPayload(JOB_STATUS, payload, isStatusJob);
       await showDeliveryStatus(status, deps.outbound);
+      // A reply that was in doubt and is now known to have gone: what waited behind it goes, then its Jira line.
+      const resumed = await resumeAfterDoubt(status, deps.outbound, relayAgentMessage);
+      if (deps.jira && resumed?.outcome === 'sent') await queueAgentLine(resumed.message, resumed.chatId, resumed.outcome, deps);
     },
     [JOB_SLACK]: {
       async run(payload, ctx) {

@@ -98,17 +98,22 @@ export async function relaySendAgain(
   return { message: original, outcome };
 }
 
+/** The send in doubt a status is for (by the reference it carries, or the id a send went out under), and its key. */
+async function doubtOf(status: StatusUpdate, deps: Pick<OutboundDeps, 'effects'>): Promise<{ ref: string; record: DoubtRecord } | undefined> {
+  const ref = status.ref ?? (await deps.effects.get(doubtIdKey(status.messageId)));
+  const saved = ref ? await deps.effects.get(doubtKey(ref)) : undefined;
+  return ref && saved ? { ref, record: JSON.parse(saved) as DoubtRecord } : undefined;
+}
+
 /**
  * A status for a message the bridge has no record of: if it carries the reference of a send in
  * doubt, or is for the id such a send went out under, that send reached WhatsApp after all.
  * Returns whether a doubt was settled.
  */
 export async function settleDoubt(status: StatusUpdate, deps: OutboundDeps): Promise<boolean> {
-  const ref = status.ref ?? (await deps.effects.get(doubtIdKey(status.messageId)));
-  if (!ref || (await deps.effects.get(ref)) !== IN_DOUBT) return false;
-  const saved = await deps.effects.get(doubtKey(ref));
-  if (!saved) return false;
-  const record = JSON.parse(saved) as DoubtRecord;
+  const doubt = await doubtOf(status, deps);
+  if (!doubt || (await deps.effects.get(doubt.ref)) !== IN_DOUBT) return false;
+  const { ref, record } = doubt;
   await deps.effects.put(ref, status.messageId);
   await deps.messages.link({ waMessageId: status.messageId, chatId: record.chatId, direction: 'out', slackChannel: record.channel, slackTs: record.ts });
   const text = `:information_source: ${messages(deps.locale).sendDoubtSettled}`;
@@ -121,4 +126,28 @@ export async function settleDoubt(status: StatusUpdate, deps: OutboundDeps): Pro
       : deps.notices.say({ channel: record.channel, threadTs: record.threadTs }, text, `doubt-settled:${ref}`),
   ]);
   return true;
+}
+
+/**
+ * After a status settled an agent's reply that was in doubt: the parts held back behind it (the
+ * rest of a long text, its files) go out now, once; what went out is skipped by its key. Answers
+ * the reply and what became of it, for what follows a reply that went out (the Jira line), or
+ * undefined when the status settles no such reply or it was already resumed. A retry of the
+ * status job finds the settled send by its recorded id and resumes what an attempt left undone.
+ */
+export async function resumeAfterDoubt(
+  status: StatusUpdate,
+  deps: OutboundDeps,
+  relay: (message: SlackMessageEvent, chatId: string, deps: OutboundDeps) => Promise<AgentMessageOutcome>,
+): Promise<{ message: SlackMessageEvent; chatId: string; outcome: AgentMessageOutcome } | undefined> {
+  const doubt = await doubtOf(status, deps);
+  if (!doubt || (await deps.effects.get(doubt.ref)) !== status.messageId) return undefined;
+  const resumedKey = `doubt-resumed:${doubt.ref}`;
+  if (await deps.effects.get(resumedKey)) return undefined;
+  const saved = await deps.effects.get(messageKey(doubt.record.eventId));
+  if (!saved) return undefined;
+  const message = JSON.parse(saved) as SlackMessageEvent;
+  const outcome = await relay(message, doubt.record.chatId, deps);
+  await deps.effects.put(resumedKey, outcome);
+  return { message, chatId: doubt.record.chatId, outcome };
 }

@@ -47,7 +47,7 @@ export function createContactStore(db: Kysely<Database>, now: () => number = Dat
         last_inbound_at: c.lastInboundAt ?? null,
         updated_at: t,
       };
-      await db
+      const row = await db
         .insertInto('contacts')
         // A conversation's route never changes (its key is the route's): it is written once.
         .values({ chat_id: c.chatId, route: c.route ?? DEFAULT_ROUTE, ...fields, slack_channel: null, card_ts: null, created_at: t })
@@ -63,8 +63,10 @@ export function createContactStore(db: Kysely<Database>, now: () => number = Dat
             last_inbound_at: eb.fn.coalesce(eb.val(fields.last_inbound_at), eb.ref('contacts.last_inbound_at')),
           })),
         )
-        .execute();
-      return (await get(c.chatId))!;
+        // The row as it now is, in the same round trip (inserted, or updated with what was kept).
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toContact(row);
     },
     async setCard(chatId, slackChannel, cardTs) {
       await db.updateTable('contacts').set({ slack_channel: slackChannel, card_ts: cardTs, updated_at: now() }).where('chat_id', '=', chatId).execute();

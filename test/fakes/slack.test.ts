@@ -110,6 +110,19 @@ describe('chat.postMessage', () => {
     expect(fake.calls('chat.postMessage')[0]?.params).toMatchObject({ channel: SUPPORT, text: 'one' });
   });
 
+  it('chat.postEphemeral shows a message to one member only, outside the history, and refuses who is not in the channel', async () => {
+    const { fake, client } = await setup({ channels: [...CHANNELS!, { id: 'C0MEMBERS01', name: 'members', members: ['U0AGENT001'] }] });
+    const sent = await client.chat.postEphemeral({ channel: SUPPORT, user: 'U0AGENT001', text: 'only you' });
+    expect(sent.message_ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(fake.state.ephemerals).toEqual([expect.objectContaining({ channel: SUPPORT, user: 'U0AGENT001', text: 'only you' })]);
+    expect(fake.messages(SUPPORT)).toHaveLength(0);
+    expect(await slackError(client.chat.postEphemeral({ channel: 'C0MEMBERS01', user: 'U0OTHER001', text: 'x' }))).toBe('user_not_in_channel');
+    expect(await slackError(client.chat.postEphemeral({ channel: OUTSIDE, user: 'U0AGENT001', text: 'x' }))).toBe('not_in_channel');
+    expect(await slackError(client.chat.postEphemeral({ channel: SUPPORT, user: 'U0AGENT001', text: '' }))).toBe('no_text');
+    await client.chat.postEphemeral({ channel: 'C0MEMBERS01', user: 'U0AGENT001', text: 'member' });
+    expect(fake.state.ephemerals).toHaveLength(2);
+  });
+
   it('takes application/json bodies, where blocks arrive as arrays', async () => {
     const { fake } = await setup();
     const res = await fetch(`${fake.url}chat.postMessage`, {

@@ -34,6 +34,7 @@ export function createState(opts: FakeSlackOptions): FakeSlackState {
     retryWindows: [],
     triggers: new Map(),
     views: new Map(),
+    ephemerals: [],
     seq: 0,
   };
   for (const c of opts.channels ?? []) addChannel(state, c);
@@ -49,6 +50,7 @@ export function addChannel(state: FakeSlackState, c: FakeChannelConfig): Channel
     isPrivate: c.isPrivate ?? false,
     isArchived: c.isArchived ?? false,
     created: 1690000000,
+    members: c.members ? new Set(c.members) : undefined,
   };
   state.channels.set(channel.id, channel);
   return channel;

@@ -13,6 +13,8 @@ export interface FakeChannelConfig {
   /** Private channel (`is_private`); a bot outside it cannot even see it. Default false. */
   isPrivate?: boolean;
   isArchived?: boolean;
+  /** The people in the channel (chat.postEphemeral's user_not_in_channel). Default: everyone. */
+  members?: string[];
 }
 
 export interface FakeUserConfig {
@@ -203,6 +205,18 @@ export interface ChannelState {
   isPrivate: boolean;
   isArchived: boolean;
   created: number;
+  /** Undefined: everyone is in the channel. */
+  members: Set<string> | undefined;
+}
+
+/** A message only one person sees (chat.postEphemeral): never in history, never editable. */
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  threadTs: string | undefined;
+  ts: string;
 }
 
 /** A modal or App Home view the bot opened, updated or published (methods/views.ts). */
@@ -240,6 +254,7 @@ export interface FakeSlackState {
   /** trigger_ids handed out with interactions (valid 3 s, once). */
   triggers: Map<string, { issuedAt: number; used: boolean }>;
   views: Map<string, FakeView>;
+  ephemerals: FakeEphemeral[];
   /** Next sequence number for ts and ids. */
   seq: number;
 }

@@ -1,8 +1,8 @@
 /**
- * chat.postMessage, chat.update, chat.getPermalink.
+ * chat.postMessage, chat.postEphemeral, chat.update, chat.getPermalink.
  */
 import { checkBlocks, LIMITS } from '../blocks.js';
-import { botMessage, findChannel, findMessage, identity, messageView, placeInThread, postableChannel } from '../store.js';
+import { botMessage, findChannel, findMessage, identity, messageView, nextTs, placeInThread, postableChannel } from '../store.js';
 import { bool, jsonArg, SlackApiError, str, type Params } from '../wire.js';
 import type { MethodContext, MethodSpec, Settings } from './context.js';
 
@@ -68,6 +68,23 @@ function postMessage({ params, state, settings }: MethodContext): Record<string,
 }
 
 /**
+ * https://docs.slack.dev/reference/methods/chat.postEphemeral
+ * Answer: `{ok, message_ts}`. The message is shown to `user` only, is not in the channel's history
+ * and cannot be updated. Errors enforced: channel_not_found, not_in_channel, is_archived, no_text,
+ * msg_too_long, invalid_blocks, user_not_in_channel (the user is not a member of the channel).
+ */
+function postEphemeral({ params, state, settings }: MethodContext): Record<string, unknown> {
+  const channel = postableChannel(state, str(params, 'channel'));
+  const user = str(params, 'user');
+  if (!user) throw new SlackApiError('user_not_found');
+  if (channel.members && !channel.members.has(user)) throw new SlackApiError('user_not_in_channel');
+  const content = messageContent(params, { ...settings, longText: 'reject' });
+  const ts = nextTs(state, settings.tsBase);
+  state.ephemerals.push({ channel: channel.id, user, text: content.text, blocks: content.blocks, threadTs: str(params, 'thread_ts'), ts });
+  return { message_ts: ts };
+}
+
+/**
  * https://docs.slack.dev/reference/methods/chat.update
  * Answer: `{ok, channel, ts, text, message}`. message_not_found for an unknown ts,
  * cant_update_message for a message the bot did not post: a person's, or another app's (only the app
@@ -108,6 +125,7 @@ function getPermalink({ params, state }: MethodContext): Record<string, unknown>
 
 export const chatMethods: Record<string, MethodSpec> = {
   'chat.postMessage': { handler: postMessage, scopes: ['chat:write'] },
+  'chat.postEphemeral': { handler: postEphemeral, scopes: ['chat:write'] },
   'chat.update': { handler: update, scopes: ['chat:write'] },
   'chat.getPermalink': { handler: getPermalink, scopes: [] },
 };

@@ -4,6 +4,7 @@
  * jobs the worker runs for them, and the card line that names who started a conversation.
  */
 import type { Config } from './config.js';
+import type { RouteConfig } from './routes-file.js';
 import type { ContactStore, EffectLog, MessageMap } from './core/ports.js';
 import type { CardActionDeps } from './core/relay/card-actions.js';
 import type { Notices } from './core/relay/notices.js';
@@ -18,7 +19,7 @@ import type { Logger } from './logger.js';
 import type { JobHandler } from './queue/worker.js';
 import type { NewJob } from './core/store/queue.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
-import { createInteractionJobs, createInteractions, type Interactions } from './slack/interactions/index.js';
+import { createInteractionJobs, createInteractions, type Interactions, type StartRoute } from './slack/interactions/index.js';
 
 export interface AgentStartParts {
   config: Config;
@@ -28,15 +29,20 @@ export interface AgentStartParts {
   contacts: ContactStore;
   messages: MessageMap;
   effects: EffectLog;
-  templates?: TemplateCatalogue;
+  /** A route's account's templates (its number's side); absent without its business account id. */
+  templatesOf(route: string): TemplateCatalogue | undefined;
   /** Records a job and wakes the worker; false for a repeat. */
   enqueue(job: NewJob): Promise<boolean>;
 }
 
 export interface AgentStartModule {
   cardNotes(chatId: string): Promise<string[]>;
-  /** Needs the notices and the outbound path, which the relay builds. */
-  wire(relay: {
+  /**
+   * Needs the notices and the outbound path, which the relay builds for each route: the start jobs
+   * of a route send from its number and post in its channel. The interactions are one for every
+   * route (the start modal offers each number), built on the first call.
+   */
+  wire(route: RouteConfig, relay: {
     notices: Notices;
     outbound: OutboundDeps;
     ticketKey(chatId: string): Promise<string | undefined>;
@@ -51,19 +57,22 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
   const { config } = parts;
   const store = createAgentStartStore(parts.store);
   const cardNotes = (chatId: string) => starterNotes(chatId, store, config.LOCALE);
-  const channel = () => parts.slack.resolveChannel(config.SLACK_CHANNEL);
+  const channelOf = (route: RouteConfig) => () => parts.slack.resolveChannel(route.slackChannel);
   const defaultTemplate = config.WHATSAPP_TEMPLATE_NAME ? { name: config.WHATSAPP_TEMPLATE_NAME, language: config.WHATSAPP_TEMPLATE_LANGUAGE } : undefined;
+  const routes: StartRoute[] = config.routes.map((r) => {
+    const templates = parts.templatesOf(r.name);
+    return { name: r.name, ...(r.label ? { label: r.label } : {}), transport: r.whatsapp.transport, channel: channelOf(r), ...(templates ? { templates } : {}) };
+  });
+  let interactions: Interactions | undefined;
   return {
     cardNotes,
-    wire(relay) {
-      const interactions = createInteractions({
+    wire(route, relay) {
+      interactions ??= createInteractions({
         locale: config.LOCALE,
-        transport: config.WHATSAPP_TRANSPORT,
+        routes,
         client: parts.slack.client,
-        supportChannel: channel,
         contacts: parts.contacts,
         store,
-        templates: parts.templates,
         defaultTemplate,
         enqueue: parts.enqueue,
         isResolved: async (chatId) => (await relay.cards.states.get(chatId))?.status === 'resolved',
@@ -74,8 +83,9 @@ export function createAgentStartModule(parts: AgentStartParts): AgentStartModule
       const handlers = createInteractionJobs({
         start: {
           locale: config.LOCALE,
-          transport: config.WHATSAPP_TRANSPORT,
-          channel,
+          route: route.name,
+          transport: route.whatsapp.transport,
+          channel: channelOf(route),
           contacts: parts.contacts,
           messages: parts.messages,
           effects: parts.effects,

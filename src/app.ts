@@ -88,7 +88,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     if (r.inserted) wake();
     return r.inserted;
   };
-  const agentStart = createAgentStartModule({ config, store, logger, slack, contacts, messages, effects, templates: first.templates, enqueue });
+  const agentStart = createAgentStartModule({ config, store, logger, slack, contacts, messages, effects, templatesOf: (route) => whatsapp.side(route).templates, enqueue });
   const jiraQueue = createJiraQueue({ outbox, tickets, batchMs: config.JIRA_COMMENT_BATCH_MS, slaRefreshMs: config.JIRA_SLA_REFRESH_MS, notify: () => wake() });
   // One caller for the credential: a 429's Retry-After holds for the requests and the workflow calls alike.
   const jiraCaller = config.jiraEnabled ? createJiraCaller({ email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN! }) : undefined;

@@ -3,6 +3,7 @@ import type { ContactStore, MessageMap, TicketStore } from './core/ports.js';
 import type { CardActionDeps } from './core/relay/card-actions.js';
 import type { Notices } from './core/relay/notices.js';
 import { cardTicket } from './core/relay/tickets.js';
+import { routeLabels } from './core/routes.js';
 import type { JiraCaller } from './jira/caller.js';
 import type { JiraQueue } from './jira/jobs.js';
 import { createSlackAgentEmails } from './slack/agent-emails.js';
@@ -25,6 +26,7 @@ export function createCardActionsModule(
     const shown = (await parts.tickets.open(chatId)) ?? (await parts.tickets.latest(chatId));
     return shown ? cardTicket(shown, config.LOCALE) : undefined;
   };
+  const routeLabel = routeLabels(config.routes);
   const cards: CardActionDeps = {
     locale: config.LOCALE,
     contacts: parts.contacts,
@@ -36,12 +38,14 @@ export function createCardActionsModule(
     cardTicket: jira ? cardTicketOf : undefined,
     queueJira: jira ? (job) => parts.jiraQueue.action(job) : undefined,
     cardNotes: parts.cardNotes,
+    routeLabel,
   };
   /** Added to the ticket work's deps (Jira only); the workflow client loads jira.js, so only then. */
   const ticketExtras = async () => ({
     states,
     waitingNames: config.JIRA_TRANSITION_WAITING,
     resolvePrefix,
+    routeLabel,
     workflow: (await import('./jira/workflow-client.js')).createJiraWorkflow({ baseUrl: config.JIRA_BASE_URL!, email: config.JIRA_EMAIL!, apiToken: config.JIRA_API_TOKEN!, timeoutMs: config.JIRA_TIMEOUT_MS, caller: parts.jiraCaller }),
     emails: createSlackAgentEmails(parts.slack.client),
     transitionNames: { waiting: config.JIRA_TRANSITION_WAITING, resolve: config.JIRA_TRANSITION_RESOLVE, reopen: config.JIRA_TRANSITION_REOPEN },

@@ -18,6 +18,7 @@ const resolve: ResolveJob = { chatId: '16505551234', channel: 'C0123456789', thr
 describe('the start, saved-reply and resolve jobs, read back from the queue', () => {
   it('accepts what the interactions queue (a template, free text on WhatsApp Web, a picker in a thread)', () => {
     expect(isStartJob(JSON.parse(JSON.stringify(start)))).toBe(true);
+    expect(isStartJob({ ...start, chatId: 'service~16505551234', route: 'service' })).toBe(true);
     expect(isStartJob({ chatId: '16505551234', user: 'U0G9QF9C6', viewId: 'VMHU10V25', start: { phone: '16505551234' }, text: 'Hello!' })).toBe(true);
     expect(isStartJob({ chatId: '16505551234', user: 'U0G9QF9C6', viewId: 'VMHU10V25', template: { ...start.template, params: ['Sheena'] }, noticeTs: '1749416390.000300' })).toBe(true);
     expect(isSavedReplyJob(JSON.parse(JSON.stringify(saved)))).toBe(true);
@@ -31,6 +32,8 @@ describe('the start, saved-reply and resolve jobs, read back from the queue', ()
     expect(isStartJob({ ...start, template: { ...start.template, params: [1] } })).toBe(false);
     expect(isStartJob({ ...start, template: { name: 'hello_world' } })).toBe(false);
     expect(isStartJob({ ...start, text: 42 })).toBe(false);
+    expect(isStartJob({ ...start, route: 42 })).toBe(false);
+    expect(isStartJob({ ...start, route: 'Not A Route' })).toBe(false);
     expect(isSavedReplyJob({ ...saved, threadTs: 1749416383.0001 })).toBe(false);
     expect(isSavedReplyJob({ ...saved, key: undefined })).toBe(false);
     expect(isResolveJob({ ...resolve, key: undefined })).toBe(false);

@@ -2,6 +2,7 @@ import { BridgeError } from './core/errors.js';
 import type { BridgeNoticeJob, InboundJob, SlackJob, StatusJob } from './intake.js';
 import type { JiraChangeJob, JiraChatJob } from './jira/jobs.js';
 import { CARD_ACTIONS } from './core/conversation-states.js';
+import { ROUTE_NAME } from './core/routes.js';
 import type { JiraActionJob } from './core/relay/card-actions.js';
 import type { JiraCommentJob } from './core/relay/jira-comments.js';
 import type { ResolveJob } from './core/relay/resolve-with-message.js';
@@ -86,6 +87,7 @@ export function readPayload<T>(kind: string, payload: unknown, guard: (p: unknow
 
 // Issue 12's jobs (src/slack/interactions/jobs.ts): a start from Slack, a saved reply sent.
 
+const isRouteName = (v: unknown): v is string => isString(v) && ROUTE_NAME.test(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 export function isStartJob(p: unknown): p is StartJob {
@@ -93,7 +95,7 @@ export function isStartJob(p: unknown): p is StartJob {
   const { start, template } = p;
   const startOk = start === undefined || (isRecord(start) && isString(start.phone) && isOptional(start.name, isString));
   const templateOk = template === undefined || (isRecord(template) && isString(template.name) && isString(template.language) && isStringArray(template.params) && isString(template.body));
-  return startOk && templateOk && isOptional(p.text, isString) && isOptional(p.noticeTs, isString);
+  return startOk && templateOk && isOptional(p.route, isRouteName) && isOptional(p.text, isString) && isOptional(p.noticeTs, isString);
 }
 
 export function isSavedReplyJob(p: unknown): p is SavedReplyJob {

@@ -8,6 +8,7 @@ import type { JiraQueue } from './jira/jobs.js';
 import { toOggOpus } from './media/voice.js';
 import type { JobHandler } from './queue/worker.js';
 import { createRelayHandlers, queueAgentLine, type RelayHandlerDeps } from './relay-handlers.js';
+import { routeNamed } from './core/routes.js';
 import { routeHandlers } from './route-handlers.js';
 import type { RouteConfig } from './routes-file.js';
 import type { SlackChatSurface } from './slack/chat-surface.js';
@@ -30,8 +31,8 @@ export interface RelayParts {
 
 /**
  * The relay's job handlers, per route: each route's jobs post in its channel, send from its number
- * and raise requests in its service desk. Starting a conversation from Slack (the interactions) is
- * the first route's.
+ * and raise requests in its service desk, a start from Slack included (the job names its route).
+ * The interactions are one for all routes: the start modal offers every number.
  */
 export function createRelayModule(config: Config, parts: RelayParts): { handlers: Record<string, JobHandler>; interactions: Interactions } {
   const { store, slack, notices, cardActions, agentStart } = parts;
@@ -60,6 +61,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
         states: cardActions.states,
         resolvePrefix: cardActions.resolvePrefix,
         cardNotes: agentStart.cardNotes,
+        routeLabel: cardActions.cards.routeLabel,
         notices,
       },
       outbound: {
@@ -82,7 +84,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
       resolvePrefix: config.RESOLVE_PREFIX,
       jira,
     };
-    const started = agentStart.wire({
+    const started = agentStart.wire(route, {
       notices,
       outbound: deps.outbound,
       ticketKey: async (chatId) => (jira ? (await tickets.open(chatId))?.key : undefined),
@@ -98,7 +100,7 @@ export function createRelayModule(config: Config, parts: RelayParts): { handlers
 
   const routes = config.routes;
   const of = (name: string | undefined) => {
-    const route = routes.find((r) => r.name === name) ?? routes[0]!;
+    const route = routeNamed(routes, name);
     let wired = byRoute.get(route.name);
     if (!wired) byRoute.set(route.name, (wired = wire(route)));
     return wired;

@@ -91,6 +91,18 @@ routes:
     ]);
   });
 
+  it('reads a route’s label, and refuses one that is empty or longer than 60 characters', () => {
+    const route = (label: string) => `
+routes:
+  - { name: sales, label: ${label}, whatsapp: { transport: web }, slack_channel: C0SALES001 }
+`;
+    expect(load(route('"  Sales desk (São Paulo) "')).config.routes[0]).toMatchObject({ name: 'sales', label: 'Sales desk (São Paulo)' });
+    expect(load(route('"ç'.padEnd(61, 'a') + '"')).config.routes[0]!.label).toHaveLength(60);
+    expect(problems(route(`"${'a'.repeat(61)}"`))).toEqual(['ROUTES_FILE routes.yaml: route sales: label: expected a label of up to 60 characters']);
+    expect(problems(route('" "'))).toEqual(['ROUTES_FILE routes.yaml: route sales: label: expected a short label in words, such as Sales desk (up to 60 characters)']);
+    expect(problems(route('[a, b]'))).toEqual(['ROUTES_FILE routes.yaml: route sales: label: expected a short label in words, such as Sales desk (up to 60 characters)']);
+  });
+
   it('says where the YAML is broken', () => {
     expect(problems('routes:\n  - name: [sales\n')[0]).toMatch(/^ROUTES_FILE routes\.yaml is not valid YAML \(line \d+, column \d+\): /);
   });
@@ -130,10 +142,10 @@ routes:
   it('reads the README’s example (docs/routes.example.yaml)', () => {
     const text = readFileSync(new URL('../docs/routes.example.yaml', import.meta.url), 'utf8');
     const { config } = load(text, { WHATSAPP_TOKEN_SERVICE: 'service-token' });
-    expect(config.routes.map((r) => [r.name, r.whatsapp.transport, r.slackChannel, r.jira?.serviceDeskId])).toEqual([
-      ['default', 'cloud', 'sales', '1'],
-      ['service', 'cloud', 'C0123456789', '2'],
-      ['field', 'web', 'C0123456789', undefined],
+    expect(config.routes.map((r) => [r.name, r.label, r.whatsapp.transport, r.slackChannel, r.jira?.serviceDeskId])).toEqual([
+      ['default', 'Sales', 'cloud', 'sales', '1'],
+      ['service', 'Service desk', 'cloud', 'C0123456789', '2'],
+      ['field', 'Field team', 'web', 'C0123456789', undefined],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { DEFAULT_ROUTE } from './core/routes.js';
+import { DEFAULT_ROUTE, ROUTE_NAME } from './core/routes.js';
 
 /**
  * Routes: which WhatsApp number goes to which Slack channel and Jira service desk. Without
@@ -27,6 +27,8 @@ export interface WebRoute {
 
 export interface RouteConfig {
   name: string;
+  /** What people call the number (the card, the start modal's "Send from"); absent: the route's name. */
+  label?: string;
   whatsapp: CloudRoute | WebRoute;
   /** Channel id or name, as SLACK_CHANNEL. */
   slackChannel: string;
@@ -34,7 +36,7 @@ export interface RouteConfig {
   jira?: { serviceDeskId: string; requestTypeId: string };
 }
 
-const ROUTE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const LABEL_MAX = 60;
 const CHANNEL = /^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/;
 
 /** An id written bare in YAML is a number: read as its digits, unless it is too long for a number to hold. */
@@ -61,6 +63,12 @@ const webSchema = z.strictObject({
 
 const routeSchema = z.strictObject({
   name: z.string({ error: 'expected a name' }).regex(ROUTE_NAME, { error: 'expected a short name: lower-case letters, digits and dashes (up to 32)' }),
+  label: z
+    .string({ error: 'expected a short label in words, such as Sales desk (up to 60 characters)' })
+    .trim()
+    .min(1, { error: 'expected a short label in words, such as Sales desk (up to 60 characters)' })
+    .refine((v) => [...v].length <= LABEL_MAX, { error: `expected a label of up to ${LABEL_MAX} characters` })
+    .optional(),
   whatsapp: z.discriminatedUnion('transport', [cloudSchema, webSchema], { error: 'expected transport: cloud or transport: web' }),
   slack_channel: z
     .string({ error: 'expected a channel ID like C0123456789 or a name like #support' })
@@ -111,7 +119,7 @@ export function parseRoutesFile(text: string, fileName: string, env: Env): { rou
       whatsapp = { transport: 'web', session: r.name };
     }
     const jira = r.jira ? { serviceDeskId: r.jira.service_desk_id, requestTypeId: r.jira.request_type_id } : undefined;
-    return { name: r.name, whatsapp, slackChannel: r.slack_channel, ...(jira ? { jira } : {}) };
+    return { name: r.name, ...(r.label ? { label: r.label } : {}), whatsapp, slackChannel: r.slack_channel, ...(jira ? { jira } : {}) };
   });
   problems.push(...duplicates(routes, (r) => r.name, (name) => `two routes are named ${name}: names must differ`));
   problems.push(

@@ -12,9 +12,29 @@ import type { Identifier, IdentityStore, KnownIdentifier } from './store/identit
  */
 export const DEFAULT_ROUTE = 'default';
 
+/** A route's name: short, lower-case, as ROUTES_FILE allows it. */
+export const ROUTE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
 const SEPARATOR = '~';
 
+/**
+ * The route of that name; a name no route has (a conversation from before routes, a route since
+ * removed) is the `default` route's, else the first route's.
+ */
+export function routeNamed<R extends { name: string }>(routes: readonly R[], name: string | undefined): R {
+  return routes.find((r) => r.name === name) ?? routes.find((r) => r.name === DEFAULT_ROUTE) ?? routes[0]!;
+}
+
 const isDefault = (route: string | undefined) => route === undefined || route === DEFAULT_ROUTE;
+
+/**
+ * What the cards call a route's number besides the number itself: its label, when there are several
+ * routes (one number needs no name). Undefined with one route.
+ */
+export function routeLabels(routes: ReadonlyArray<{ name: string; label?: string }>): ((route: string | undefined) => string | undefined) | undefined {
+  if (routes.length < 2) return undefined;
+  return (route) => routeNamed(routes, route).label;
+}
 
 /** The conversation key of a chat the route's transport calls `local`. */
 export function scopedChatId(route: string | undefined, local: string): string {

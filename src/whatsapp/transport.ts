@@ -11,6 +11,7 @@ import { createCloudSender, type CloudPacers } from './cloud/sender.js';
 import { registerCloudWebhook } from './cloud/webhook-route.js';
 import { createTemplateCatalogue } from './cloud/templates.js';
 import type { TemplateCatalogue } from '../core/start/ports.js';
+import { routeNamed } from '../core/routes.js';
 
 /** The pairing of a WhatsApp Web session, for /admin and /readyz. */
 export interface WebPairing {
@@ -49,7 +50,7 @@ export interface WhatsAppRoutes {
   sides: ReadonlyMap<string, WhatsAppSide>;
   /** One Cloud API webhook for every Cloud number (one app secret), one socket per WhatsApp Web session. */
   receivers: Receiver[];
-  /** The route's transport; an unknown or absent route is the first one's. */
+  /** The route's transport; an unknown or absent route is the `default` route's, else the first one's. */
   side(route: string | undefined): WhatsAppSide;
 }
 
@@ -75,8 +76,7 @@ export async function createWhatsAppRoutes(config: Config, logger: Logger, stora
     receivers.push(side);
   }
   if (cloudNumbers.size > 0) receivers.unshift(cloudWebhook(config, logger, cloudNumbers));
-  const first = sides.get(config.routes[0]!.name)!;
-  return { sides, receivers, side: (route) => (route !== undefined && sides.get(route)) || first };
+  return { sides, receivers, side: (route) => sides.get(routeNamed(config.routes, route).name)! };
 }
 
 function createCloudSide(config: Config, number: CloudRoute, pacers: CloudPacers): WhatsAppSide {

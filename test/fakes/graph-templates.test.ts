@@ -62,6 +62,33 @@ describe('fake Graph message templates', () => {
   });
 });
 
+describe('fake Graph with several WhatsApp Business Accounts', () => {
+  it('lists each account’s own templates and checks a number’s template sends against its account’s', async () => {
+    const OTHER_WABA = '102290129340399';
+    const OTHER_PNID = '106540352242933';
+    fake = await createFakeGraph({
+      token: TOKEN,
+      phoneNumberId: PNID,
+      displayPhoneNumber: '15550783881',
+      templates: TEMPLATES,
+      moreAccounts: [{ wabaId: OTHER_WABA, phoneNumberIds: [OTHER_PNID], templates: [{ name: 'service_visit', language: 'en_US', body: 'Your technician comes at {{1}}.' }] }],
+    });
+    expect((await get(`/${OTHER_WABA}/message_templates`)).body.data?.map((t) => t.name)).toEqual(['service_visit']);
+    expect((await get(`/${WABA}/message_templates?limit=100`)).body.data?.map((t) => t.name)).not.toContain('service_visit');
+    const visit = { name: 'service_visit', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '10:00' }] }] };
+    const sendFrom = async (pnid: string) =>
+      (
+        await fetch(`${fake!.url}/${pnid}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ messaging_product: 'whatsapp', to: '16505551234', type: 'template', template: visit }),
+        })
+      ).status;
+    expect(await sendFrom(OTHER_PNID)).toBe(200);
+    expect((await send(visit)).body.error?.code).toBe(132001);
+  });
+});
+
 describe('template catalogue', () => {
   it('reads every page, keeps approved templates with their variables, and asks Graph again only after its TTL', async () => {
     fake = await createFakeGraph({ token: TOKEN, phoneNumberId: PNID, displayPhoneNumber: '15550783881', templates: [...TEMPLATES, ...Array.from({ length: 150 }, (_, i) => ({ name: `bulk_${String(i).padStart(3, '0')}`, language: 'en_US', body: 'x' }))] });

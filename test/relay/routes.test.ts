@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatInternational } from '../../src/core/format/phone.js';
 import { createFakeJira, type FakeJira } from '../fakes/jira.js';
@@ -10,16 +7,14 @@ import { CHANNEL, fixture, JIRA_EMAIL, JIRA_TOKEN, PHONE_NUMBER_ID, startHarness
 import { AGENT, eventCallback, threadReply } from '../support/slack-events.js';
 import { cardClick, RESOLVE_MODAL } from '../support/card-actions.js';
 import { modal } from '../support/slack-interactions.js';
+import { routesFile, SERVICE_CHANNEL, SERVICE_NUMBER, toNumber } from '../support/routes.js';
 import { textWebhook, WA_ID } from '../support/webhooks.js';
 import { until } from '../support/until.js';
 
-/** The second Cloud number of the account, and the display numbers of all three (Meta's example range). */
-const SERVICE_NUMBER_ID = '106540352242933';
+/** The second Cloud number of the account (SERVICE_NUMBER), and the display numbers of the others. Service and field visits share a channel; sales has its own. */
+const { id: SERVICE_NUMBER_ID, display: SERVICE_DISPLAY } = SERVICE_NUMBER;
 const SALES_DISPLAY = '15550783881';
-const SERVICE_DISPLAY = '15550783882';
 const FIELD_ACCOUNT = '15550001234';
-/** Service and field visits share a channel; sales has its own. */
-const SERVICE_CHANNEL = 'C0SERVICE01';
 
 const ADMIN_TOKEN = 'admin-token-of-the-routes-test';
 
@@ -53,18 +48,7 @@ routes:
 const salesWebhook = (id: string, body: string) => textWebhook(id, body, { timestamp: Math.floor(Date.now() / 1000) });
 
 /** A text webhook for the other Cloud number: the same documented shape, its own metadata. */
-function serviceWebhook(id: string, body: string) {
-  const webhook = salesWebhook(id, body);
-  webhook.entry[0]!.changes[0]!.value.metadata = { display_phone_number: SERVICE_DISPLAY, phone_number_id: SERVICE_NUMBER_ID };
-  return webhook;
-}
-
-function routesFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-routes-'));
-  const path = join(dir, 'routes.yaml');
-  writeFileSync(path, ROUTES);
-  return path;
-}
+const serviceWebhook = (id: string, body: string) => toNumber(salesWebhook(id, body), { display: SERVICE_DISPLAY, id: SERVICE_NUMBER_ID });
 
 describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
   let h: Harness;
@@ -90,7 +74,7 @@ describe('several WhatsApp numbers in one service (ROUTES_FILE)', () => {
       slack: { channels: [{ id: CHANNEL, name: 'sales' }, { id: SERVICE_CHANNEL, name: 'field-service' }] },
       graph: { morePhoneNumberIds: [SERVICE_NUMBER_ID] },
       // The single-number variables stay in the environment: the routes file replaces them.
-      env: { ROUTES_FILE: routesFile(), WHATSAPP_TOKEN_SERVICE: 'test-graph-token', ADMIN_TOKEN },
+      env: { ROUTES_FILE: routesFile(ROUTES), WHATSAPP_TOKEN_SERVICE: 'test-graph-token', ADMIN_TOKEN },
       overrides: {
         webSocketFactory: () => {
           const sock = fakeSocket(`${FIELD_ACCOUNT}:7@s.whatsapp.net`);

@@ -70,4 +70,13 @@ describe('a start job run again after a crash between posting and recording', ()
     expect(sent).toHaveLength(1);
     expect(slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
   });
+
+  it('sends from no other number when the route it was queued for is gone: the job fails for good', async () => {
+    await expect(runStart({ ...job, route: 'gone' }, { ...deps, route: 'sales' })).rejects.toMatchObject({ code: 'unknown_route', retryable: false });
+    expect(sent).toEqual([]);
+    expect(slack.topLevel(CHANNEL)).toEqual([]);
+    // Its own route's deps run it; so do the implicit route's for a job that names `default`.
+    await runStart({ ...job, route: 'default' }, deps);
+    expect(sent).toEqual(['16505551234:hello_world']);
+  });
 });

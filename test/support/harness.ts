@@ -78,7 +78,7 @@ export async function startHarness(
     env?: Record<string, string | undefined>;
     slack?: FakeSlackOptions;
     /** The fake Graph's templates and account id. */
-    graph?: Pick<FakeGraphOptions, 'templates' | 'wabaId' | 'morePhoneNumberIds'>;
+    graph?: Pick<FakeGraphOptions, 'templates' | 'wabaId' | 'morePhoneNumberIds' | 'moreAccounts'>;
     store?: StoreFixture;
     jira?: FakeJira;
     logs?: NodeJS.WritableStream;

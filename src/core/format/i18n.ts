@@ -583,6 +583,10 @@ export interface StartMessages {
   send: string;
   save: string;
   cancel: string;
+  /** With several routes: which number a conversation started from Slack goes out from. */
+  sendFromLabel: string;
+  sendFromHint: string;
+  unknownRoute: string;
   phoneLabel: string;
   phoneHint: string;
   nameLabel: string;
@@ -640,6 +644,9 @@ const startEn: StartMessages = {
   send: 'Send',
   save: 'Save',
   cancel: 'Cancel',
+  sendFromLabel: 'Send from',
+  sendFromHint: 'The WhatsApp number the contact gets it from; the card goes to its channel.',
+  unknownRoute: 'This number is no longer one of the routes. Pick one from the list.',
   phoneLabel: 'Phone number',
   phoneHint: 'With the country code, e.g. +1 650 555 1234',
   nameLabel: 'Name',
@@ -652,7 +659,7 @@ const startEn: StartMessages = {
   noTemplates: 'The WhatsApp Business account has no approved templates, and only a template can start a conversation.',
   templatesUnavailable: 'The templates could not be loaded from WhatsApp just now. Close this and try again in a minute.',
   templatesLoading: ':hourglass_flowing_sand: Loading the account’s templates from WhatsApp…',
-  noBusinessAccount: 'Set WHATSAPP_BUSINESS_ACCOUNT_ID to choose among the account’s templates; only the default one is offered.',
+  noBusinessAccount: 'Set WHATSAPP_BUSINESS_ACCOUNT_ID (or the route’s business_account_id) to choose among the account’s templates; only the default one is offered.',
   startedBy: ({ user }) => `:outbox_tray: Conversation started from Slack by ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} started the conversation with the template ${template}:`,
   startedWithText: ({ user }) => `:outbox_tray: ${user} started the conversation:`,
@@ -696,6 +703,9 @@ const startPtBR: StartMessages = {
   send: 'Enviar',
   save: 'Salvar',
   cancel: 'Cancelar',
+  sendFromLabel: 'Enviar de',
+  sendFromHint: 'O número de WhatsApp de onde o contato recebe; o cartão vai para o canal dele.',
+  unknownRoute: 'Este número não é mais uma das rotas. Escolha um da lista.',
   phoneLabel: 'Número de telefone',
   phoneHint: 'Com o código do país, por exemplo +55 11 91234 5678',
   nameLabel: 'Nome',
@@ -708,7 +718,7 @@ const startPtBR: StartMessages = {
   noTemplates: 'A conta do WhatsApp Business não tem modelos aprovados, e só um modelo pode iniciar uma conversa.',
   templatesUnavailable: 'Não foi possível carregar os modelos do WhatsApp agora. Feche e tente de novo em um minuto.',
   templatesLoading: ':hourglass_flowing_sand: Carregando os modelos da conta no WhatsApp…',
-  noBusinessAccount: 'Defina WHATSAPP_BUSINESS_ACCOUNT_ID para escolher entre os modelos da conta; só o modelo padrão é oferecido.',
+  noBusinessAccount: 'Defina WHATSAPP_BUSINESS_ACCOUNT_ID (ou o business_account_id da rota) para escolher entre os modelos da conta; só o modelo padrão é oferecido.',
   startedBy: ({ user }) => `:outbox_tray: Conversa iniciada pelo Slack por ${user}`,
   startedWithTemplate: ({ user, template }) => `:outbox_tray: ${user} iniciou a conversa com o modelo ${template}:`,
   startedWithText: ({ user }) => `:outbox_tray: ${user} iniciou a conversa:`,

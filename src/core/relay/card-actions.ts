@@ -39,6 +39,8 @@ export interface CardActionDeps {
   queueJira?(job: JiraActionJob): Promise<void>;
   /** Other features' lines on the card (CardViewDeps.cardNotes), kept when a press redraws it. */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** The label of a conversation's route, shown on the card (CardViewDeps.routeLabel). */
+  routeLabel?(route: string | undefined): string | undefined;
 }
 
 export interface CardActionInput {

@@ -15,6 +15,8 @@ export interface CardViewDeps {
   resolvePrefix?: string;
   /** Lines other features keep on the card (who started the conversation from Slack). */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** With several routes: the label of a conversation's route, shown before the number written to. */
+  routeLabel?(route: string | undefined): string | undefined;
   /** Posts this app's own card into a thread whose parent it may not edit (with `states`, which records it). */
   notices?: Notices;
 }
@@ -55,5 +57,5 @@ export async function renderCard(contact: ContactRecord, ticket: CardTicket | un
   const conversation = state ?? (await deps.states?.get(contact.chatId));
   const shown = ticket && conversation?.deletedRequest === ticket.key ? { ...ticket, deleted: true } : ticket;
   const notes = (await deps.cardNotes?.(contact.chatId)) ?? [];
-  return contactCard(contact, deps.locale, shown, notes, conversation, { resolvePrefix: deps.resolvePrefix });
+  return contactCard(contact, deps.locale, shown, notes, conversation, { resolvePrefix: deps.resolvePrefix, numberLabel: deps.routeLabel?.(contact.route) });
 }

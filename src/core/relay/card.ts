@@ -48,7 +48,7 @@ export function contactCard(
   ticket?: CardTicket,
   notes: readonly string[] = [],
   conversation?: ConversationState,
-  opts: { resolvePrefix?: string } = {},
+  opts: { resolvePrefix?: string; numberLabel?: string } = {},
 ): { text: string; blocks: SlackBlock[] } {
   const m = messages(locale);
   const name = contactName(contact, locale);
@@ -71,7 +71,7 @@ export function contactCard(
       : {}),
   };
   const fields: Array<{ type: 'mrkdwn'; text: string }> = [
-    { type: 'mrkdwn', text: `*${m.whatsappNumber}*\n${contact.businessNumber ? formatInternational(contact.businessNumber) : '—'}` },
+    { type: 'mrkdwn', text: `*${m.whatsappNumber}*\n${numberLine(contact.businessNumber, opts.numberLabel)}` },
     {
       type: 'mrkdwn',
       text: `*${m.ticket}*\n${ticket ? ticketLine(ticket, m) : m.noTicketYet}`,
@@ -90,6 +90,12 @@ export function contactCard(
   // Fallback text: notifications and search show it, and CONTRACT says it carries name and phone.
   const text = `${escapeMrkdwn(name)} · ${escapeMrkdwn(contactReach(contact, locale))}`;
   return { text, blocks };
+}
+
+/** The number written to, after its route's label when there are several routes (`Sales · +1 555…`). */
+function numberLine(number: string | undefined, label: string | undefined): string {
+  const parts = [label ? escapeMrkdwn(label) : undefined, number ? formatInternational(number) : undefined].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : '—';
 }
 
 function ticketLine(ticket: CardTicket, m: ReturnType<typeof messages>): string {

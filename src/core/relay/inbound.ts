@@ -60,6 +60,8 @@ export interface InboundDeps {
   resolvePrefix?: string;
   /** Lines kept on the card whenever it is drawn (mrkdwn), e.g. who started the conversation. */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** The label of a conversation's route, shown on the card (CardViewDeps.routeLabel). */
+  routeLabel?(route: string | undefined): string | undefined;
   /** The card's own post in a thread adopted from another app (CardViewDeps.notices). */
   notices?: Notices;
 }

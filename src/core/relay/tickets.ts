@@ -38,6 +38,8 @@ export interface TicketDeps {
   queueJiraAction?(job: JiraActionJob): Promise<void>;
   /** Lines kept on the card whenever it is drawn (see InboundDeps.cardNotes). */
   cardNotes?(chatId: string): Promise<string[]>;
+  /** The label of a conversation's route, shown on the card (CardViewDeps.routeLabel). */
+  routeLabel?(route: string | undefined): string | undefined;
 }
 
 export async function contactOf(chatId: string, deps: TicketDeps): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {

@@ -1,4 +1,5 @@
 import { resolveConversation } from '../conversation-identity.js';
+import { routeIdentities, scopedChatId } from '../routes.js';
 import type { Store } from '../store/store.js';
 import type { AgentStartStore } from './ports.js';
 
@@ -9,10 +10,10 @@ export function createAgentStartStore(store: Pick<Store, 'savedReplies' | 'conve
     savedReply: (name) => store.savedReplies.get(name),
     saveReply: (reply) => store.savedReplies.save(reply),
     deleteReply: (name) => store.savedReplies.delete(name),
-    async conversationFor(phoneDigits) {
-      // The intake's own resolution (idempotent upserts, no transaction needed): the number joins the person's conversation.
-      const resolved = await resolveConversation(store.identities, { phone: phoneDigits }, now());
-      return resolved?.chatId ?? phoneDigits;
+    async conversationFor(phoneDigits, route) {
+      // The intake's own resolution (idempotent upserts, no transaction needed): the number joins the person's conversation on that route.
+      const resolved = await resolveConversation(routeIdentities(store.identities, route), { phone: phoneDigits }, now(), route);
+      return resolved?.chatId ?? scopedChatId(route, phoneDigits);
     },
     recordStarter: (chatId, userId, at) => store.conversationStarts.record(chatId, { userId, at }),
     starter: (chatId) => store.conversationStarts.get(chatId),

@@ -31,10 +31,11 @@ export interface AgentStartStore {
   saveReply(reply: SavedReply): Promise<void>;
   deleteReply(name: string): Promise<void>;
   /**
-   * The conversation of this number (digits, no "+"), found the way the intake finds a person
-   * (by identifier); a number never seen gets its own, which its first message will find.
+   * The conversation of this number (digits, no "+") on a route's number, found the way the intake
+   * finds a person (by identifier, in the route); a number never seen there gets its own, keyed in
+   * the route, which its first message to that number will find.
    */
-  conversationFor(phoneDigits: string): Promise<string>;
+  conversationFor(phoneDigits: string, route?: string): Promise<string>;
   /** Who started a conversation from Slack (kept once: the first start counts). */
   recordStarter(chatId: string, userId: string, at: number): Promise<void>;
   starter(chatId: string): Promise<{ userId: string; at: number } | undefined>;

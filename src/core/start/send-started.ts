@@ -15,11 +15,17 @@ import { CARD_EVENT_TYPE } from '../relay/inbound.js';
 import { explainSendFailure } from '../relay/notices.js';
 import type { OutboundDeps } from '../relay/outbound.js';
 import type { SlackMessageEvent } from '../slack-events.js';
+import { DEFAULT_ROUTE, scopedChatId } from '../routes.js';
 import type { AgentStartStore } from './ports.js';
 import { fillTemplate } from './texts.js';
 
 export interface StartJob {
   chatId: string;
+  /**
+   * The route whose number sends (set when queued: the modal's "Send from", or the conversation's
+   * own); absent in jobs queued before routes, which run with their conversation's route.
+   */
+  route?: string;
   /** The agent (Slack user id). */
   user: string;
   /** The modal's view id: one submission, one send, however often the job runs. */
@@ -35,8 +41,10 @@ export interface StartJob {
 
 /** The reply path's own parts, and what starting needs besides. */
 export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'messages' | 'effects' | 'chat' | 'sender' | 'notices'> {
+  /** The route these deps send from (its number's sender, its channel); absent: the implicit single route. */
+  route?: string;
   transport: 'cloud' | 'web';
-  /** The support channel's id. */
+  /** The route's channel id. */
   channel(): Promise<string>;
   store: AgentStartStore;
   /** What the card shows besides the contact (who started it, owner, status, the request), as every redraw shows it. */
@@ -51,7 +59,9 @@ export interface StartDeps extends Pick<OutboundDeps, 'locale' | 'contacts' | 'm
 async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']> }, deps: StartDeps, retrySince?: number): Promise<ContactRecord & { cardTs: string; slackChannel: string }> {
   let contact = await deps.contacts.get(job.chatId);
   if (!contact) {
-    contact = await deps.contacts.upsert({ chatId: job.chatId, transport: deps.transport, waId: job.start.phone, phone: job.start.phone, name: job.start.name, isGroup: false });
+    // Keyed as the intake keys a person writing to this route's number, so their answer finds this card.
+    const route = deps.route && deps.route !== DEFAULT_ROUTE ? { route: deps.route } : {};
+    contact = await deps.contacts.upsert({ chatId: job.chatId, ...route, transport: deps.transport, waId: scopedChatId(deps.route, job.start.phone), phone: job.start.phone, name: job.start.name, isGroup: false });
   }
   if (contact.cardTs && contact.slackChannel) return contact as ContactRecord & { cardTs: string; slackChannel: string };
   await deps.store.recordStarter(job.chatId, job.user, deps.now());
@@ -70,6 +80,10 @@ async function ensureCard(job: StartJob & { start: NonNullable<StartJob['start']
 
 /** `retrySince`: set when an earlier attempt of this job ran (the time it was queued). */
 export async function runStart(job: StartJob, deps: StartDeps, retrySince?: number): Promise<void> {
+  // The job runs with its route's deps (src/route-handlers.ts): a route no longer in the routes file sends from no other number.
+  if (job.route !== undefined && job.route !== (deps.route ?? DEFAULT_ROUTE)) {
+    throw new BridgeError(`the route ${job.route} this start was queued for is not configured`, { code: 'unknown_route', retryable: false });
+  }
   const m = messages(deps.locale);
   const s = startMessages(deps.locale);
   const contact = job.start ? await ensureCard({ ...job, start: job.start }, deps, retrySince) : await deps.contacts.get(job.chatId);

@@ -9,19 +9,29 @@ import type { ContactStore } from '../../core/ports.js';
 import type { AgentStartStore, MessageTemplate, TemplateCatalogue } from '../../core/start/ports.js';
 import type { Logger } from '../../logger.js';
 import type { NewJob } from '../../core/store/queue.js';
+import { routeNamed } from '../../core/routes.js';
 import { templateKey, type TemplateChoice, type View } from './views.js';
+
+/** A number a conversation can be started from (a route): its transport, its channel and its account's templates. */
+export interface StartRoute {
+  name: string;
+  /** What "Send from" shows for it (ROUTES_FILE's label); absent: its name. */
+  label?: string;
+  transport: 'cloud' | 'web';
+  /** The route's channel id. */
+  channel(): Promise<string>;
+  /** The account's templates; absent without its business account id. */
+  templates?: TemplateCatalogue;
+}
 
 export interface InteractionDeps {
   locale: Locale;
-  transport: 'cloud' | 'web';
+  /** Every route, in the routes file's order (at least one); with several, the start modal asks which number sends. */
+  routes: readonly StartRoute[];
   /** The Slack Web API client (views.open, views.update, views.publish). */
   client: Pick<WebClient, 'views'>;
-  /** The support channel's id. */
-  supportChannel(): Promise<string>;
   contacts: ContactStore;
   store: AgentStartStore;
-  /** The account's templates; absent without WHATSAPP_BUSINESS_ACCOUNT_ID. */
-  templates?: TemplateCatalogue;
   /** WHATSAPP_TEMPLATE_NAME and its language: pre-selected in every picker. */
   defaultTemplate?: { name: string; language: string };
   /** Records a job durably; false when its dedupe key was seen (a repeat of the same submission). */
@@ -46,12 +56,18 @@ export interface Ctx extends InteractionDeps {
    * Opens a template picker in time for its trigger: with the templates when they come quickly (or
    * are cached), else at once with a "loading" line, filled in with views.update when they arrive.
    */
-  openPicker(triggerId: string, selectedKey: string | undefined, build: (choice: TemplateChoice) => View): Promise<void>;
+  openPicker(triggerId: string, route: StartRoute, selectedKey: string | undefined, build: (choice: TemplateChoice) => View): Promise<void>;
   update(viewId: string, hash: string | undefined, view: View): Promise<void>;
   publish(user: string, view: View): Promise<void>;
-  choice(selectedKey?: string, params?: string[]): Promise<TemplateChoice>;
-  /** The template a submission names, with its body and variable count. */
-  templateFor(key: string | undefined): Promise<MessageTemplate | undefined>;
+  /** The route of that name; absent or unknown: the `default` route, else the first. */
+  route(name: string | undefined): StartRoute;
+  /** The route of exactly that name, if there is one (what a submission names is checked with it). */
+  knownRoute(name: string): StartRoute | undefined;
+  /** The route of a conversation (its contact's): its number's templates are the ones offered in its thread. */
+  routeOf(chatId: string | undefined): Promise<StartRoute>;
+  choice(route: StartRoute, selectedKey?: string, params?: string[]): Promise<TemplateChoice>;
+  /** The template a submission names, among its route's account's templates, with its body and variable count. */
+  templateFor(route: StartRoute, key: string | undefined): Promise<MessageTemplate | undefined>;
 }
 
 const DEFAULT_TEMPLATE_WAIT_MS = 1_500;
@@ -80,10 +96,10 @@ export function createCtx(deps: InteractionDeps): Ctx {
   const listed = (templates: MessageTemplate[]): Listed => (templates.length > 0 ? { templates } : { templates, problem: s.noTemplates });
 
   /** The templates, or LATE when Graph takes longer than a modal can wait (the listing goes on and is cached). */
-  async function list(): Promise<Listed | typeof LATE> {
-    if (!deps.templates) return { templates: fallback(), problem: s.noBusinessAccount };
+  async function list(route: StartRoute): Promise<Listed | typeof LATE> {
+    if (!route.templates) return { templates: fallback(), problem: s.noBusinessAccount };
     try {
-      const templates = await within(deps.templates.list(), wait);
+      const templates = await within(route.templates.list(), wait);
       return templates === LATE ? LATE : listed(templates);
     } catch (err) {
       return unavailable(err);
@@ -97,8 +113,8 @@ export function createCtx(deps: InteractionDeps): Ctx {
       (d ? (templates.find((t) => t.name === d.name && t.language === d.language) ?? templates.find((t) => t.name === d.name)) : undefined);
     return { templates, params, ...(selected ? { selected } : {}), ...(problem ? { problem } : {}) };
   }
-  const settled = async () => {
-    const got = await list();
+  const settled = async (route: StartRoute) => {
+    const got = await list(route);
     return got === LATE ? { templates: [], problem: s.templatesUnavailable } : got;
   };
 
@@ -131,26 +147,29 @@ export function createCtx(deps: InteractionDeps): Ctx {
     async publish(user, view) {
       await viewCall('views.publish', () => deps.client.views.publish({ user_id: user, view } as unknown as Args<'publish'>));
     },
-    async choice(selectedKey, params = []) {
-      return choose(await settled(), selectedKey, params);
+    route: (name) => routeNamed(deps.routes, name),
+    knownRoute: (name) => deps.routes.find((r) => r.name === name),
+    routeOf: async (chatId) => routeNamed(deps.routes, chatId ? (await deps.contacts.get(chatId))?.route : undefined),
+    async choice(route, selectedKey, params = []) {
+      return choose(await settled(route), selectedKey, params);
     },
-    async openPicker(triggerId, selectedKey, build) {
-      const got = await list();
+    async openPicker(triggerId, route, selectedKey, build) {
+      const got = await list(route);
       if (got !== LATE) {
         await open(triggerId, build(choose(got, selectedKey, [])));
         return;
       }
       const opened = await open(triggerId, build({ templates: [], params: [], problem: s.templatesLoading }));
-      if (!opened || !deps.templates) return;
-      deps.templates
+      if (!opened || !route.templates) return;
+      route.templates
         .list()
         .then(listed, unavailable)
         .then((later) => update(opened.id, opened.hash, build(choose(later, selectedKey, []))))
         .catch((err: unknown) => log.warn({ err }, 'could not fill the template picker in'));
     },
-    async templateFor(key) {
+    async templateFor(route, key) {
       if (!key) return undefined;
-      return (await settled()).templates.find((t) => templateKey(t) === key);
+      return (await settled(route)).templates.find((t) => templateKey(t) === key);
     },
   };
 }

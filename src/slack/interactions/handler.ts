@@ -8,10 +8,10 @@ import { serviceWindowClosed } from '../../core/relay/outbound.js';
 import type { ResolveJob } from '../../core/relay/resolve-with-message.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import { chatLane } from '../../intake.js';
-import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps } from './context.js';
+import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps, type StartRoute } from './context.js';
 import { JOB_RESOLVE, JOB_SAVED_REPLY } from './jobs.js';
 import { inputValue, SAVED_REPLY_SHORTCUT, START_SHORTCUT, type Interaction } from './payloads.js';
-import { handleSubmission } from './submissions.js';
+import { handleSubmission, namedRoute } from './submissions.js';
 import {
   ADD_REPLY,
   CB_HOME,
@@ -20,6 +20,7 @@ import {
   CB_TEMPLATE,
   homeView,
   infoView,
+  PICK_ROUTE,
   PICK_TEMPLATE,
   repliesView,
   resolveView,
@@ -44,13 +45,26 @@ export function createInteractions(deps: InteractionDeps): Interactions {
   const ctx = createCtx(deps);
   const log = deps.logger.child({ component: 'slack-interactions' });
 
-  async function openStart(triggerId: string): Promise<void> {
-    if (ctx.transport === 'web') {
-      await ctx.open(triggerId, startView(ctx.s, { transport: 'web', choice: { templates: [], params: [] } }));
+  /** The number a start sends from unless the agent picks another: the route of the channel `/whatsapp` was typed in, else the first. */
+  async function startRoute(channel: string | undefined): Promise<StartRoute> {
+    if (channel && deps.routes.length > 1) {
+      for (const route of deps.routes) {
+        // A channel that cannot be resolved just now is not this one; the modal still opens in time.
+        if ((await route.channel().catch(() => undefined)) === channel) return route;
+      }
+    }
+    return deps.routes[0]!;
+  }
+
+  async function openStart(triggerId: string, channel?: string): Promise<void> {
+    const route = await startRoute(channel);
+    const from = { route: route.name, routes: deps.routes };
+    if (route.transport === 'web') {
+      await ctx.open(triggerId, startView(ctx.s, { ...from, transport: 'web', choice: { templates: [], params: [] } }));
       return;
     }
     // Slack keeps what was typed in input blocks across views.update, so a late fill-in loses nothing.
-    await ctx.openPicker(triggerId, undefined, (choice) => startView(ctx.s, { transport: 'cloud', choice }));
+    await ctx.openPicker(triggerId, route, undefined, (choice) => startView(ctx.s, { ...from, transport: 'cloud', choice }));
   }
 
   async function publishHome(user: string): Promise<void> {
@@ -62,7 +76,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     switch (verb.toLowerCase()) {
       case '':
       case 'start':
-        await openStart(i.triggerId);
+        await openStart(i.triggerId, i.channel);
         return undefined;
       case 'replies':
         await ctx.open(i.triggerId, repliesView(ctx.s, await deps.store.savedReplies()));
@@ -91,18 +105,22 @@ export function createInteractions(deps: InteractionDeps): Interactions {
   }
 
   async function viewAction(i: Extract<Interaction, { type: 'view_action' }>): Promise<void> {
-    if ((i.actionId === PICK_TEMPLATE || i.actionId === TEMPLATE_VAR) && (i.callbackId === CB_START || i.callbackId === CB_TEMPLATE)) {
+    const redraws = i.actionId === PICK_TEMPLATE || i.actionId === TEMPLATE_VAR || (i.actionId === PICK_ROUTE && i.callbackId === CB_START);
+    if (redraws && (i.callbackId === CB_START || i.callbackId === CB_TEMPLATE)) {
       // The variables and the preview follow the template and what was typed: the view is drawn again around them.
       const params = Object.keys(i.values)
         .filter((b) => /^var_\d+$/.test(b))
         .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
         .map((b) => inputValue(i.values, b, TEMPLATE_VAR) ?? '');
       const selected = i.actionId === PICK_TEMPLATE ? i.value : inputValue(i.values, 'template', PICK_TEMPLATE);
-      const choice = await ctx.choice(selected, params);
-      const view =
-        i.callbackId === CB_START
-          ? startView(ctx.s, { transport: ctx.transport, phone: inputValue(i.values, 'phone'), name: inputValue(i.values, 'name'), choice })
-          : templateView(ctx.s, parseMetadata<TemplatePlace>(i.metadata) as TemplatePlace, choice);
+      if (i.callbackId === CB_TEMPLATE) {
+        const place = parseMetadata<TemplatePlace>(i.metadata) as TemplatePlace;
+        return ctx.update(i.viewId, i.hash, templateView(ctx.s, place, await ctx.choice(await ctx.routeOf(place.chatId), selected, params)));
+      }
+      // Another number may have other templates, or take free text (WhatsApp Web): the form follows it.
+      const route = ctx.route(i.actionId === PICK_ROUTE ? i.value : namedRoute(i.values, i.metadata));
+      const choice = route.transport === 'web' ? { templates: [], params: [] } : await ctx.choice(route, selected, params);
+      const view = startView(ctx.s, { transport: route.transport, route: route.name, routes: deps.routes, phone: inputValue(i.values, 'phone'), name: inputValue(i.values, 'name'), choice });
       return ctx.update(i.viewId, i.hash, view);
     }
     if (i.actionId === ADD_REPLY && i.triggerId) {
@@ -144,7 +162,8 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         if (!contact) return undefined;
         const d = deps.defaultTemplate;
         const place: TemplatePlace = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, noticeTs: i.messageTs };
-        await ctx.openPicker(i.triggerId, d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice));
+        // The conversation's own number's templates (its route's account), not the first route's.
+        await ctx.openPicker(i.triggerId, await ctx.routeOf(contact.chatId), d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice));
         return undefined;
       }
       case 'resolve_button': {

@@ -8,7 +8,7 @@ import { parseCommand, parseInteraction, type Interaction } from './payloads.js'
 
 export { createInteractions, type Interactions } from './handler.js';
 export { createInteractionJobs, JOB_RESOLVE, JOB_SAVED_REPLY, JOB_START } from './jobs.js';
-export type { InteractionAnswer, InteractionDeps } from './context.js';
+export type { InteractionAnswer, InteractionDeps, StartRoute } from './context.js';
 
 /** The interaction in an interactivity payload or a slash command's fields, when it is one of ours. */
 export function routeInteraction(payload: unknown, commandFields: Record<string, unknown> | undefined): Interaction | undefined {

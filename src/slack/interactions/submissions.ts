@@ -10,18 +10,23 @@ import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import type { StartJob } from '../../core/start/send-started.js';
 import { REPLY_NAME } from '../../core/start/texts.js';
 import { chatLane } from '../../intake.js';
-import { parseMetadata, type Ctx, type InteractionAnswer } from './context.js';
+import { parseMetadata, type Ctx, type InteractionAnswer, type StartRoute } from './context.js';
 import { JOB_RESOLVE, JOB_SAVED_REPLY, JOB_START } from './jobs.js';
 import { inputFile, inputValue, type Interaction, type StateValues } from './payloads.js';
-import { CB_REPLIES, CB_RESOLVE, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_TEMPLATE, TEMPLATE_VAR, type ResolvePlace, type TemplatePlace } from './views.js';
+import { CB_REPLIES, CB_RESOLVE, CB_SAVED_REPLY, CB_START, CB_TEMPLATE, PICK_ROUTE, PICK_TEMPLATE, TEMPLATE_VAR, type ResolvePlace, type TemplatePlace } from './views.js';
 
 type Submission = Extract<Interaction, { type: 'view_submission' }>;
 
 const errors = (fields: Record<string, string>): InteractionAnswer => ({ response_action: 'errors', errors: fields });
 
-/** The chosen template with its variables, or the errors to show. */
-async function chosenTemplate(ctx: Ctx, values: StateValues): Promise<{ template: NonNullable<StartJob['template']> } | { errors: Record<string, string> }> {
-  const t = await ctx.templateFor(inputValue(values, 'template', PICK_TEMPLATE));
+/** The route a start modal names: its "Send from", else the one it was drawn for (absent in a view drawn before routes). */
+export function namedRoute(values: StateValues, metadata: string): string | undefined {
+  return inputValue(values, 'route', PICK_ROUTE) ?? parseMetadata<{ route?: string }>(metadata).route;
+}
+
+/** The chosen template (among the route's account's) with its variables, or the errors to show. */
+async function chosenTemplate(ctx: Ctx, route: StartRoute, values: StateValues): Promise<{ template: NonNullable<StartJob['template']> } | { errors: Record<string, string> }> {
+  const t = await ctx.templateFor(route, inputValue(values, 'template', PICK_TEMPLATE));
   // An error must name a block of the view: without templates there is no picker to name.
   if (!t) return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
   const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`, TEMPLATE_VAR) ?? '').trim());
@@ -39,30 +44,37 @@ async function queueStart(ctx: Ctx, i: Submission, lane: string, job: StartJob):
 export async function handleSubmission(ctx: Ctx, i: Submission): Promise<InteractionAnswer> {
   switch (i.callbackId) {
     case CB_START: {
+      // The number it goes out from: a route the modal names must still be one (the routes file may have changed since it was drawn).
+      const named = namedRoute(i.values, i.metadata);
+      const route = named === undefined ? ctx.route(undefined) : ctx.knownRoute(named);
+      if (!route) return errors({ [ctx.routes.length > 1 ? 'route' : 'phone']: ctx.s.unknownRoute });
       const e164 = toE164(inputValue(i.values, 'phone') ?? '', ctx.defaultCountry);
       if (!e164) return errors({ phone: ctx.s.invalidPhone });
       const name = inputValue(i.values, 'name')?.trim() || undefined;
       const phone = e164.slice(1);
       let send: Pick<StartJob, 'template' | 'text'>;
-      if (ctx.transport === 'web') {
+      if (route.transport === 'web') {
         const text = inputValue(i.values, 'message')?.trim();
         if (!text) return errors({ message: ctx.s.messageLabel });
         send = { text };
       } else {
-        const chosen = await chosenTemplate(ctx, i.values);
+        const chosen = await chosenTemplate(ctx, route, i.values);
         if ('errors' in chosen) return errors(chosen.errors);
         send = { template: chosen.template };
       }
-      // The person's conversation, found as the intake finds it: an existing card is reused.
-      const chatId = await ctx.store.conversationFor(phone);
-      return queueStart(ctx, i, chatLane(chatId), { chatId, user: i.user, viewId: i.viewId, start: { phone, ...(name ? { name } : {}) }, ...send });
+      // The person's conversation on that number, found as the intake finds it: an existing card is reused.
+      const chatId = await ctx.store.conversationFor(phone, route.name);
+      return queueStart(ctx, i, chatLane(chatId), { chatId, route: route.name, user: i.user, viewId: i.viewId, start: { phone, ...(name ? { name } : {}) }, ...send });
     }
     case CB_TEMPLATE: {
       const place = parseMetadata<TemplatePlace>(i.metadata);
       if (!place.chatId) return undefined;
-      const chosen = await chosenTemplate(ctx, i.values);
+      // The conversation's own number sends, with its account's templates.
+      const route = await ctx.routeOf(place.chatId);
+      const chosen = await chosenTemplate(ctx, route, i.values);
       if ('errors' in chosen) return errors(chosen.errors);
-      return queueStart(ctx, i, chatLane(place.chatId), { chatId: place.chatId, user: i.user, viewId: i.viewId, template: chosen.template, ...(place.noticeTs ? { noticeTs: place.noticeTs } : {}) });
+      const job: StartJob = { chatId: place.chatId, route: route.name, user: i.user, viewId: i.viewId, template: chosen.template, ...(place.noticeTs ? { noticeTs: place.noticeTs } : {}) };
+      return queueStart(ctx, i, chatLane(place.chatId), job);
     }
     case CB_SAVED_REPLY: {
       const place = parseMetadata<TemplatePlace>(i.metadata);

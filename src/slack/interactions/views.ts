@@ -17,6 +17,8 @@ export const CB_HOME = 'switchboard_home';
 /** The card's Resolve asks for an optional closing message (not the button's action id: that is the card's). */
 export const CB_RESOLVE = 'switchboard_resolve_modal';
 export const PICK_TEMPLATE = 'switchboard_pick_template';
+/** "Send from": the route a started conversation goes out from (shown with several routes). */
+export const PICK_ROUTE = 'switchboard_pick_route';
 /** The variables' inputs: Enter in one redraws the preview with what was typed. */
 export const TEMPLATE_VAR = 'switchboard_template_var';
 export const REPLY_MENU = 'switchboard_reply_menu';
@@ -103,21 +105,42 @@ function templateBlocks(m: StartMessages, choice: TemplateChoice): SlackBlock[] 
 }
 
 export interface StartViewInput {
+  /** The transport of the route it sends from. */
   transport: 'cloud' | 'web';
+  /** The route it sends from (kept in the view's metadata). */
+  route?: string;
+  /** Every route: with more than one, "Send from" offers them, `route` chosen. */
+  routes?: ReadonlyArray<{ name: string; label?: string }>;
   phone?: string;
   name?: string;
   choice: TemplateChoice;
 }
 
+/** "Send from": redraws the view when changed (another number may have other templates, or take free text). */
+function routeSelect(m: StartMessages, routes: ReadonlyArray<{ name: string; label?: string }>, chosen: string | undefined): SlackBlock {
+  const option = (r: { name: string; label?: string }) => ({ text: plain(cut(r.label ?? r.name, 75)), value: r.name });
+  const selected = routes.find((r) => r.name === chosen) ?? routes[0]!;
+  return {
+    type: 'input',
+    block_id: 'route',
+    dispatch_action: true,
+    label: plain(m.sendFromLabel),
+    hint: plain(m.sendFromHint),
+    element: { type: 'static_select', action_id: PICK_ROUTE, options: routes.slice(0, OPTIONS_MAX).map(option), initial_option: option(selected) },
+  };
+}
+
 export function startView(m: StartMessages, input: StartViewInput): View {
+  const several = input.routes && input.routes.length > 1 ? input.routes : undefined;
   const blocks: SlackBlock[] = [
+    ...(several ? [routeSelect(m, several, input.route)] : []),
     textInput('phone', m.phoneLabel, { initial: input.phone, hint: m.phoneHint, max: 40 }),
     textInput('name', m.nameLabel, { initial: input.name, optional: true, max: 100 }),
   ];
   if (input.transport === 'web') blocks.push(textInput('message', m.messageLabel, { multiline: true, max: 4096 }));
   else blocks.push(...templateBlocks(m, input.choice));
   // Input blocks need a submit button (Slack refuses the view otherwise), templates or not.
-  return modal(CB_START, m.startTitle, blocks, { k: 'start' }, m.send, m.cancel);
+  return modal(CB_START, m.startTitle, blocks, { k: 'start', ...(input.route ? { route: input.route } : {}) }, m.send, m.cancel);
 }
 
 export interface TemplatePlace {

@@ -31,12 +31,18 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
   const answerFaults = createFaults(); // after the work is done, before the answer
   const window = createServiceWindow();
   const wabaId = opts.wabaId ?? '102290129340398';
-  const templates = createTemplateCatalogue(opts.templates ?? DEFAULT_TEMPLATES, 1_000_000_000_000_000);
+  // Each WhatsApp Business Account has its own templates; a number's sends are checked against its account's.
+  const accounts = [
+    { wabaId, phoneNumberIds: [opts.phoneNumberId, ...(opts.morePhoneNumberIds ?? [])], templates: opts.templates ?? DEFAULT_TEMPLATES },
+    ...(opts.moreAccounts ?? []),
+  ].map((a, i) => ({ ...a, catalogue: createTemplateCatalogue(a.templates, 1_000_000_000_000_000 + i * 1_000_000) }));
+  const catalogueOfAccount = (id: string) => accounts.find((a) => a.wabaId === id)?.catalogue;
+  const catalogueOfNumber = (id: string) => (accounts.find((a) => a.phoneNumberIds.includes(id)) ?? accounts[0]!).catalogue;
   const throttle = opts.rateLimit === false ? undefined : createThrottle(opts.rateLimit ?? META_RATE_LIMIT, opts.enforceRetryAfter ?? true);
   const fake = { sent: [], messages: [], readReceipts: [], uploaded: [], calls: [] } as Pick<FakeGraph, 'sent' | 'messages' | 'readReceipts' | 'uploaded' | 'calls'>;
   let origin = '';
 
-  const numbers = new Set([opts.phoneNumberId, ...(opts.morePhoneNumberIds ?? [])]);
+  const numbers = new Set(accounts.flatMap((a) => a.phoneNumberIds));
 
   function classify(method: string, parts: string[]): GraphOp {
     if (parts[0] !== version) return 'unknown';
@@ -44,7 +50,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     if (parts.length === 2 && ours && method === 'GET') return 'phoneNumber';
     if (parts.length === 3 && ours && parts[2] === 'messages' && method === 'POST') return 'send';
     if (parts.length === 3 && ours && parts[2] === 'media' && method === 'POST') return 'upload';
-    if (parts.length === 3 && parts[1] === wabaId && parts[2] === 'message_templates' && method === 'GET') return 'templates';
+    if (parts.length === 3 && catalogueOfAccount(parts[1] ?? '') && parts[2] === 'message_templates' && method === 'GET') return 'templates';
     if (parts.length === 2 && method === 'GET') return 'mediaInfo';
     return 'unknown';
   }
@@ -66,7 +72,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
     return `${origin}/whatsapp_business/attachments/?mid=${id}&ext=${Math.floor(Date.now() / 1000) + 300}&hash=${hash}`;
   }
 
-  function invalidMessage(msg: Record<string, unknown>): Answer | undefined {
+  function invalidMessage(msg: Record<string, unknown>, templates: ReturnType<typeof createTemplateCatalogue>): Answer | undefined {
     const type = (msg.type as string | undefined) ?? 'text'; // Graph defaults type to text
     // A BSUID goes in `recipient` ("Business-scoped user IDs"); `to` wins when both are there.
     const viaRecipient = msg.to === undefined && msg.recipient !== undefined;
@@ -175,7 +181,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
         return { answer: { status: 200, body: { url: mediaUrl(m.id), mime_type: m.mimeType, sha256, file_size: m.declaredSize ?? m.bytes.length, id: m.id, messaging_product: 'whatsapp' } } };
       }
       case 'templates':
-        return { answer: templates.list(url) };
+        return { answer: catalogueOfAccount(parts[1] ?? '')!.list(url) };
       case 'download':
         return { answer: await download(url, res, call) };
       case 'upload':
@@ -192,7 +198,7 @@ export async function createFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph
           fake.readReceipts.push(json.message_id);
           return { answer: { status: 200, body: { success: true } } };
         }
-        const invalid = invalidMessage(json);
+        const invalid = invalidMessage(json, catalogueOfNumber(parts[1] ?? ''));
         return invalid ? { answer: invalid } : sendMessage(json, now());
       }
       default:

@@ -63,6 +63,8 @@ export interface FakeGraphOptions {
   wabaId?: string;
   /** The account's message templates; sends of any other are refused (132001). Default DEFAULT_TEMPLATES. */
   templates?: readonly FakeTemplate[];
+  /** Other WhatsApp Business Accounts of the app, each with its numbers and its own templates (a number's template sends are checked against its account's). */
+  moreAccounts?: ReadonlyArray<{ wabaId: string; phoneNumberIds: readonly string[]; templates: readonly FakeTemplate[] }>;
   /** Clock in ms for the service window and rate limits. Default Date.now. */
   now?: () => number;
   /** Refuse free-form messages outside the 24-hour window (131047). Default true. */

@@ -146,12 +146,15 @@ describe('starting a conversation from Slack with several numbers', () => {
     expect(block(h, 'switchboard_start', 'route')?.element?.initial_option?.value).toBe('sales');
   });
 
-  it('answers a route that is not (or no longer) in the routes file with an error in the modal, and sends nothing', async () => {
+  it('answers a route that is not (or no longer) in the routes file, or another number’s template, with an error in the modal, and sends nothing', async () => {
     await start();
     await h.slackEvent(undefined, { form: globalShortcut(h.slack, 'switchboard_start') });
     const res = await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_start'), startState('gone', REMINDER, ['Sheena', '10:00'])) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ response_action: 'errors', errors: { route: expect.stringContaining('no longer one of the routes') } });
+    // A template of the first number's account, left picked when "Send from" changed: not the service number's to send.
+    const other = await h.slackEvent(undefined, { form: viewSubmission(h.slack, modal(h.slack, 'switchboard_start'), startState('service', REMINDER, ['Sheena', '10:00'])) });
+    expect(await other.json()).toEqual({ response_action: 'errors', errors: { template: expect.stringContaining('not one of the chosen number’s') } });
     await h.drain();
     expect(h.graph.sent).toEqual([]);
     expect(h.slack.topLevel(CHANNEL)).toEqual([]);

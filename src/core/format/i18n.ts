@@ -587,6 +587,7 @@ export interface StartMessages {
   sendFromLabel: string;
   sendFromHint: string;
   unknownRoute: string;
+  notThisNumbersTemplate: string;
   phoneLabel: string;
   phoneHint: string;
   nameLabel: string;
@@ -647,6 +648,7 @@ const startEn: StartMessages = {
   sendFromLabel: 'Send from',
   sendFromHint: 'The WhatsApp number the contact gets it from; the card goes to its channel.',
   unknownRoute: 'This number is no longer one of the routes. Pick one from the list.',
+  notThisNumbersTemplate: 'This template is not one of the chosen number’s. Pick one of its templates.',
   phoneLabel: 'Phone number',
   phoneHint: 'With the country code, e.g. +1 650 555 1234',
   nameLabel: 'Name',
@@ -706,6 +708,7 @@ const startPtBR: StartMessages = {
   sendFromLabel: 'Enviar de',
   sendFromHint: 'O número de WhatsApp de onde o contato recebe; o cartão vai para o canal dele.',
   unknownRoute: 'Este número não é mais uma das rotas. Escolha um da lista.',
+  notThisNumbersTemplate: 'Este modelo não é do número escolhido. Escolha um dos modelos dele.',
   phoneLabel: 'Número de telefone',
   phoneHint: 'Com o código do país, por exemplo +55 11 91234 5678',
   nameLabel: 'Nome',

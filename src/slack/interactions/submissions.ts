@@ -26,9 +26,14 @@ export function namedRoute(values: StateValues, metadata: string): string | unde
 
 /** The chosen template (among the route's account's) with its variables, or the errors to show. */
 async function chosenTemplate(ctx: Ctx, route: StartRoute, values: StateValues): Promise<{ template: NonNullable<StartJob['template']> } | { errors: Record<string, string> }> {
-  const t = await ctx.templateFor(route, inputValue(values, 'template', PICK_TEMPLATE));
-  // An error must name a block of the view: without templates there is no picker to name.
-  if (!t) return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
+  const key = inputValue(values, 'template', PICK_TEMPLATE);
+  const t = await ctx.templateFor(route, key);
+  if (!t) {
+    // A template of another number's account (picked before "Send from" changed) is not this number's to send.
+    if (key && values.template && (await ctx.choice(route)).templates.length > 0) return { errors: { template: ctx.s.notThisNumbersTemplate } };
+    // An error must name a block of the view: without templates there is no picker to name.
+    return { errors: { [values.template ? 'template' : 'phone']: ctx.s.templatesUnavailable } };
+  }
   const params = Array.from({ length: t.variables }, (_, i) => (inputValue(values, `var_${i + 1}`, TEMPLATE_VAR) ?? '').trim());
   const missing = params.findIndex((p) => p === '');
   if (missing >= 0) return { errors: { [`var_${missing + 1}`]: ctx.s.fillIn } };

@@ -78,11 +78,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     },
     pacing.graph,
   );
-  const first = whatsapp.side(undefined);
   const { contacts, messages, effects, tickets } = store;
   const ffmpeg = await detectFfmpeg(config.FFMPEG_PATH);
   if (!ffmpeg) logger.warn({ path: config.FFMPEG_PATH }, 'ffmpeg not found: voice clips from Slack are sent to WhatsApp as documents');
-  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, templatePicker: Boolean(first.templates), marker: opaqueMarker, now: Date.now });
+  const notices = createNotices({ chat: slack, effects, locale: config.LOCALE, templateName: config.WHATSAPP_TEMPLATE_NAME, templatePicker: [...whatsapp.sides.values()].some((side) => side.templates), marker: opaqueMarker, now: Date.now });
   const enqueue = async (job: Parameters<JobQueue['enqueue']>[0]) => {
     const r = await outbox.enqueue(job);
     if (r.inserted) wake();

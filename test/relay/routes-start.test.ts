@@ -63,12 +63,12 @@ describe('starting a conversation from Slack with several numbers', () => {
     await h?.close();
   });
 
-  async function start(): Promise<void> {
+  async function start(routes = ROUTES): Promise<void> {
     const sockets: FakeSocket[] = [];
     h = await startHarness({
       slack: { users, channels: [{ id: CHANNEL, name: 'sales' }, { id: SERVICE_CHANNEL, name: 'field-service' }, { id: FIELD_CHANNEL, name: 'field' }] },
       graph: { templates: [REMINDER], moreAccounts: [{ wabaId: SERVICE_WABA, phoneNumberIds: [SERVICE_NUMBER_ID], templates: [VISIT] }] },
-      env: { ROUTES_FILE: routesFile(ROUTES), WHATSAPP_TOKEN_SERVICE: 'test-graph-token' },
+      env: { ROUTES_FILE: routesFile(routes), WHATSAPP_TOKEN_SERVICE: 'test-graph-token' },
       overrides: {
         webSocketFactory: () => {
           const s = fakeSocket('15550001234:7@s.whatsapp.net');
@@ -161,7 +161,8 @@ describe('starting a conversation from Slack with several numbers', () => {
   });
 
   it('offers the conversation’s own number’s templates in its thread, and sends from that number', async () => {
-    await start();
+    // The first number has no business account: the thread of another that has one still gets the button.
+    await start(ROUTES.replace(`, business_account_id: "${SALES_WABA}"`, ''));
     const old = Math.floor((Date.now() - 25 * 60 * 60_000) / 1000);
     await h.webhook(toNumber(textWebhook('wamid.old', 'Hello', { timestamp: old }), { display: SERVICE_DISPLAY, id: SERVICE_NUMBER_ID }));
     await h.drain();
@@ -170,6 +171,7 @@ describe('starting a conversation from Slack with several numbers', () => {
     await h.slackEvent(eventCallback(threadReply(SERVICE_CHANNEL, card!.ts, 'Are you there?', { ts: typedReply.ts })));
     await h.drain();
     const notice = h.slack.threadReplies(SERVICE_CHANNEL, card!.ts).at(-1)!;
+    expect(JSON.stringify(notice.blocks)).toContain('switchboard_send_template');
     const click = buttonClick({ channel: SERVICE_CHANNEL, messageTs: notice.ts, threadTs: card!.ts, actionId: 'switchboard_send_template', value: WA_ID, triggerId: h.slack.issueTrigger() });
     expect((await h.slackEvent(undefined, { form: click })).status).toBe(200);
     expect(optionValues(block(h, 'switchboard_template', 'template'))).toEqual(['service_visit|en_US']);

@@ -47,13 +47,11 @@ export function createInteractions(deps: InteractionDeps): Interactions {
 
   /** The number a start sends from unless the agent picks another: the route of the channel `/whatsapp` was typed in, else the first. */
   async function startRoute(channel: string | undefined): Promise<StartRoute> {
-    if (channel && deps.routes.length > 1) {
-      for (const route of deps.routes) {
-        // A channel that cannot be resolved just now is not this one; the modal still opens in time.
-        if ((await route.channel().catch(() => undefined)) === channel) return route;
-      }
-    }
-    return deps.routes[0]!;
+    if (!channel || deps.routes.length < 2) return deps.routes[0]!;
+    // Looked up together (names are resolved once, then cached): the trigger lives 3 s. A channel
+    // that cannot be resolved just now is not this one.
+    const ids = await Promise.all(deps.routes.map((route) => route.channel().catch(() => undefined)));
+    return deps.routes[ids.indexOf(channel)] ?? deps.routes[0]!;
   }
 
   async function openStart(triggerId: string, channel?: string): Promise<void> {

@@ -42,7 +42,7 @@ async function chosenTemplate(ctx: Ctx, route: StartRoute, values: StateValues):
 
 async function queueStart(ctx: Ctx, i: Submission, lane: string, job: StartJob): Promise<InteractionAnswer> {
   const queued = await ctx.enqueue({ kind: JOB_START, lane, payload: job, dedupeKey: `slack:view:${i.viewId}` });
-  ctx.logger.info({ viewId: i.viewId, queued, start: Boolean(job.start) }, 'template or first message queued from a modal');
+  ctx.logger.info({ viewId: i.viewId, queued, start: Boolean(job.start), route: job.route }, 'template or first message queued from a modal');
   return undefined;
 }
 

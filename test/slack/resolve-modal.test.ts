@@ -141,6 +141,20 @@ describe('Resolve from the card, with an optional closing message', () => {
     expect((await auditOf(h)).map((a) => [a.action, a.applied])).toEqual([['resolve', true]]);
   });
 
+  it('tells the one who pressed, and only them, when Slack refuses to open the modal, and changes nothing', async () => {
+    h = await startHarness({ slack: { users: [ANA] } });
+    await h.webhook(textWebhook('wamid.refused-1', 'The printer is jammed'));
+    await h.drain();
+    // A trigger Slack never issued (as an expired one, it cannot open anything).
+    const res = await h.slackEvent(null, { form: cardClick({ cardTs: cardOf(h).ts, action: 'resolve', user: ANA.id, triggerId: '1111.2222.00000000000000000000000000000000' }) });
+    expect(res.status).toBe(200);
+    await h.drain();
+    expect(h.slack.views('modal')).toEqual([]);
+    expect(h.slack.state.ephemerals).toEqual([expect.objectContaining({ channel: CHANNEL, user: ANA.id, text: expect.stringContaining('Slack did not open the window (invalid_trigger_id)') })]);
+    expect(cardButtons(h)).toContain('switchboard_resolve');
+    expect(await auditOf(h)).toEqual([]);
+  });
+
   it('keeps the other buttons acting at once, without a modal', async () => {
     h = await startHarness({ slack: { users: [ANA] } });
     await h.webhook(says('hello'));

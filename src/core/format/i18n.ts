@@ -622,6 +622,8 @@ export interface StartMessages {
   invalidFileUrl: string;
   unknownReply(p: { name: string }): string;
   notAContactThread: string;
+  /** Slack refused to open a modal (its error code: an expired trigger, mostly). */
+  viewNotOpened(p: { error: string }): string;
   savedReplySent(p: { user: string; name: string }): string;
   resolveTitle: string;
   resolveSubmit: string;
@@ -683,6 +685,7 @@ const startEn: StartMessages = {
   invalidFileUrl: 'Expected a link starting with https://',
   unknownReply: ({ name }) => `There is no saved reply called ${name}.`,
   notAContactThread: 'This works on a message in a contact’s thread in the support channel.',
+  viewNotOpened: ({ error }) => `Slack did not open the window (${error}): nothing was changed. Please press again.`,
   savedReplySent: ({ user, name }) => `${user} sent the saved reply ${name}:`,
   resolveTitle: 'Resolve conversation',
   resolveSubmit: 'Resolve',
@@ -743,6 +746,7 @@ const startPtBR: StartMessages = {
   invalidFileUrl: 'Esperava um link começando com https://',
   unknownReply: ({ name }) => `Não existe resposta pronta chamada ${name}.`,
   notAContactThread: 'Isto funciona em uma mensagem na conversa de um contato no canal de suporte.',
+  viewNotOpened: ({ error }) => `O Slack não abriu a janela (${error}): nada foi alterado. Pressione de novo.`,
   savedReplySent: ({ user, name }) => `${user} enviou a resposta pronta ${name}:`,
   resolveTitle: 'Resolver conversa',
   resolveSubmit: 'Resolver',

@@ -7,7 +7,7 @@ function allTexts(locale: Locale): Record<string, string> {
   return Object.fromEntries(
     (Object.keys(m) as Array<keyof StartMessages>).map((key) => {
       const entry = m[key];
-      const text = typeof entry === 'function' ? (entry as (p: Record<string, unknown>) => string)({ n: 2, user: 'Ana Souza', template: 'appointment_reminder', name: 'welcome' }) : entry;
+      const text = typeof entry === 'function' ? (entry as (p: Record<string, unknown>) => string)({ n: 2, user: 'Ana Souza', template: 'appointment_reminder', name: 'welcome', error: 'expired_trigger_id' }) : entry;
       return [key, text];
     }),
   );

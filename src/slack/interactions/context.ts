@@ -28,8 +28,8 @@ export interface InteractionDeps {
   locale: Locale;
   /** Every route, in the routes file's order (at least one); with several, the start modal asks which number sends. */
   routes: readonly StartRoute[];
-  /** The Slack Web API client (views.open, views.update, views.publish). */
-  client: Pick<WebClient, 'views'>;
+  /** The Slack Web API client (views.open, views.update, views.publish; chat.postEphemeral when a view is refused). */
+  client: Pick<WebClient, 'views' | 'chat'>;
   contacts: ContactStore;
   store: AgentStartStore;
   /** WHATSAPP_TEMPLATE_NAME and its language: pre-selected in every picker. */
@@ -48,15 +48,21 @@ export interface InteractionDeps {
 /** What the HTTP route sends back (or Socket Mode acknowledges with): nothing, or a body. */
 export type InteractionAnswer = Record<string, unknown> | undefined;
 
+/** Who pressed, and where: told in that channel (only they see it) when Slack refuses their modal. */
+export interface Asker {
+  user: string;
+  channel?: string;
+}
+
 export interface Ctx extends InteractionDeps {
   s: StartMessages;
-  /** The opened view's id and hash (undefined when Slack refused it). */
-  open(triggerId: string, view: View): Promise<{ id: string; hash: string } | undefined>;
+  /** The opened view's id and hash (undefined when Slack refused it; `who` is then told, when there is a channel to tell them in). */
+  open(triggerId: string, view: View, who?: Asker): Promise<{ id: string; hash: string } | undefined>;
   /**
    * Opens a template picker in time for its trigger: with the templates when they come quickly (or
    * are cached), else at once with a "loading" line, filled in with views.update when they arrive.
    */
-  openPicker(triggerId: string, route: StartRoute, selectedKey: string | undefined, build: (choice: TemplateChoice) => View): Promise<void>;
+  openPicker(triggerId: string, route: StartRoute, selectedKey: string | undefined, build: (choice: TemplateChoice) => View, who?: Asker): Promise<void>;
   update(viewId: string, hash: string | undefined, view: View): Promise<void>;
   publish(user: string, view: View): Promise<void>;
   /** The route of that name; absent or unknown: the `default` route, else the first. */
@@ -122,7 +128,11 @@ export function createCtx(deps: InteractionDeps): Ctx {
    * Slack refusing a view (an expired trigger, a stale hash, a view it finds invalid) is logged and
    * the interaction acknowledged: a retry could not do better. Anything else (the network) throws.
    */
-  async function viewCall(method: string, call: () => Promise<{ view?: { id?: string; hash?: string } }>): Promise<{ id: string; hash: string } | undefined> {
+  async function viewCall(
+    method: string,
+    call: () => Promise<{ view?: { id?: string; hash?: string } }>,
+    refused?: (error: string) => Promise<void>,
+  ): Promise<{ id: string; hash: string } | undefined> {
     try {
       const { view } = await call();
       return view?.id ? { id: view.id, hash: view.hash ?? '' } : undefined;
@@ -130,10 +140,21 @@ export function createCtx(deps: InteractionDeps): Ctx {
       const e = err as { code?: string; data?: { error?: string; response_metadata?: { messages?: string[] } } };
       if (e.code !== 'slack_webapi_platform_error') throw err;
       log.warn({ method, error: e.data?.error, problems: e.data?.response_metadata?.messages }, 'Slack refused a view');
+      await refused?.(e.data?.error ?? 'error');
       return undefined;
     }
   }
-  const open: Ctx['open'] = (triggerId, view) => viewCall('views.open', () => deps.client.views.open({ trigger_id: triggerId, view } as unknown as Args<'open'>));
+  /** The one who pressed learns that nothing opened (and so nothing changed), in the channel they pressed in. */
+  const tell = (who: Asker | undefined) => async (error: string) => {
+    if (!who?.channel) return;
+    try {
+      await deps.client.chat.postEphemeral({ channel: who.channel, user: who.user, text: `:warning: ${s.viewNotOpened({ error })}` });
+    } catch (err) {
+      log.warn({ err }, 'could not tell the agent that the window did not open');
+    }
+  };
+  const open: Ctx['open'] = (triggerId, view, who) =>
+    viewCall('views.open', () => deps.client.views.open({ trigger_id: triggerId, view } as unknown as Args<'open'>), tell(who));
   const update: Ctx['update'] = async (viewId, hash, view) => {
     await viewCall('views.update', () => deps.client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view } as unknown as Args<'update'>));
   };
@@ -153,13 +174,13 @@ export function createCtx(deps: InteractionDeps): Ctx {
     async choice(route, selectedKey, params = []) {
       return choose(await settled(route), selectedKey, params);
     },
-    async openPicker(triggerId, route, selectedKey, build) {
+    async openPicker(triggerId, route, selectedKey, build, who) {
       const got = await list(route);
       if (got !== LATE) {
-        await open(triggerId, build(choose(got, selectedKey, [])));
+        await open(triggerId, build(choose(got, selectedKey, [])), who);
         return;
       }
-      const opened = await open(triggerId, build({ templates: [], params: [], problem: s.templatesLoading }));
+      const opened = await open(triggerId, build({ templates: [], params: [], problem: s.templatesLoading }), who);
       if (!opened || !route.templates) return;
       route.templates
         .list()

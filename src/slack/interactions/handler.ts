@@ -8,7 +8,7 @@ import { serviceWindowClosed } from '../../core/relay/outbound.js';
 import type { ResolveJob } from '../../core/relay/resolve-with-message.js';
 import type { SavedReplyJob } from '../../core/start/send-saved-reply.js';
 import { chatLane } from '../../intake.js';
-import { createCtx, parseMetadata, type InteractionAnswer, type InteractionDeps, type StartRoute } from './context.js';
+import { createCtx, parseMetadata, type Asker, type InteractionAnswer, type InteractionDeps, type StartRoute } from './context.js';
 import { JOB_RESOLVE, JOB_SAVED_REPLY } from './jobs.js';
 import { inputValue, SAVED_REPLY_SHORTCUT, START_SHORTCUT, type Interaction } from './payloads.js';
 import { handleSubmission, namedRoute } from './submissions.js';
@@ -54,15 +54,16 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     return deps.routes[ids.indexOf(channel)] ?? deps.routes[0]!;
   }
 
-  async function openStart(triggerId: string, channel?: string): Promise<void> {
+  async function openStart(triggerId: string, who: Asker): Promise<void> {
+    const channel = who.channel;
     const route = await startRoute(channel);
     const from = { route: route.name, routes: deps.routes };
     if (route.transport === 'web') {
-      await ctx.open(triggerId, startView(ctx.s, { ...from, transport: 'web', choice: { templates: [], params: [] } }));
+      await ctx.open(triggerId, startView(ctx.s, { ...from, transport: 'web', choice: { templates: [], params: [] } }), who);
       return;
     }
     // Slack keeps what was typed in input blocks across views.update, so a late fill-in loses nothing.
-    await ctx.openPicker(triggerId, route, undefined, (choice) => startView(ctx.s, { ...from, transport: 'cloud', choice }));
+    await ctx.openPicker(triggerId, route, undefined, (choice) => startView(ctx.s, { ...from, transport: 'cloud', choice }), who);
   }
 
   async function publishHome(user: string): Promise<void> {
@@ -74,10 +75,10 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     switch (verb.toLowerCase()) {
       case '':
       case 'start':
-        await openStart(i.triggerId, i.channel);
+        await openStart(i.triggerId, i);
         return undefined;
       case 'replies':
-        await ctx.open(i.triggerId, repliesView(ctx.s, await deps.store.savedReplies()));
+        await ctx.open(i.triggerId, repliesView(ctx.s, await deps.store.savedReplies()), i);
         return undefined;
       case 'reply': {
         const name = rest.join(' ');
@@ -143,16 +144,16 @@ export function createInteractions(deps: InteractionDeps): Interactions {
       case 'command':
         return command(i);
       case 'shortcut':
-        if (i.callbackId === START_SHORTCUT) await openStart(i.triggerId);
+        if (i.callbackId === START_SHORTCUT) await openStart(i.triggerId, i);
         return undefined;
       case 'message_action': {
         if (i.callbackId !== SAVED_REPLY_SHORTCUT) return undefined;
         const contact = await threadContact(i.channel, i.threadTs ?? i.messageTs);
         if (!contact) {
-          await ctx.open(i.triggerId, infoView(ctx.s, ctx.s.savedReplyTitle, ctx.s.notAContactThread));
+          await ctx.open(i.triggerId, infoView(ctx.s, ctx.s.savedReplyTitle, ctx.s.notAContactThread), i);
           return undefined;
         }
-        await ctx.open(i.triggerId, savedReplyPicker(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, await deps.store.savedReplies()));
+        await ctx.open(i.triggerId, savedReplyPicker(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, await deps.store.savedReplies()), i);
         return undefined;
       }
       case 'template_button': {
@@ -161,7 +162,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         const d = deps.defaultTemplate;
         const place: TemplatePlace = { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs, noticeTs: i.messageTs };
         // The conversation's own number's templates (its route's account), not the first route's.
-        await ctx.openPicker(i.triggerId, await ctx.routeOf(contact.chatId), d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice));
+        await ctx.openPicker(i.triggerId, await ctx.routeOf(contact.chatId), d ? templateKey(d) : undefined, (choice) => templateView(ctx.s, place, choice), i);
         return undefined;
       }
       case 'resolve_button': {
@@ -177,7 +178,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
         }
         // The conversation's own transport (its route's), not the first route's.
         const closed = contact.transport === 'cloud' && serviceWindowClosed(contact, Date.now());
-        const opened = await ctx.open(i.triggerId, resolveView(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, closed));
+        const opened = await ctx.open(i.triggerId, resolveView(ctx.s, { chatId: contact.chatId, channel: i.channel, threadTs: contact.cardTs }, closed), i);
         if (!opened) log.warn('the Resolve modal did not open: the conversation stays as it is until Resolve is pressed again');
         return undefined;
       }

@@ -22,7 +22,8 @@ const due = (j: string, t: number) =>
  * A head can be younger than a running job of its lane: an operator retried an older dead job
  * while a later one runs. It waits for that one to finish (or its lease to lapse), so one lane
  * still runs one job at a time. (The `status IN` term is the partial index's own condition, which
- * SQLite needs spelled out before it probes that index.)
+ * SQLite needs spelled out before it probes that index.) Whether another job of the lane runs is
+ * one probe of the index of running jobs (migration 14).
  */
 export function claimStatement(dialect: Dialect, c: { workerId: string; t: number; limit: number; leaseMs: number; candidates: number[] }) {
   const lock = dialect === 'postgres' ? sql`FOR UPDATE OF j SKIP LOCKED` : sql``;
@@ -35,7 +36,7 @@ export function claimStatement(dialect: Dialect, c: { workerId: string; t: numbe
        SELECT j.id FROM jobs j
         WHERE j.id IN (${sql.join(c.candidates)}) AND ${due('j', c.t)}
           AND j.id = (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = j.lane ORDER BY o.id LIMIT 1)
-          AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status IN ('pending', 'running') AND r.lane = j.lane AND r.status = 'running' AND r.id <> j.id AND r.locked_until >= ${c.t})
+          AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status = 'running' AND r.lane = j.lane AND r.id <> j.id AND r.locked_until >= ${c.t})
         ORDER BY j.id LIMIT ${c.limit}
         ${lock})
     RETURNING id, kind, lane, payload, attempts, max_attempts, crashes, created_at, first_run_at, last_error`;

@@ -46,8 +46,11 @@ export const lookupIdentifiers = (n: number) =>
 
 /**
  * `n` jobs of one worker finished: each is matched by its id and its attempt (the fencing token),
- * still running under that worker; the ids that matched come back.
+ * still running under that worker; the ids that matched come back. The status is tested in a CASE
+ * on purpose: a plain `status = 'running'` implies the partial index of unfinished jobs, and
+ * PostgreSQL then read that whole index into a bitmap on every completion (17,608 entries at a
+ * 20,000-job backlog, 70 % of the statement's time) instead of only the rows of these ids.
  */
 export const completeJobs = (n: number) =>
   `UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL
-    WHERE status = 'running' AND locked_by = ? AND (${repeat(n, '(id = ? AND attempts = ?)', ' OR ')}) RETURNING id`;
+    WHERE CASE status WHEN 'running' THEN locked_by = ? ELSE false END AND (${repeat(n, '(id = ? AND attempts = ?)', ' OR ')}) RETURNING id`;

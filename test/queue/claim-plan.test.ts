@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { claimStatement, dueHeads } from '../../src/store/outbox.js';
+import { completeJobs, placeholders } from '../../src/store/hot-sql.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { postgresFixture, sqliteFixture, useMigratedStore } from '../support/stores.js';
 
@@ -45,7 +46,7 @@ describe('the claim on SQLite', () => {
       const { rows } = await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${statement}`.execute(ctx.store.db);
       const reads = rows.map((r) => r.detail).filter((d) => /^(SCAN|SEARCH) /.test(d) && !/^SCAN (lanes|heads|ready|CONSTANT ROW)\b/.test(d));
       expect(reads.length).toBeGreaterThan(0);
-      for (const read of reads) expect(read).toMatch(/USING (INDEX jobs_open_lane|INTEGER PRIMARY KEY)/);
+      for (const read of reads) expect(read).toMatch(/USING (INDEX jobs_open_lane|INDEX jobs_running_lane|INTEGER PRIMARY KEY)/);
     }
   });
 });
@@ -56,6 +57,7 @@ interface PlanNode {
   'Index Name'?: string;
   'Actual Rows': number;
   'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
@@ -76,12 +78,26 @@ describe('the claim on PostgreSQL', () => {
       expect(reads.length).toBeGreaterThan(0);
       for (const read of reads) {
         expect(read['Node Type']).not.toBe('Seq Scan');
-        expect(['jobs_open_lane', 'jobs_pkey', undefined]).toContain(read['Index Name']);
+        expect(['jobs_open_lane', 'jobs_running_lane', 'jobs_pkey', undefined]).toContain(read['Index Name']);
       }
-      // One probe per lane, each ending on one row: nowhere near one look-up per pending job.
+      // One probe per lane, each ending on one row: nowhere near one look-up per pending job,
+      // neither returned nor read and filtered out (whether a lane has a job running is asked of
+      // the index of running jobs, not of each pending job of the lane).
       expect(reads.reduce((sum, n) => sum + n['Actual Rows'] * n['Actual Loops'], 0)).toBeLessThan(LANES * 3);
+      expect(reads.reduce((sum, n) => sum + (n['Rows Removed by Filter'] ?? 0) * n['Actual Loops'], 0)).toBeLessThan(LANES);
     }
-    const claimed = await ctx.store.db.selectFrom('jobs').select('lane').where('status', '=', 'running').execute();
+    const claimed = await ctx.store.db.selectFrom('jobs').select('id').where('status', '=', 'running').execute();
     expect(claimed).toHaveLength(8);
+
+    // Their completion reads those 8 rows by id, not the index of every unfinished job.
+    const params = [T, 'w', ...claimed.flatMap((r) => [Number(r.id), 1])];
+    const text = `EXPLAIN (ANALYZE, FORMAT JSON) ${placeholders('postgres', completeJobs(claimed.length))}`;
+    const { rows } = await ctx.store.db.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(CompiledQuery.raw(text, params));
+    const plan = nodes(rows[0]!['QUERY PLAN'][0]!.Plan);
+    expect(plan[0]!['Actual Rows']).toBe(8);
+    const indexReads = plan.filter((n) => n['Index Name'] !== undefined);
+    expect(indexReads.length).toBeGreaterThan(0);
+    for (const read of indexReads) expect(read['Index Name']).toBe('jobs_pkey');
+    expect(indexReads.reduce((sum, n) => sum + n['Actual Rows'] * n['Actual Loops'], 0)).toBeLessThan(8 * 3);
   });
 });

@@ -7,6 +7,7 @@ import { conversationStates } from './010-conversation-states.js';
 import { agentStart } from './011-agent-start.js';
 import { cardMessages } from './012-card-messages.js';
 import { routes } from './013-routes.js';
+import { runningJobsIndex } from './014-running-jobs-index.js';
 
 export interface Migration {
   version: number;
@@ -198,4 +199,5 @@ export const migrations: Migration[] = [
   agentStart,
   cardMessages,
   routes,
+  runningJobsIndex,
 ];

@@ -112,6 +112,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     logger: logger.child({ component: 'worker' }),
     metrics,
     concurrency: config.QUEUE_CONCURRENCY,
+    prefetch: config.QUEUE_PREFETCH,
     leaseMs: config.QUEUE_LEASE_MS,
     deadlineMs: config.QUEUE_JOB_DEADLINE_MS,
     maxCrashes: config.QUEUE_MAX_CRASHES,

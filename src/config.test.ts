@@ -43,10 +43,17 @@ describe('loadConfig', () => {
       WHATSAPP_GRAPH_URL: 'https://graph.facebook.com/v23.0',
       jiraEnabled: false,
       QUEUE_CONCURRENCY: 8,
+      QUEUE_PREFETCH: 8,
       HTTP_REQUEST_TIMEOUT_MS: 30_000,
     });
     expect(config.METRICS_TOKEN).toBeUndefined();
     expect(warnings).toEqual([]);
+  });
+
+  it('claims as many jobs ahead as run at once unless QUEUE_PREFETCH says otherwise (0 turns it off)', () => {
+    expect(loadConfig({ ...cloud, QUEUE_CONCURRENCY: '3' }).config.QUEUE_PREFETCH).toBe(3);
+    expect(loadConfig({ ...cloud, QUEUE_CONCURRENCY: '3', QUEUE_PREFETCH: '0' }).config.QUEUE_PREFETCH).toBe(0);
+    expect(loadConfig({ ...cloud, QUEUE_PREFETCH: '12' }).config.QUEUE_PREFETCH).toBe(12);
   });
 
   it('starts an .env from WhatsAppInSlack on the web transport, with one warning per retired key', () => {
@@ -159,6 +166,7 @@ describe('loadConfig', () => {
     ['WHATSAPP_TRANSPORT', 'sms', 'WHATSAPP_TRANSPORT: expected cloud or web'],
     ['SLACK_API_URL', 'not a url', 'SLACK_API_URL: expected an http(s) URL'],
     ['QUEUE_CONCURRENCY', '0', 'QUEUE_CONCURRENCY: expected a positive whole number'],
+    ['QUEUE_PREFETCH', '-1', 'QUEUE_PREFETCH: expected a whole number of jobs (0 or more)'],
     ['SLACK_CHANNEL', 'Support Team!', 'SLACK_CHANNEL: expected a channel ID'],
     ['METRICS_TOKEN', 'short', 'METRICS_TOKEN: expected a secret of at least 16 characters'],
     ['HTTP_REQUEST_TIMEOUT_MS', '-5', 'HTTP_REQUEST_TIMEOUT_MS: expected a time in milliseconds'],

@@ -119,6 +119,11 @@ const schema = z.object({
   JIRA_WEBHOOK_SECRET: optionalText,
 
   QUEUE_CONCURRENCY: positiveInt(8, 'a positive whole number of jobs run at once'),
+  QUEUE_PREFETCH: z.coerce
+    .number({ error: 'expected a whole number of jobs (0 or more) claimed ahead of a free slot' })
+    .int({ error: 'expected a whole number of jobs (0 or more) claimed ahead of a free slot' })
+    .min(0, { error: 'expected a whole number of jobs (0 or more) claimed ahead of a free slot' })
+    .optional(),
   QUEUE_MAX_ATTEMPTS: positiveInt(10, 'a positive whole number of attempts before a job is dead-lettered'),
   QUEUE_LEASE_MS: positiveInt(15_000, 'a lease length in milliseconds'),
   QUEUE_JOB_DEADLINE_MS: positiveInt(5 * 60_000, 'the longest one job attempt may run, in milliseconds'),
@@ -171,8 +176,10 @@ type Parsed = z.infer<typeof schema>;
 /** Every variable the service reads, legacy aliases included. */
 export const SETTING_NAMES: readonly string[] = [...Object.keys(schema.shape), ...ALIASES.map(([legacy]) => legacy)];
 
-export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE' | 'SLACK_CHANNEL'> & {
+export type Config = Omit<Parsed, 'WHATSAPP_TEMPLATE_LANGUAGE' | 'SLACK_CHANNEL' | 'QUEUE_PREFETCH'> & {
   WHATSAPP_TEMPLATE_LANGUAGE: string;
+  /** Jobs claimed ahead of a free worker slot; QUEUE_CONCURRENCY unless set. */
+  QUEUE_PREFETCH: number;
   /** The first route's channel: where notices about the bridge itself go. */
   SLACK_CHANNEL: string;
   /** Every WhatsApp number and where it goes; one implicit `default` route without ROUTES_FILE. */
@@ -314,6 +321,7 @@ export function loadConfig(env: Env, sources: ConfigSources = fileSources): Load
       DATABASE_URL: parsed.DATABASE_URL ?? DEFAULT_DATABASE_URL,
       jiraEnabled: Boolean(parsed.JIRA_BASE_URL),
       WHATSAPP_TEMPLATE_LANGUAGE: parsed.WHATSAPP_TEMPLATE_LANGUAGE ?? (parsed.LOCALE === 'pt-BR' ? 'pt_BR' : 'en_US'),
+      QUEUE_PREFETCH: parsed.QUEUE_PREFETCH ?? parsed.QUEUE_CONCURRENCY,
     },
     warnings,
   };

@@ -30,6 +30,13 @@ export interface WorkerOptions {
   logger: Logger;
   metrics?: Metrics;
   concurrency: number;
+  /**
+   * Jobs claimed ahead of a free slot (0: none). Where the store is across the network the next
+   * claim's round trip then overlaps the jobs that run, instead of following them. A job claimed
+   * ahead is leased like a running one; one still waiting at shutdown is given back unrun, and one
+   * waiting when the process dies counts a crash, as the jobs it was running do.
+   */
+  prefetch?: number;
   leaseMs: number;
   /** Longest one attempt may run; past it the attempt is abandoned and retried later. */
   deadlineMs?: number;
@@ -69,8 +76,11 @@ export function createWorker(opts: WorkerOptions): Worker {
   const now = opts.clock ?? Date.now;
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxCrashes = opts.maxCrashes ?? DEFAULT_MAX_CRASHES;
+  const prefetch = Math.max(0, opts.prefetch ?? 0);
   /** Jobs whose handler runs: what `concurrency` bounds. */
   const running = new Map<number, Running>();
+  /** Jobs claimed ahead (prefetch), oldest first, waiting for a slot. */
+  const waiting: Job[] = [];
   /** Every job not yet settled, handler done or not (its completion may still be on its way). */
   const settling = new Set<Promise<void>>();
   /** The ids of those jobs: their leases are kept until they are settled. */
@@ -132,10 +142,18 @@ export function createWorker(opts: WorkerOptions): Worker {
   }
 
   async function runJob(job: Job, abort: AbortController, free: () => void): Promise<void> {
-    const logger = opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: conversationId(job.lane), attempt: job.attempts });
     const handler = opts.handlers[job.kind];
     const spec: JobSpec = typeof handler === 'function' ? { run: handler } : (handler ?? { run: missingHandler(job.kind) });
-    const ctx: JobContext = { job, logger, signal: abort.signal };
+    // The job's logger is made when something logs: most jobs never do, and a child logger costs
+    // its bindings' serialisation and redaction (a twentieth of the worker's CPU on a drain).
+    let jobLogger: Logger | undefined;
+    const ctx: JobContext = {
+      job,
+      signal: abort.signal,
+      get logger() {
+        return (jobLogger ??= opts.logger.child({ jobId: job.id, kind: job.kind, conversationId: conversationId(job.lane), attempt: job.attempts }));
+      },
+    };
     const started = now();
     try {
       // Leases expire when a worker dies or hangs: a job that keeps taking its worker down stops here.
@@ -150,12 +168,12 @@ export function createWorker(opts: WorkerOptions): Worker {
       // commits, so the claim overlaps the completion's round trip instead of waiting for it.
       free();
       const ok = await opts.outbox.complete(job, id);
-      if (!ok) logger.warn('job finished after its lease was taken over; the other worker owns it now');
+      if (!ok) ctx.logger.warn('job finished after its lease was taken over; the other worker owns it now');
       opts.metrics?.jobs.inc({ kind: job.kind, outcome: 'done' });
       opts.metrics?.jobLatency.observe({ kind: job.kind }, (now() - job.createdAt) / 1000);
     } catch (err) {
       // Given back at shutdown and then cancelled: the queue already has it back, nothing to record.
-      if (stopping && abort.signal.aborted) return logger.info('in-flight job cancelled at shutdown; it will run again');
+      if (stopping && abort.signal.aborted) return ctx.logger.info('in-flight job cancelled at shutdown; it will run again');
       await settleFailure(spec, job, classifyFailure(err, opts.classify), ctx);
     } finally {
       opts.metrics?.jobDuration.observe({ kind: job.kind }, (now() - started) / 1000);
@@ -179,39 +197,62 @@ export function createWorker(opts: WorkerOptions): Worker {
     }
   }
 
+  /** Runs a claimed job in a slot of its own; when it frees the slot, the next waiting job takes it. */
+  function start(job: Job): void {
+    const abort = new AbortController();
+    running.set(job.id, { job, abort });
+    const free = () => {
+      if (!running.delete(job.id)) return;
+      const next = stopping ? undefined : waiting.shift();
+      if (next) start(next);
+      // The loop claims again once nothing waits (or a slot has nothing to take).
+      if (waiting.length === 0) wake?.();
+    };
+    const done: Promise<void> = runJob(job, abort, free).finally(() => {
+      free();
+      held.delete(job.id);
+      settling.delete(done);
+    });
+    settling.add(done);
+  }
+
   async function loop(): Promise<void> {
     while (!stopping) {
-      const free = opts.concurrency - running.size;
+      // Claimed ahead only once what was claimed ahead before has gone to slots.
+      const room = opts.concurrency + prefetch - running.size - waiting.length;
+      const due = room > 0 && (running.size < opts.concurrency || waiting.length === 0);
       let claimed: Job[] = [];
-      if (free > 0) {
+      if (due) {
         try {
-          claimed = await opts.outbox.claim(id, free);
+          claimed = await opts.outbox.claim(id, room);
         } catch (err) {
           opts.logger.error({ err }, 'could not claim jobs; retrying');
         }
       }
       for (const job of claimed) {
-        const abort = new AbortController();
-        running.set(job.id, { job, abort });
         held.add(job.id);
-        const free = () => {
-          if (running.delete(job.id)) wake?.();
-        };
-        const done: Promise<void> = runJob(job, abort, free).finally(() => {
-          free();
-          held.delete(job.id);
-          settling.delete(done);
-        });
-        settling.add(done);
+        if (running.size < opts.concurrency && waiting.length === 0) start(job);
+        else waiting.push(job);
       }
       if (stopping) break;
       // A full batch may mean more is due; otherwise wait for a wake-up or the next poll.
-      if (claimed.length === 0 || running.size >= opts.concurrency) await sleep(pollMs);
+      const full = running.size >= opts.concurrency && (prefetch === 0 || waiting.length > 0);
+      if (claimed.length === 0 || full) await sleep(pollMs);
       // Let I/O in before the next claim: on SQLite a claim and a no-op job settle without ever
       // leaving the microtask queue, so a busy loop would starve requests and the batched writes
       // (completions, intake) that wait for the next turn.
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    // Claimed ahead and never started: back to the queue as they were.
+    const unrun = waiting.splice(0);
+    await Promise.all(
+      unrun.map((job) =>
+        opts.outbox
+          .release(job, id, { started: false })
+          .catch((err: unknown) => opts.logger.warn({ err, jobId: job.id }, 'could not give back a job claimed ahead; its lease will expire and it will run'))
+          .finally(() => held.delete(job.id)),
+      ),
+    );
   }
 
   return {

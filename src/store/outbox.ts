@@ -3,6 +3,7 @@ import { retryDelayMs } from '../core/backoff.js';
 import {
   attemptsSpent,
   LAST_ERROR_MAX,
+  neverStarted,
   willRetry,
   type Job,
   type JobQueue,
@@ -129,9 +130,9 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
       return Number(r.numUpdatedRows) === 1 ? { outcome: 'dead' } : { outcome: 'lost' };
     },
 
-    async release(job, workerId) {
+    async release(job, workerId, how) {
       await owned(job, workerId)
-        .set({ status: 'pending', attempts: job.attempts - 1, locked_by: null, locked_until: null })
+        .set({ status: 'pending', attempts: job.attempts - 1, locked_by: null, locked_until: null, ...(neverStarted(job, how) ? { first_run_at: null } : {}) })
         .execute();
     },
 

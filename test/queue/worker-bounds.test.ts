@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/logger.js';
-import { createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
+import { conversationId, createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
 import type { JobFailure, Outbox } from '../../src/store/outbox.js';
 import { storeFixtures, useMigratedStore } from '../support/stores.js';
 import { until } from '../support/until.js';
@@ -85,6 +86,61 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     await stopping;
     expect((await outbox.findJob(ids[0]!))?.status).toBe('done');
     expect((await outbox.findJob(ids[1]!))?.status).toBe('pending');
+  });
+
+  it('claims jobs ahead of its slots (prefetch): no more run at once, the next claim overlaps running jobs, and a stop gives back the unstarted as they were', async () => {
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    const ids = new Map<string, number>();
+    for (const lane of ['a', 'b', 'c', 'd', 'e']) ids.set(lane, (await outbox.enqueue({ kind: 'k', lane, payload: lane })).id!);
+    const finish = new Map<string, () => void>();
+    const entered: string[] = [];
+    const worker = start(
+      outbox,
+      { k: (payload) => new Promise<void>((resolve) => void (entered.push(payload as string), finish.set(payload as string, resolve))) },
+      { concurrency: 2, prefetch: 2 },
+    );
+    const status = async (lane: string) => (await outbox.findJob(ids.get(lane)!))?.status;
+    // Two slots and two claimed ahead: four jobs are leased, two run.
+    await until(async () => entered.length === 2 && (await outbox.depth()).running === 4, 'two jobs to run and two to be claimed ahead');
+    expect(entered).toEqual(['a', 'b']);
+    expect(worker.inFlight()).toBe(2);
+    expect(await status('e')).toBe('pending');
+    // A freed slot takes the oldest job waiting, without a claim in between.
+    finish.get('a')!();
+    await until(async () => entered.length === 3, 'the first job claimed ahead to start');
+    expect(entered).toEqual(['a', 'b', 'c']);
+    // Once nothing waits, the next claim goes out while c and d still run.
+    finish.get('b')!();
+    await until(async () => (await status('e')) === 'running', 'e to be claimed ahead while c and d run');
+    expect(entered).toEqual(['a', 'b', 'c', 'd']);
+    expect(worker.inFlight()).toBe(2);
+    const stopping = worker.stop(5_000);
+    finish.get('c')!();
+    finish.get('d')!();
+    await stopping;
+    expect(entered).toEqual(['a', 'b', 'c', 'd']);
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map(status))).toEqual(['done', 'done', 'done', 'done']);
+    // e never started: back in the queue with no attempt spent, and not taken for a resumed run.
+    expect(await outbox.findJob(ids.get('e')!)).toMatchObject({ status: 'pending', attempts: 0, crashes: 0 });
+    const [again] = await outbox.claim('next', 1);
+    expect(again).toMatchObject({ payload: 'e', attempts: 1, resumed: false });
+  });
+
+  it('logs a job’s lines with the job, its kind, attempt and a pseudonym of its conversation, whether the handler or the worker writes them', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    const { id } = await outbox.enqueue({ kind: 'flaky', lane: 'chat:16505551234', payload: null });
+    const flaky = async (_payload: unknown, job: JobContext) => {
+      job.logger.info('handler line');
+      throw new BridgeError('slack said no', { code: 'slack_http_503', retryable: true, retryAfterMs: 60_000 });
+    };
+    start(outbox, { flaky }, { logger: createLogger('info', sink) });
+    await until(async () => lines.some((l) => l.msg === 'job failed; will retry'), 'the retry line');
+    const bindings = { jobId: id, kind: 'flaky', attempt: 1, conversationId: conversationId('chat:16505551234') };
+    expect(lines.find((l) => l.msg === 'handler line')).toMatchObject(bindings);
+    expect(lines.find((l) => l.msg === 'job failed; will retry')).toMatchObject(bindings);
+    expect(JSON.stringify(lines)).not.toContain('16505551234');
   });
 
   it('dead-letters a plain error at once (it fails the same way every time) with one give-up, and runs the lane on', async () => {

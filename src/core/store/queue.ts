@@ -92,6 +92,14 @@ export interface JobSummary {
   finishedAt: number | null;
 }
 
+export interface ReleaseHow {
+  /** Whether this attempt's handler ran (default true). */
+  started: boolean;
+}
+
+/** What `first_run_at` becomes when a job is given back: cleared only for one that never started. */
+export const neverStarted = (job: Job, how: ReleaseHow | undefined): boolean => how?.started === false && !job.resumed;
+
 export interface JobListFilter {
   status: 'pending' | 'dead';
   limit: number;
@@ -110,9 +118,10 @@ export interface JobQueue extends IntakeStore {
   fail(job: Job, workerId: string, failure: JobFailure): Promise<FailOutcome>;
   /**
    * Gives a claimed job back (shutdown): it keeps its place, the attempt is not counted, and the
-   * next run knows an earlier one started (`resumed`).
+   * next run knows an earlier one started (`resumed`). A job claimed ahead and never started
+   * (`started: false`) goes back as it was: not resumed unless an earlier attempt had started.
    */
-  release(job: Job, workerId: string): Promise<void>;
+  release(job: Job, workerId: string, how?: ReleaseHow): Promise<void>;
   /**
    * Returns every job left `running` to the queue at once, counting a crash for each. Only for a
    * store no other process can use (`Store.exclusive`), where a running job at start-up can only

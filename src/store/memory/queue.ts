@@ -3,6 +3,7 @@ import {
   attemptsSpent,
   discardedError,
   LAST_ERROR_MAX,
+  neverStarted,
   willRetry,
   type EnqueueResult,
   type Job,
@@ -140,11 +141,12 @@ export function createMemoryQueue(jobs: MemoryJobs, identities: MemoryIdentities
       return { outcome: 'dead' };
     },
 
-    async release(job, workerId) {
+    async release(job, workerId, how) {
       const r = owned(job, workerId);
       if (!r) return;
       r.status = 'pending';
       r.attempts = job.attempts - 1;
+      if (neverStarted(job, how)) r.firstRunAt = null;
       unlock(r);
     },
 

@@ -5,6 +5,7 @@ import {
   attemptsSpent,
   discardedError,
   LAST_ERROR_MAX,
+  neverStarted,
   willRetry,
   type Job,
   type JobQueue,
@@ -118,8 +119,9 @@ export function createMongoQueue(deps: QueueDeps, options: QueueOptions): JobQue
       return r.modifiedCount === 1 ? { outcome: 'dead' } : { outcome: 'lost' };
     },
 
-    async release(job, workerId) {
-      await cols.jobs.updateOne(owned(job, workerId), { $set: { status: 'pending', attempts: job.attempts - 1, lockedBy: null, lockedUntil: null } });
+    async release(job, workerId, how) {
+      const firstRun = neverStarted(job, how) ? { firstRunAt: null } : {};
+      await cols.jobs.updateOne(owned(job, workerId), { $set: { status: 'pending', attempts: job.attempts - 1, lockedBy: null, lockedUntil: null, ...firstRun } });
     },
 
     async releaseAbandoned() {

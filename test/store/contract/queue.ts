@@ -141,6 +141,24 @@ export function queueCases(ctx: ContractContext): void {
     expect(again).toMatchObject({ resumed: true, attempts: 1, crashes: 0 });
   });
 
+  it('takes a job claimed ahead and never started back as it was; one that had run before stays resumed', async () => {
+    const outbox = ctx.queue();
+    await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    const [ahead] = await outbox.claim('w', 1);
+    ctx.clock.now += 1;
+    await outbox.release(ahead!, 'w', { started: false });
+    const [first] = await outbox.claim('w2', 1);
+    expect(first).toMatchObject({ resumed: false, attempts: 1, crashes: 0 });
+    // This attempt runs and is given back at shutdown; the next, claimed ahead, is given back unrun.
+    ctx.clock.now += 1;
+    await outbox.release(first!, 'w2');
+    const [second] = await outbox.claim('w3', 1);
+    expect(second).toMatchObject({ resumed: true, attempts: 1 });
+    ctx.clock.now += 1;
+    await outbox.release(second!, 'w3', { started: false });
+    expect((await outbox.claim('w4', 1))[0]).toMatchObject({ resumed: true, attempts: 1, crashes: 0 });
+  });
+
   it('counts every expired lease as a crash and an attempt', async () => {
     const outbox = ctx.queue();
     await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: the C++ toolchain compiles the native SQLite driver, TypeScript compiles src/; then only
+# Build stage: the C++ toolchain compiles the native SQLite driver, esbuild bundles src/ (scripts/build.ts); then only
 # the production dependencies are kept (npm prune: better-sqlite3 stays as compiled, nothing is built
 # twice) and scripts/slim-node-modules.sh drops what Node never reads (the driver's sources and object
 # files, TypeScript sources and declarations, source maps). Nothing of this stage but dist/ and that
@@ -11,9 +11,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/slim-node-modules.sh ./scripts/
+COPY scripts/build.ts scripts/slim-node-modules.sh ./scripts/
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && sh scripts/slim-node-modules.sh node_modules \

@@ -85,13 +85,14 @@ function reading(r: FootprintRun): string[] {
       ` (${(((then - now) / then) * 100).toFixed(0)} %), ${mib(lazy)} of it from what is now loaded on demand (the eager row, same Node settings);` +
       (peakNow !== undefined && peakThen !== undefined ? ` its peak under intake is ${mib(peakThen - peakNow)} lower.` : '') +
       ` ${now <= TARGET_BYTES ? 'The target is met.' : `The target is missed by ${mb(now - TARGET_BYTES)}.`}`,
-    `Still loaded at start by this build, of package.json's dependencies: ${still.map((n) => `\`${n}\``).join(', ')}` +
-      ` (${loaded.length} packages with what they require in turn).` +
+    ...(r.idle.has('files') ? [`Bundling (\`scripts/build.ts\`, what \`npm run build\` makes) takes ${mib(idleOf('files') - now)} off the same code run file by file (the "file by file" row).`] : []),
+    `Resolved from node_modules at start by this build, of package.json's dependencies: ${still.map((n) => `\`${n}\``).join(', ')}` +
+      ` (${loaded.length} packages with what they require in turn; fastify's name is resolved, not loaded: see below).` +
       (strayOptional.length ? ` Of these, ${strayOptional.map((n) => `\`${n}\``).join(', ')} should not be: only their own configuration needs them.` : ''),
-    "They are the HTTP server, Slack's client, the settings and payload schemas, the SQL layer and SQLite driver, logs,",
-    "metrics, phone numbers and the `.env` reader. fastify's schema compilers (Ajv with its formats, fast-json-stringify's",
-    'compiler: ~2.5 MiB) are no longer among them: no route declares a schema, and `src/http/server.ts` hands fastify',
-    'compilers that require them on first use.',
+    "The rest of what runs at start is inside the bundle: the HTTP server, Slack's client, the settings and payload schemas,",
+    'the SQL layer, logs, metrics, phone numbers and the `.env` reader (better-sqlite3 holds native code and stays a package).',
+    "fastify's schema compilers (Ajv with its formats, fast-json-stringify's compiler: ~2.5 MiB) are not loaded: no route",
+    "declares a schema, and `src/http/server.ts` hands fastify compilers that require them from fastify's directory on first use.",
     `Load average at the end of this run: ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min), on ${r.machine.nproc} CPUs; idle figures of one`,
     'configuration vary by a few MiB from start to start here (the "each start" column).',
   ];
@@ -113,7 +114,7 @@ export function renderFootprint(r: FootprintRun): string {
     `Measured by \`bench/footprint.ts\` (\`${command}\` rewrites this section; this run took ${r.totalS.toFixed(0)} s) on`,
     `${m.nproc} × ${m.cpuModel}, ${m.totalMemory}, ${m.os}, Node.js ${m.node}, ${m.date}.`,
     '',
-    'The service runs alone in a child process on plain node (the build of `bench/build.ts`, as production runs `dist/`),',
+    'The service runs alone in a child process on plain node (bundled by `bench/build.ts` as `npm run build` bundles `dist/`),',
     'with the Cloud API transport, SQLite (a fresh file per start), no Jira, no Slack app token, `LOG_LEVEL=info`, against',
     "the fake Slack and Graph API in the bench's own process. **Idle:** once `/readyz` answers 200, it settles",
     `${SETTLE_MS} ms, then VmRSS is read from \`/proc/<pid>/status\` ${SAMPLES} times ${SAMPLE_EVERY_MS} ms apart and the median kept: the`,

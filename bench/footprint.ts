@@ -52,7 +52,7 @@ function buildRef(ref: string): Build {
   onCleanup(async () => rmSync(tree, { recursive: true, force: true }));
   const archive = execFileSync('git', ['archive', ref, 'src', 'bench'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', tree], { input: archive });
-  return buildService(tree);
+  return buildService(tree, undefined, 'transpile');
 }
 
 function track(build: Build): Build {
@@ -65,8 +65,9 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const t0 = performance.now();
   const ref = typeof values.ref === 'string' ? execFileSync('git', ['rev-parse', '--short', values.ref], { cwd: REPO, encoding: 'utf8' }).trim() : undefined;
 
-  log('transpiling src/ for plain-node child processes');
+  log('bundling src/ for plain-node child processes (as npm run build does), and transpiling it file by file');
   const current = track(buildService());
+  const files = track(buildService(undefined, undefined, 'transpile'));
   const prod = productionStart();
   const asStarted = Object.entries(prod.env).map(([k, v]) => `${k}=${v}`).concat(prod.nodeArgs).join(' ');
   const variants: Variant[] = [
@@ -74,6 +75,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   ];
   if (ref) variants.push({ id: 'ref', label: `commit ${ref}, Node's defaults (baseline: the service before this work)`, entry: track(buildRef(ref)).entry });
   variants.push({ id: 'defaults', label: "this build, Node's defaults", entry: current.entry });
+  variants.push({ id: 'files', label: `this build, file by file instead of bundled (baseline: the build before scripts/build.ts), as \`npm start\` runs it`, entry: files.entry, env: prod.env, nodeArgs: prod.nodeArgs });
   variants.push({ id: 'current', label: `**this build, as \`npm start\` runs it** (\`${asStarted}\`)`, entry: current.entry, env: prod.env, nodeArgs: prod.nodeArgs });
 
   let deps: DepsSize | undefined;

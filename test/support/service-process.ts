@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { createFakeGraph } from '../fakes/graph.js';
@@ -23,10 +23,12 @@ export interface ServiceProcess {
 }
 
 export interface ServiceProcessOptions {
-  /** Another entry point than src/main.ts (relative to the repository). */
+  /** Another entry point than src/main.ts (relative to the repository, or absolute). */
   entry?: string;
   /** Node options before the tsx loader, e.g. another `--import`. */
   nodeArgs?: string[];
+  /** Plain node, without the tsx loader: for a built entry point (JavaScript). */
+  built?: boolean;
 }
 
 /**
@@ -35,8 +37,9 @@ export interface ServiceProcessOptions {
  */
 export function startService(env: Record<string, string | undefined>, cwd: string, as?: { uid: number; gid: number }, opts: ServiceProcessOptions = {}): ServiceProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|WHATSAPP|JIRA|DATABASE|PORT|LOG_LEVEL|QUEUE)/.test(k)));
-  const entry = join(process.cwd(), opts.entry ?? 'src/main.ts');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', tsxLoader, entry], {
+  const entry = resolve(process.cwd(), opts.entry ?? 'src/main.ts');
+  const loader = opts.built ? [] : ['--import', tsxLoader];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...loader, entry], {
     cwd,
     env: { ...clean, ...env } as NodeJS.ProcessEnv,
     ...as,

@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Pacing } from '../../pacing.js';
 import type { JobActivity } from '../../queue/job-activity.js';
@@ -7,7 +9,23 @@ import type { Outbox } from '../../store/outbox.js';
 import type { WhatsAppSide } from '../../whatsapp/transport.js';
 import type { AdminStatus, JiraSyncState, PacingState, WhatsAppRouteStatus } from './types.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const version = packageVersion();
+
+/**
+ * This release's version, from the first package.json above this module named switchboard: the
+ * module is src/http/admin/status.ts, dist/http/admin/status.js or a chunk of the bundle in dist/.
+ */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'switchboard' && pkg.version) return pkg.version;
+    } catch {
+      // none here (or unreadable): look further up
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 /** Pending Jira jobs counted at most this many (the count is a hint, not a report). */
 const JIRA_PENDING_LIMIT = 500;

@@ -294,12 +294,13 @@ rows whose handler waits ${HANDLER_MS} ms, about a fast Slack round trip, show t
 ${drainLines.join('\n')}
 
 Reading it: the claim no longer reads finished jobs (the old one scanned them on SQLite) and no longer runs a
-sub-query per pending job (the old one did on PostgreSQL at a deep backlog). What still separates the stores when the
-handler does nothing is the latency of the queue's own statements: a claim per batch, and one UPDATE for the jobs that
-finished together (the worker frees a job's slot when its handler is done, so the next claim overlaps that completion).
-On PostgreSQL each is a round trip and a WAL flush, on SQLite a function call with no flush (\`synchronous = NORMAL\` in
-WAL mode); with 8 slots and a handler that takes no time, the worker claims as fast as a claim returns, so the ratio is
-about SQLite's claim time over PostgreSQL's. Real work in the handler narrows the gap. ${loadNote()}`;
+sub-query per pending job (the old one did on PostgreSQL at a deep backlog); since migration 14 it asks whether a lane
+has a job running of a small index of running jobs, and a completion reads its jobs by id (before, PostgreSQL read the
+whole index of unfinished jobs for each). What still separates the stores when the handler does nothing is where the
+queue's statements run: on SQLite a function call in the worker's own thread with no flush (\`synchronous = NORMAL\` in WAL
+mode), on PostgreSQL a round trip to another process, a commit and the driver's work on each side. Claiming ahead lets
+the next claim travel while the jobs claimed before it run; on SQLite, where a claim does not travel, it still halves the
+claims per job. Real work in the handler narrows the gap. ${loadNote()}`;
 }
 
 async function main(): Promise<void> {

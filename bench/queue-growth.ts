@@ -299,8 +299,8 @@ has a job running of a small index of running jobs, and a completion reads its j
 whole index of unfinished jobs for each). What still separates the stores when the handler does nothing is where the
 queue's statements run: on SQLite a function call in the worker's own thread with no flush (\`synchronous = NORMAL\` in WAL
 mode), on PostgreSQL a round trip to another process, a commit and the driver's work on each side. Claiming ahead lets
-the next claim travel while the jobs claimed before it run; on SQLite, where a claim does not travel, it still halves the
-claims per job. Real work in the handler narrows the gap. ${loadNote()}`;
+the next claim travel while the jobs claimed before it run; on SQLite, where a claim does not travel, it makes fewer and
+larger claims (12 jobs each instead of 8, counted in a scratch drain of 20,000). Real work in the handler narrows the gap. ${loadNote()}`;
 }
 
 async function main(): Promise<void> {

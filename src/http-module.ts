@@ -75,6 +75,7 @@ export function createHttpModule(
   webConnectedGauges(metrics.registry, sessions);
   registerAdmin(server, {
     token: config.ADMIN_TOKEN,
+    locale: config.LOCALE,
     logger,
     // Every route's number; each WhatsApp Web session is paired and unlinked on its own (ROUTES_FILE: see README, Routes).
     routes: [...whatsapp.sides].map(([name, side]) => ({ name, session: side.connection })),

@@ -199,7 +199,7 @@ describe.skipIf(!hasChromium)(`operator console end to end (${CHROMIUM})`, () =>
       await signIn(PHONE);
       await page.goto(`${h.base}/admin`);
       const panel = page.getByRole('region', { name: 'WhatsApp Web connection' });
-      expect(await panel.locator('#wa-detail-state').textContent()).toBe('open');
+      expect(await panel.locator('#wa-detail-state').textContent()).toBe('Connected');
       await panel.getByRole('link', { name: 'Unlink…' }).click();
       await page.getByRole('button', { name: 'Yes, unlink' }).click();
       await until(() => sockets.at(-1) !== linked, 'a fresh WhatsApp Web connection');

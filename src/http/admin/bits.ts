@@ -1,11 +1,11 @@
 import { formatInternational } from '../../core/format/phone.js';
 import { html, type Html } from './escape.js';
+import type { AdminTexts } from './texts.js';
 
-/** A time as UTC minutes, machine-readable in `datetime`. */
-export function when(at: number | null | undefined): Html {
-  if (at === null || at === undefined || !Number.isFinite(at)) return html`<span class="note">unknown</span>`;
-  const iso = new Date(at).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+/** A time as UTC minutes in the page's locale, machine-readable in `datetime`. */
+export function when(t: AdminTexts, at: number | null | undefined): Html {
+  if (at === null || at === undefined || !Number.isFinite(at)) return html`<span class="note">${t.unknownTime}</span>`;
+  return html`<time datetime="${new Date(at).toISOString()}">${t.time(at)}</time>`;
 }
 
 /** The chat id in a job's lane (`chat:<id>`, `jira:<id>`); undefined for the bridge's own lane. */

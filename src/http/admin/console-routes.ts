@@ -7,6 +7,7 @@ import { renderConfirmPage, renderJobsPage, type JobAction } from './jobs-page.j
 import { renderProblemPage } from './layout.js';
 import { actorOf, crossSite, sendPage } from './security.js';
 import { chooseSession } from './sessions.js';
+import type { AdminTexts } from './texts.js';
 import type { AdminJobs, AdminRoute, ConversationDirectory, SlackLinks } from './types.js';
 import { renderUnlinkPage } from './unlink-page.js';
 import type { ConsoleSection } from './shell.js';
@@ -22,6 +23,8 @@ export interface ConsoleOptions {
   /** Every route, in order: a WhatsApp Web route's session can be unlinked (logged out, to pair afresh). */
   routes?: readonly AdminRoute[];
   now?: () => number;
+  /** The pages' words, in LOCALE. */
+  texts: AdminTexts;
 }
 
 const JOBS_SHOWN = 50;
@@ -41,19 +44,21 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
   const log = opts.logger.child({ component: 'admin' });
   const csrf = createCsrfTokens(opts.token, opts.now);
   const onRequest = opts.guard;
+  const { texts } = opts;
+  const p = texts.problems;
 
-  const problem = (reply: FastifyReply, code: number, section: ConsoleSection, title: string, text: string, back = { href: '/admin/jobs', label: 'Back to jobs' }) =>
-    sendPage(reply, code, (nonce) => renderProblemPage({ nonce, section, title, text, back }));
+  const problem = (reply: FastifyReply, code: number, section: ConsoleSection, title: string, text: string, back = { href: '/admin/jobs', label: p.backToJobs }) =>
+    sendPage(reply, code, (nonce) => renderProblemPage(texts, { nonce, section, title, text, back }));
 
   /** Refuses a change that did not come from our own form; says why in the log, not to the caller. */
   const refused = (req: FastifyRequest, reply: FastifyReply, action: string, section: ConsoleSection): FastifyReply | undefined => {
     if (crossSite(req)) {
       log.warn({ action, site: req.headers['sec-fetch-site'] }, 'admin action refused: cross-site request');
-      return problem(reply, 403, section, 'Refused', 'Cross-site requests are refused. Use the button on the console’s own page.');
+      return problem(reply, 403, section, p.refused, p.crossSite);
     }
     if (!csrf.check(action, field(req.body, 'csrf'))) {
       log.warn({ action }, 'admin action refused: missing or stale form token');
-      return problem(reply, 403, section, 'Refused', 'This form is out of date or did not come from the console. Open the page again and repeat.');
+      return problem(reply, 403, section, p.refused, p.staleForm);
     }
     return undefined;
   };
@@ -65,19 +70,19 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       const id = typeof q.job === 'string' ? jobId(q.job) : undefined;
       const flash = typeof q.done === 'string' && ACTIONS.has(q.done) && id !== undefined ? { action: q.done as JobAction, id } : undefined;
       const [pending, dead] = await Promise.all([jobs.listJobs({ status: 'pending', limit: JOBS_SHOWN }), jobs.listJobs({ status: 'dead', limit: JOBS_SHOWN })]);
-      return sendPage(reply, 200, (nonce) => renderJobsPage({ pending, dead, limit: JOBS_SHOWN, flash }, nonce));
+      return sendPage(reply, 200, (nonce) => renderJobsPage(texts, { pending, dead, limit: JOBS_SHOWN, flash }, nonce));
     });
 
     const target = async (req: FastifyRequest, reply: FastifyReply) => {
       const { id: idText, action } = req.params as { id: string; action: string };
       const id = jobId(idText);
-      if (!ACTIONS.has(action) || id === undefined) return { reply: problem(reply, 404, 'jobs', 'No such job', 'There is no job with that number.') };
+      if (!ACTIONS.has(action) || id === undefined) return { reply: problem(reply, 404, 'jobs', p.noSuchJob, p.noJobNumbered) };
       return { id, action: action as JobAction };
     };
     const notDead = async (reply: FastifyReply, id: number) => {
       const job = await jobs.find(id);
-      if (!job) return problem(reply, 404, 'jobs', 'No such job', `There is no job ${id} (finished jobs are pruned after a while).`);
-      return problem(reply, 409, 'jobs', `Job ${id} is not dead`, `Job ${id} is ${job.status}: only dead jobs can be retried or discarded.`);
+      if (!job) return problem(reply, 404, 'jobs', p.noSuchJob, p.noJob(id));
+      return problem(reply, 409, 'jobs', p.notDead(id), p.notDeadText(id, texts.jobs.status[job.status]));
     };
 
     app.get('/admin/jobs/:id/:action', { onRequest }, async (req, reply) => {
@@ -85,7 +90,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       if ('reply' in t) return t.reply;
       const job = await jobs.find(t.id);
       if (!job || job.status !== 'dead') return notDead(reply, t.id);
-      return sendPage(reply, 200, (nonce) => renderConfirmPage(job, t.action, csrf.issue(`${t.action}:${t.id}`), nonce));
+      return sendPage(reply, 200, (nonce) => renderConfirmPage(texts, job, t.action, csrf.issue(`${t.action}:${t.id}`), nonce));
     });
 
     app.post('/admin/jobs/:id/:action', { onRequest }, async (req, reply) => {
@@ -119,21 +124,21 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
           return { ...c, threadUrl: await opts.links.message(c.slackChannel, c.cardTs) };
         }),
       );
-      return sendPage(reply, 200, (nonce) => renderConversationsPage({ query, page, rows, hasMore: found.length > CONVERSATIONS_PER_PAGE }, nonce));
+      return sendPage(reply, 200, (nonce) => renderConversationsPage(texts, { query, page, rows, hasMore: found.length > CONVERSATIONS_PER_PAGE }, nonce));
     });
   }
 
   const routes = opts.routes ?? [];
   if (routes.some((r) => r.session)) {
     const several = routes.length > 1;
-    const overview = { href: '/admin', label: 'Back to the overview' };
+    const overview = { href: '/admin', label: p.backToOverview };
     app.get('/admin/whatsapp/unlink', { onRequest }, async (req, reply) => {
-      const chosen = chooseSession(routes, (req.query as Record<string, unknown>).route);
+      const chosen = chooseSession(texts, routes, (req.query as Record<string, unknown>).route);
       if ('code' in chosen) return problem(reply, chosen.code, 'overview', chosen.title, chosen.text, overview);
-      return sendPage(reply, 200, (nonce) => renderUnlinkPage({ csrf: csrf.issue(`unlink:${chosen.route}`), nonce, route: chosen.route, several }));
+      return sendPage(reply, 200, (nonce) => renderUnlinkPage(texts, { csrf: csrf.issue(`unlink:${chosen.route}`), nonce, route: chosen.route, several }));
     });
     app.post('/admin/whatsapp/unlink', { onRequest }, async (req, reply) => {
-      const chosen = chooseSession(routes, field(req.body, 'route'));
+      const chosen = chooseSession(texts, routes, field(req.body, 'route'));
       if ('code' in chosen) return problem(reply, chosen.code, 'overview', chosen.title, chosen.text, overview);
       const { route } = chosen;
       const stop = refused(req, reply, `unlink:${route}`, 'overview');
@@ -142,7 +147,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
         await chosen.session.unlink();
       } catch (err) {
         log.error({ err, route }, 'unlinking WhatsApp Web failed');
-        return problem(reply, 502, 'overview', 'Not unlinked', `Unlinking failed: ${(err as Error).message}`, overview);
+        return problem(reply, 502, 'overview', p.notUnlinked, p.unlinkFailed((err as Error).message), overview);
       }
       log.info({ audit: true, action: 'whatsapp.unlink', by: actorOf(req.headers.authorization), route }, 'operator unlinked WhatsApp Web');
       return reply.redirect('/admin', 303);

@@ -40,3 +40,8 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 export function toString(markup: Html): string {
   return markup[HTML];
 }
+
+/** A catalogue text with its `names` in backticks shown as code; everything else escaped. */
+export function withCode(text: string): Html {
+  return raw(escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>'));
+}

@@ -1,25 +1,26 @@
 import { html, toString, type Html } from './escape.js';
 import { pageHead, pageTop, type ConsoleSection } from './shell.js';
+import type { AdminTexts } from './texts.js';
 
 /** A console page without script: head, top bar with navigation, main, footer. */
-export function renderConsolePage(opts: { title: string; nonce: string; section: ConsoleSection; main: Html; foot?: string }): string {
+export function renderConsolePage(t: AdminTexts, opts: { title: string; nonce: string; section: ConsoleSection; main: Html; foot?: string }): string {
   return toString(html`<!doctype html>
-<html lang="en">
-${pageHead({ title: `${opts.title} · Switchboard admin`, nonce: opts.nonce })}
+<html lang="${t.lang}">
+${pageHead({ title: t.shell.title(opts.title), nonce: opts.nonce })}
 <body>
-${pageTop(undefined, opts.section)}
+${pageTop(t, undefined, opts.section)}
 <main id="main">
 ${opts.main}
 </main>
-<footer class="foot"><p>${opts.foot ?? 'Times are UTC.'}</p></footer>
+<footer class="foot"><p>${opts.foot ?? t.shell.timesUtc}</p></footer>
 </body>
 </html>
 `);
 }
 
 /** The answer to a refused or impossible action (403, 404, 409): what happened and the way back. */
-export function renderProblemPage(opts: { nonce: string; section: ConsoleSection; title: string; text: string; back: { href: string; label: string } }): string {
-  return renderConsolePage({
+export function renderProblemPage(t: AdminTexts, opts: { nonce: string; section: ConsoleSection; title: string; text: string; back: { href: string; label: string } }): string {
+  return renderConsolePage(t, {
     title: opts.title,
     nonce: opts.nonce,
     section: opts.section,

@@ -1,4 +1,5 @@
 import { isValidNumber } from '../../core/format/phone.js';
+import type { AdminTexts } from './texts.js';
 
 /**
  * Checks the number a pairing code is requested for. WhatsApp wants it in international format
@@ -7,12 +8,13 @@ import { isValidNumber } from '../../core/format/phone.js';
  * no country assigns (libphonenumber's numbering plans) is refused too: WhatsApp would only answer
  * with a code nobody can enter.
  */
-export function normalisePhone(input: unknown): { phone: string } | { error: string } {
-  if (typeof input !== 'string' || input.trim() === '') return { error: 'Enter the phone number of the WhatsApp account.' };
+export function normalisePhone(t: AdminTexts, input: unknown): { phone: string } | { error: string } {
+  const p = t.problems;
+  if (typeof input !== 'string' || input.trim() === '') return { error: p.phoneMissing };
   const compact = input.replace(/[\s\-().]/g, '').replace(/^(\+|00)/, '');
-  if (!/^\d+$/.test(compact)) return { error: 'Use digits only (spaces, dashes and a leading + are fine).' };
-  if (compact.startsWith('0')) return { error: 'Start with the country code (for example 49), not with 0.' };
-  if (compact.length < 8 || compact.length > 15) return { error: `Expected 8 to 15 digits, got ${compact.length}.` };
-  if (!isValidNumber(compact)) return { error: `+${compact} is not a number in the numbering plan of its country: check the country code and the digits.` };
+  if (!/^\d+$/.test(compact)) return { error: p.phoneDigits };
+  if (compact.startsWith('0')) return { error: p.phoneCountryCode };
+  if (compact.length < 8 || compact.length > 15) return { error: p.phoneLength(compact.length) };
+  if (!isValidNumber(compact)) return { error: p.phoneNotInPlan(compact) };
   return { phone: compact };
 }

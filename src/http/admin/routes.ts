@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Locale } from '../../core/format/i18n.js';
 import type { Logger } from '../../logger.js';
 import { createTokenCheck, sendUnauthorized } from '../auth.js';
 import { renderDisabledPage } from './disabled-page.js';
@@ -8,6 +9,7 @@ import { renderProblemPage } from './layout.js';
 import { actorOf, BASE_HEADERS, crossSite, newNonce, pageCsp, sendPage } from './security.js';
 import { registerConsole, type ConsoleOptions } from './console-routes.js';
 import { chooseSession } from './sessions.js';
+import { adminTexts, type AdminTexts } from './texts.js';
 import type { AdminRoute, AdminStatus } from './types.js';
 import { createViewBuilder } from './view.js';
 
@@ -42,6 +44,8 @@ export interface AdminOptions {
   /** The console's Conversations page, with links to the Slack threads. */
   conversations?: ConsoleOptions['conversations'];
   links?: ConsoleOptions['links'];
+  /** LOCALE: the language of every page (status.json stays as it is); English without it. */
+  locale?: Locale;
 }
 
 export const ADMIN_REALM = 'Basic realm="Switchboard admin"';
@@ -52,10 +56,10 @@ export const ADMIN_REALM = 'Basic realm="Switchboard admin"';
  * restarts; a 503 would say "try again later" to monitors and clients that retry. The JSON and
  * the form's endpoint stay plain 404s.
  */
-function registerDisabled(app: FastifyInstance): void {
+function registerDisabled(app: FastifyInstance, t: AdminTexts): void {
   const disabled = async (_req: FastifyRequest, reply: FastifyReply) => {
     const nonce = newNonce();
-    return reply.code(404).headers(BASE_HEADERS).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(renderDisabledPage({ nonce }));
+    return reply.code(404).headers(BASE_HEADERS).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(renderDisabledPage(t, { nonce }));
   };
   app.get('/admin', disabled);
   app.get('/admin/', disabled);
@@ -63,13 +67,14 @@ function registerDisabled(app: FastifyInstance): void {
 
 export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
   const log = opts.logger.child({ component: 'admin' });
+  const t = adminTexts(opts.locale);
   if (!opts.token) {
     log.info('ADMIN_TOKEN is not set: the /admin page is disabled');
-    registerDisabled(app);
+    registerDisabled(app, t);
     return;
   }
   const check = createTokenCheck(opts.token);
-  const toView = createViewBuilder();
+  const toView = createViewBuilder(t);
   const refreshMs = opts.refreshMs ?? 3000;
 
   const guard = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -86,7 +91,7 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
   const page = async (reply: FastifyReply, code: number, pairing?: PageOptions['pairing']) => {
     const view = await toView(await opts.status());
     const nonce = newNonce();
-    const body = renderAdminPage(view, { nonce, refreshMs, pairable, pairing });
+    const body = renderAdminPage(view, { nonce, refreshMs, pairable, pairing, texts: t });
     return reply.code(code).header('content-security-policy', pageCsp(nonce)).type('text/html; charset=utf-8').send(body);
   };
 
@@ -96,20 +101,21 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
     return reply.type('application/json; charset=utf-8').send(await toView(await opts.status()));
   });
 
-  registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, routes: opts.routes });
+  registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, routes: opts.routes, texts: t });
 
   if (pairable.size === 0) return;
   app.post('/admin/pairing-code', { onRequest: guard }, async (req, reply) => {
-    if (crossSite(req)) return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site requests are refused.\n');
+    if (crossSite(req)) return reply.code(403).type('text/plain; charset=utf-8').send(`${t.problems.crossSitePlain}\n`);
     const fields = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    const chosen = chooseSession(opts.routes, fields.route);
+    const chosen = chooseSession(t, opts.routes, fields.route);
     if ('code' in chosen) {
-      return sendPage(reply, chosen.code, (nonce) => renderProblemPage({ nonce, section: 'overview', title: chosen.title, text: chosen.text, back: { href: '/admin', label: 'Back to the overview' } }));
+      const back = { href: '/admin', label: t.problems.backToOverview };
+      return sendPage(reply, chosen.code, (nonce) => renderProblemPage(t, { nonce, section: 'overview', title: chosen.title, text: chosen.text, back }));
     }
     const { route } = chosen;
     const input = fields.phone;
     const typed = typeof input === 'string' ? input.slice(0, 40) : '';
-    const checked = normalisePhone(input);
+    const checked = normalisePhone(t, input);
     if ('error' in checked) return page(reply, 400, { route, phone: typed, error: checked.error });
     try {
       const code = await chosen.session.requestPairingCode(checked.phone);
@@ -117,7 +123,7 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
       return await page(reply, 200, { route, phone: typed, code });
     } catch (err) {
       log.warn({ err, route }, 'pairing code request failed');
-      return page(reply, 502, { route, phone: typed, error: `WhatsApp did not issue a code: ${(err as Error).message}` });
+      return page(reply, 502, { route, phone: typed, error: t.problems.noCodeIssued((err as Error).message) });
     }
   });
 }

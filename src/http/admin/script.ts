@@ -1,7 +1,9 @@
 /**
  * The page's only script: it polls status.json, follows the rotating QR in place and reloads the
  * page when the layout would change (new state, new failures). The page works without it; this
- * only saves the operator from pressing reload while pairing.
+ * only saves the operator from pressing reload while pairing. It carries no words of its own: what
+ * it says (the server not answering, signed out) comes in the page's `data-text-*` attributes, in
+ * the page's LOCALE, and numbers are written in the page's `lang`.
  */
 export function refreshScript(fastMs: number, slowMs: number): string {
   return `(() => {
@@ -13,10 +15,19 @@ export function refreshScript(fastMs: number, slowMs: number): string {
   const holdRoute = body.dataset.holdRoute;
   const every = body.dataset.poll === 'fast' ? ${Math.round(fastMs)} : ${Math.round(slowMs)};
   const pick = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const note = document.getElementById('poll-note');
+  // Says why the figures stopped following (or nothing, hidden, while they follow).
+  const say = (text) => {
+    if (!note || note.textContent === text) return;
+    note.textContent = text;
+    note.hidden = !text;
+  };
   const tick = async () => {
     try {
       const res = await fetch('/admin/status.json', { cache: 'no-store', headers: { accept: 'application/json' } });
-      if (res.status === 401) return;
+      if (res.status === 401) return say(body.dataset.textSignedOut || '');
+      say(res.ok ? '' : body.dataset.textOffline || '');
       if (res.ok) {
         const s = await res.json();
         // One box per WhatsApp Web session showing a QR, in the routes' order.
@@ -28,7 +39,7 @@ export function refreshScript(fastMs: number, slowMs: number): string {
         if (changed && (!hold || (held && held.state === 'open'))) return location.replace('/admin');
         for (const el of document.querySelectorAll('[data-field]')) {
           const v = pick(s, el.dataset.field);
-          if (v != null) el.textContent = String(v);
+          if (v != null) el.textContent = typeof v === 'number' ? numbers.format(v) : String(v);
         }
         for (const box of boxes) {
           const r = s.routes.find((x) => x.route === box.dataset.qr);
@@ -40,7 +51,8 @@ export function refreshScript(fastMs: number, slowMs: number): string {
         }
       }
     } catch {
-      // The server restarting is not the page's problem: try again next time.
+      // The server restarting is not the page's problem: say so, and try again next time.
+      say(body.dataset.textOffline || '');
     }
     setTimeout(tick, every);
   };

@@ -1,3 +1,4 @@
+import type { AdminTexts } from './texts.js';
 import type { AdminRoute, AdminSession } from './types.js';
 
 export type SessionChoice = { route: string; session: AdminSession } | { code: 400 | 404; title: string; text: string };
@@ -7,7 +8,7 @@ export type SessionChoice = { route: string; session: AdminSession } | { code: 4
  * when it names none (the forms of a single-number console had no such field). A route that does
  * not exist, or is a Cloud API number, is refused with what to do instead.
  */
-export function chooseSession(routes: readonly AdminRoute[], asked: unknown): SessionChoice {
+export function chooseSession(t: AdminTexts, routes: readonly AdminRoute[], asked: unknown): SessionChoice {
   if (asked === undefined || asked === '') {
     const first = routes.find((r) => r.session);
     if (first) return { route: first.name, session: first.session! };
@@ -15,11 +16,11 @@ export function chooseSession(routes: readonly AdminRoute[], asked: unknown): Se
   const name = typeof asked === 'string' ? asked : '';
   const route = routes.find((r) => r.name === name);
   if (!route) {
-    const known = routes.filter((r) => r.session).map((r) => r.name).join(', ');
-    return { code: 404, title: 'No such route', text: `There is no route named “${name.slice(0, 40)}”. WhatsApp Web routes: ${known || 'none'}.` };
+    const known = routes.filter((r) => r.session).map((r) => r.name);
+    return { code: 404, title: t.problems.noSuchRoute, text: t.problems.noRoute(name.slice(0, 40), known) };
   }
   if (!route.session) {
-    return { code: 400, title: 'Not a WhatsApp Web route', text: `Route ${route.name} is a WhatsApp Cloud API number: it has no linked device to pair or unlink.` };
+    return { code: 400, title: t.problems.notWebRoute, text: t.problems.notWebRouteText(route.name) };
   }
   return { route: route.name, session: route.session };
 }

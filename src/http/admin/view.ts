@@ -1,10 +1,10 @@
+import { escapeHtml } from './escape.js';
+import type { AdminTexts } from './texts.js';
 import type { AdminStatus, AdminView, WhatsAppRouteStatus, WhatsAppRouteView } from './types.js';
 
-/** With several routes the name says whose session it links (route names are `[a-z0-9-]`: nothing to escape). */
-const qrLabel = (route?: string) => `QR code for linking WhatsApp${route ? ` (${route})` : ''}: scan it with the phone under Settings, Linked devices`;
-
 /** Gives the QR's SVG a role and an accessible name (qrcode's output has neither). */
-function labelled(svg: string, label: string): string {
+function labelled(svg: string, text: string): string {
+  const label = escapeHtml(text);
   return svg
     .trim()
     .replace(/^<svg /, `<svg class="qr-svg" role="img" aria-label="${label}" focusable="false" `)
@@ -20,7 +20,7 @@ export function primaryRoute<T extends { transport: 'cloud' | 'web' }>(routes: r
  * Turns the status into what the page shows. Each session's last QR's SVG is kept: the page polls
  * every few seconds and Baileys rotates the QR only every ~20 s.
  */
-export function createViewBuilder(): (status: AdminStatus) => Promise<AdminView> {
+export function createViewBuilder(t: AdminTexts): (status: AdminStatus) => Promise<AdminView> {
   const last = new Map<string, { qr: string; svg: string }>();
 
   const draw = async ({ qr, ...entry }: WhatsAppRouteStatus, several: boolean): Promise<WhatsAppRouteView> => {
@@ -30,7 +30,7 @@ export function createViewBuilder(): (status: AdminStatus) => Promise<AdminView>
     if (drawn?.qr !== qr) {
       // Only a WhatsApp Web session waiting to be paired ever draws one: qrcode is loaded then.
       const { default: QRCode } = await import('qrcode');
-      drawn = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' }), qrLabel(several ? entry.route : undefined)) };
+      drawn = { qr, svg: labelled(await QRCode.toString(qr, { type: 'svg', margin: 4, errorCorrectionLevel: 'M' }), t.whatsapp.qrLabel(several ? entry.route : undefined)) };
       last.set(entry.route, drawn);
     }
     return { ...entry, qrSvg: drawn.svg };

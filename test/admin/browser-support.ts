@@ -22,3 +22,9 @@ export async function launchChromium(): Promise<Browser> {
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
+
+/** An admin server listening on a free port, and chromium to open it with; `close` ends both. */
+export async function serveToChromium(app: { listen(opts: { host: string; port: number }): Promise<string>; close(): Promise<unknown> }) {
+  const [base, browser] = await Promise.all([app.listen({ host: '127.0.0.1', port: 0 }), launchChromium()]);
+  return { base, browser, close: async () => Promise.all([browser.close(), app.close()]) };
+}

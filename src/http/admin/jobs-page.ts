@@ -18,7 +18,7 @@ function facts(t: AdminTexts, job: JobSummary): Html {
   const dead = job.status === 'dead';
   return html`<dl class="facts">
 <div><dt>${j.job}</dt><dd>${job.id}</dd></div>
-<div><dt>${j.kind}</dt><dd>${j.kinds[job.kind] ?? ''} <code>${job.kind}</code></dd></div>
+<div><dt>${j.kind}</dt><dd>${(j.kinds as Partial<Record<string, string>>)[job.kind] ?? ''} <code>${job.kind}</code></dd></div>
 <div><dt>${j.conversation}</dt><dd>${laneLink(job.lane)}</dd></div>
 <div><dt>${j.attempts}</dt><dd>${j.attemptsOf(job.attempts, job.maxAttempts, job.crashes)}</dd></div>
 <div><dt>${dead ? j.gaveUp : j.runs}</dt><dd>${when(t, dead ? job.finishedAt : job.runAt)}</dd></div>

@@ -90,7 +90,7 @@ ${pageTop(t, html`<p class="meta">v${view.version} · ${meta}</p>`, 'overview')}
 <main id="main">
 <h1>${o.heading}</h1>
 <p class="lead">${o.lead}</p>
-<div class="alert warn" role="status" id="poll-note" hidden></div>
+<div role="status" id="poll-note"></div>
 ${slots.map((slot) => pairingPanel(slot, { canPair: opts.pairable.has(slot.entry.route), pairing: opts.pairing }))}
 ${cards(t, view, slots)}
 ${slots.map(whatsappDetailPanel)}

@@ -16,12 +16,16 @@ export function refreshScript(fastMs: number, slowMs: number): string {
   const every = body.dataset.poll === 'fast' ? ${Math.round(fastMs)} : ${Math.round(slowMs)};
   const pick = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
   const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  // A live region, on the page from the start so that screen readers announce what comes into it.
   const note = document.getElementById('poll-note');
-  // Says why the figures stopped following (or nothing, hidden, while they follow).
+  // Says why the figures stopped following (or nothing while they follow).
   const say = (text) => {
     if (!note || note.textContent === text) return;
-    note.textContent = text;
-    note.hidden = !text;
+    if (!text) return note.replaceChildren();
+    const p = document.createElement('p');
+    p.className = 'alert warn';
+    p.textContent = text;
+    note.replaceChildren(p);
   };
   const tick = async () => {
     try {

@@ -11,6 +11,10 @@ import { ptBR } from './texts-pt-br.js';
 
 export type AdminState = 'connecting' | 'qr' | 'open' | 'closed' | 'logged_out' | 'n/a';
 export type AdminSection = 'overview' | 'conversations' | 'jobs';
+/** Baileys' disconnect codes (DisconnectReason) the page puts in words; others point to the log. */
+export type DisconnectCode = 401 | 403 | 408 | 411 | 428 | 440 | 500 | 503 | 515;
+/** The job kinds (intake's and jira/jobs.ts's constants) the Jobs page puts in words. */
+export type JobKind = 'wa.inbound' | 'wa.status' | 'slack.event' | 'bridge.notice' | 'jira.ensure' | 'jira.flush' | 'jira.sla' | 'jira.change';
 
 /** The reasons a dead job is explained by (advice.ts maps error codes onto them). */
 export type AdviceKey =
@@ -141,7 +145,7 @@ export interface AdminTexts {
     viaCloud: string;
     /** The QR's accessible name; `route` with several routes. */
     qrLabel(route?: string): string;
-    disconnects: Record<number, string>;
+    disconnects: Record<DisconnectCode, string>;
     detailHeading: string;
     state: string;
     since: string;
@@ -162,7 +166,7 @@ export interface AdminTexts {
   jobs: {
     title: string;
     lead: string;
-    kinds: Record<string, string>;
+    kinds: Record<JobKind, string>;
     status: Record<'pending' | 'running' | 'done' | 'dead', string>;
     noneRecorded: string;
     job: string;

@@ -108,7 +108,7 @@ export function whatsappDetailPanel(slot: RouteSlot): Html | false {
 <div><dt>${w.since}</dt><dd>${when(t, detail.since)}</dd></div>
 <div><dt>${w.reconnects}</dt><dd id="${id('wa-attempts')}">${t.number(detail.attempt)}</dd></div>
 <div><dt>${w.linkedDevice}</dt><dd>${detail.paired ? w.yes : w.no}</dd></div>
-<div><dt>${w.lastDisconnect}</dt><dd id="${id('wa-last-disconnect')}">${last ? html`${last.code !== undefined ? `${last.code}: ${w.disconnects[last.code] ?? w.seeLog}` : w.noDisconnectCode}${last.reason ? html` <span class="note">(${last.reason})</span>` : ''}, ${when(t, last.at)}` : w.noDisconnect}</dd></div>
+<div><dt>${w.lastDisconnect}</dt><dd id="${id('wa-last-disconnect')}">${last ? html`${last.code !== undefined ? `${last.code}: ${(w.disconnects as Partial<Record<number, string>>)[last.code] ?? w.seeLog}` : w.noDisconnectCode}${last.reason ? html` <span class="note">(${last.reason})</span>` : ''}, ${when(t, last.at)}` : w.noDisconnect}</dd></div>
 </dl>
 ${detail.state === 'connecting' && detail.attempt > 2 && html`<div class="todo"><strong>${w.keepsFailing}</strong>${w.keepsFailingTodo}</div>`}
 <div class="actions"><a class="button danger" href="${unlink}">${w.unlink(slot.several ? route : undefined)}</a><span class="note">${w.unlinkNote}</span></div>

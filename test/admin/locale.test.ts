@@ -4,7 +4,8 @@ import type { Locale } from '../../src/core/format/i18n.js';
 import { adviceFor } from '../../src/http/admin/advice.js';
 import { adminTexts } from '../../src/http/admin/texts.js';
 import { deadJob, memoryConversations, memoryJobs } from './console-fixtures.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { FakeJira } from '../fakes/jira.js';
+import { fakeJiraSite, startHarness, type Harness } from '../support/harness.js';
 import { TOKEN, XSS, basic, buildAdminServer, sampleStatus } from './fixtures.js';
 
 const auth = { authorization: basic('nurse-admin', TOKEN) };
@@ -152,16 +153,25 @@ describe('/admin in the configured LOCALE', () => {
 
 describe('/admin through the service', () => {
   let h: Harness | undefined;
+  let jira: FakeJira | undefined;
   afterEach(async () => {
     await h?.close();
+    await jira?.close();
     h = undefined;
+    jira = undefined;
   });
 
-  it('follows LOCALE from the environment', async () => {
-    h = await startHarness({ env: { ADMIN_TOKEN: TOKEN, LOCALE: 'pt-BR' } });
-    const page = await (await fetch(`${h.base}/admin/jobs`, { headers: auth })).text();
-    expect(page).toContain('<html lang="pt-BR">');
-    says(visible(page), 'Tarefas pendentes (0)', 'Nenhuma tarefa morta.');
+  it('follows LOCALE from the environment; status.json keeps its English Jira target', async () => {
+    jira = await fakeJiraSite();
+    h = await startHarness({ jira, env: { ADMIN_TOKEN: TOKEN, LOCALE: 'pt-BR' } });
+    const jobs = await (await fetch(`${h.base}/admin/jobs`, { headers: auth })).text();
+    expect(jobs).toContain('<html lang="pt-BR">');
+    says(visible(jobs), 'Tarefas pendentes (0)', 'Nenhuma tarefa morta.');
+    const host = new URL(jira.url).host;
+    says(visible(await (await fetch(`${h.base}/admin`, { headers: auth })).text()), `${host} · central 1 · tipo de solicitação 10`);
+    const json = (await (await fetch(`${h.base}/admin/status.json`, { headers: auth })).json()) as { jira: Record<string, unknown> };
+    expect(json.jira).toMatchObject({ enabled: true, target: `${host} · desk 1 · request type 10` });
+    expect(Object.keys(json.jira).sort()).toEqual(['enabled', 'sync', 'target']);
   });
 });
 

@@ -55,7 +55,7 @@ ${slots.map(whatsappCard)}
 <p class="note">${slack.detail ?? o.supportChannel}</p></section>
 <section class="card" aria-labelledby="jira-heading"><h2 id="jira-heading">${o.jiraHeading}</h2>
 <p>${jira.enabled ? badge('ok', o.jiraOn) : badge('neutral', o.jiraOff)}</p>
-<p class="value">${jira.enabled ? (jira.target ?? o.jiraConfigured) : o.jiraNotConfigured}</p>
+<p class="value">${jira.enabled ? ((jira.desk && o.jiraTarget(jira.desk)) ?? jira.target ?? o.jiraConfigured) : o.jiraNotConfigured}</p>
 <p class="note">${jira.enabled ? o.jiraOnNote : o.jiraOffNote}</p></section>
 <section class="card" aria-labelledby="queue-heading"><h2 id="queue-heading">${o.queueHeading}</h2>
 <dl class="stats">

@@ -11,7 +11,7 @@ import { registerConsole, type ConsoleOptions } from './console-routes.js';
 import { chooseSession } from './sessions.js';
 import { adminTexts, type AdminTexts } from './texts.js';
 import type { AdminRoute, AdminStatus } from './types.js';
-import { createViewBuilder } from './view.js';
+import { createViewBuilder, statusJson } from './view.js';
 
 export type {
   AdminFailure,
@@ -98,7 +98,7 @@ export function registerAdmin(app: FastifyInstance, opts: AdminOptions): void {
   app.get('/admin', { onRequest: guard }, async (_req, reply) => page(reply, 200));
   app.get('/admin/', { onRequest: guard }, async (_req, reply) => reply.redirect('/admin'));
   app.get('/admin/status.json', { onRequest: guard }, async (_req, reply) => {
-    return reply.type('application/json; charset=utf-8').send(await toView(await opts.status()));
+    return reply.type('application/json; charset=utf-8').send(statusJson(await toView(await opts.status())));
   });
 
   registerConsole(app, { token: opts.token, logger: opts.logger, guard, jobs: opts.jobs, conversations: opts.conversations, links: opts.links, routes: opts.routes, texts: t });

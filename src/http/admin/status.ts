@@ -73,12 +73,14 @@ export async function adminStatus(deps: AdminStatusDeps): Promise<AdminStatus> {
     ),
     config.jiraEnabled && deps.jiraActivity ? jiraSync(outbox, deps.jiraActivity()) : undefined,
   ]);
+  const desk = config.jiraEnabled ? { host: new URL(config.JIRA_BASE_URL!).host, serviceDesk: config.JIRA_SERVICE_DESK_ID!, requestType: config.JIRA_REQUEST_TYPE_ID! } : undefined;
   return {
     routes: [...whatsapp].map(([route, side]) => routeStatus(route, side)),
     slack: { channel: config.SLACK_CHANNEL, ...slackState },
     jira: {
       enabled: config.jiraEnabled,
-      target: config.jiraEnabled ? `${new URL(config.JIRA_BASE_URL!).host} · desk ${config.JIRA_SERVICE_DESK_ID} · request type ${config.JIRA_REQUEST_TYPE_ID}` : undefined,
+      target: desk && `${desk.host} · desk ${desk.serviceDesk} · request type ${desk.requestType}`,
+      desk,
       sync,
     },
     pacing: deps.pacing && pacingState(config, deps.pacing),

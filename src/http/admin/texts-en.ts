@@ -40,6 +40,7 @@ export const en: AdminTexts = {
     jiraOn: 'Enabled',
     jiraOff: 'Off',
     jiraConfigured: 'Configured',
+    jiraTarget: ({ host, serviceDesk, requestType }) => `${host} · desk ${serviceDesk} · request type ${requestType}`,
     jiraNotConfigured: 'Not configured',
     jiraOnNote: 'Conversations become service desk requests.',
     jiraOffNote: 'Set JIRA_BASE_URL and friends to create tickets.',

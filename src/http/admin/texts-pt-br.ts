@@ -45,6 +45,7 @@ export const ptBR: AdminTexts = {
     jiraOn: 'Ativado',
     jiraOff: 'Desativado',
     jiraConfigured: 'Configurado',
+    jiraTarget: ({ host, serviceDesk, requestType }) => `${host} · central ${serviceDesk} · tipo de solicitação ${requestType}`,
     jiraNotConfigured: 'Não configurado',
     jiraOnNote: 'As conversas viram solicitações na central de serviços.',
     jiraOffNote: 'Defina JIRA_BASE_URL e as demais variáveis do Jira para abrir chamados.',

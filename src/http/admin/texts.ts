@@ -1,4 +1,5 @@
 import type { Locale } from '../../core/format/i18n.js';
+import type { JiraDesk } from './types.js';
 import { en } from './texts-en.js';
 import { ptBR } from './texts-pt-br.js';
 
@@ -89,6 +90,8 @@ export interface AdminTexts {
     jiraOn: string;
     jiraOff: string;
     jiraConfigured: string;
+    /** Where requests are raised: the site, service desk and request type. */
+    jiraTarget(desk: JiraDesk): string;
     jiraNotConfigured: string;
     jiraOnNote: string;
     jiraOffNote: string;

@@ -32,11 +32,21 @@ export interface AdminStatus {
   /** Every route's number, in the order of the routes (one, `default`, without ROUTES_FILE). */
   routes: WhatsAppRouteStatus[];
   slack: { channel: string; ok: boolean; detail?: string };
-  jira: { enabled: boolean; target?: string; sync?: JiraSyncState };
+  jira: { enabled: boolean; target?: string; sync?: JiraSyncState; desk?: JiraDesk };
   pacing?: PacingState;
   queue: { pending: number; running: number; dead: number };
   failures: AdminFailure[];
   version: string;
+}
+
+/**
+ * Where Jira requests are raised, for the page to word in LOCALE. status.json does not carry it:
+ * it keeps `jira.target`, the same words in every locale.
+ */
+export interface JiraDesk {
+  host: string;
+  serviceDesk: string;
+  requestType: string;
 }
 
 /** A route's number as the page and status.json see it: the QR already drawn as SVG. */

@@ -11,6 +11,11 @@ function labelled(svg: string, text: string): string {
     .replace(/^(<svg[^>]*>)/, `$1<title>${label}</title>`);
 }
 
+/** What /admin/status.json answers: the view without what only the page words (`jira.desk`). */
+export function statusJson({ jira: { desk: _desk, ...jira }, ...view }: AdminView): AdminView {
+  return { ...view, jira };
+}
+
 /** The entry status.json has always had as `whatsapp`: the first WhatsApp Web session, else the first route. */
 export function primaryRoute<T extends { transport: 'cloud' | 'web' }>(routes: readonly T[]): T {
   return routes.find((r) => r.transport === 'web') ?? routes[0]!;

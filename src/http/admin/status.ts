@@ -79,6 +79,7 @@ export async function adminStatus(deps: AdminStatusDeps): Promise<AdminStatus> {
     slack: { channel: config.SLACK_CHANNEL, ...slackState },
     jira: {
       enabled: config.jiraEnabled,
+      // status.json's words, the same in every LOCALE (it is a contract); the page words `desk` itself.
       target: desk && `${desk.host} · desk ${desk.serviceDesk} · request type ${desk.requestType}`,
       desk,
       sync,

@@ -37,9 +37,9 @@ export function runBench(main: () => Promise<void>): void {
     .finally(() => setTimeout(() => process.exit(), 100).unref());
 }
 
-/** Transpiles the service (build.ts), runs `fn` with the child entry point, and removes the build however it ends. */
+/** Builds the service (build.ts: bundled, as npm run build does), runs `fn` with the child entry point, and removes the build however it ends. */
 export async function withServiceBuild<T>(fn: (entry: string) => Promise<T>): Promise<T> {
-  log('transpiling src/ and bench/serve.ts for a plain-node child process');
+  log('bundling bench/serve.ts (src/ and the bench routes) for a plain-node child process, as npm run build bundles dist/');
   const build = buildService();
   process.once('exit', () => build.remove());
   try {

@@ -1,16 +1,17 @@
+import { onFirstUse } from './on-first-use.js';
 import type { AdminTexts } from './texts.js';
 
 const SLACK_TOKEN = {
   what: 'Slack refused the bot token.',
   todo: 'Put a valid bot token (xoxb-…) in SLACK_BOT_TOKEN, restart Switchboard (npm run doctor checks it), then Retry.',
 };
-const NUMBER = new Intl.NumberFormat('en');
+const numbers = onFirstUse(() => new Intl.NumberFormat('en'));
 
 export const en: AdminTexts = {
   lang: 'en',
   // An unambiguous 24-hour form, as the page has always shown.
   time: (at) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-  number: (n) => NUMBER.format(n),
+  number: (n) => numbers().format(n),
   unknownTime: 'unknown',
 
   shell: {

@@ -1,17 +1,18 @@
+import { onFirstUse } from './on-first-use.js';
 import type { AdminTexts } from './texts.js';
 
 const SLACK_TOKEN = {
   what: 'O Slack recusou o token do bot.',
   todo: 'Coloque um token de bot válido (xoxb-…) em SLACK_BOT_TOKEN, reinicie o Switchboard (npm run doctor o verifica) e clique em Tentar de novo.',
 };
-const NUMBER = new Intl.NumberFormat('pt-BR');
-const TIME = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'UTC' });
+const numbers = onFirstUse(() => new Intl.NumberFormat('pt-BR'));
+const times = onFirstUse(() => new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'UTC' }));
 
 export const ptBR: AdminTexts = {
   lang: 'pt-BR',
   // "15/01/2025 09:30 UTC": dia, mês, ano, como se lê no Brasil.
-  time: (at) => `${TIME.format(at).replace(',', '')} UTC`,
-  number: (n) => NUMBER.format(n),
+  time: (at) => `${times().format(at).replace(',', '')} UTC`,
+  number: (n) => numbers().format(n),
   unknownTime: 'desconhecido',
 
   shell: {

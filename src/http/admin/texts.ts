@@ -295,3 +295,4 @@ const CATALOG = { en, 'pt-BR': ptBR } satisfies Record<Locale, AdminTexts>;
 export function adminTexts(locale: Locale = 'en'): AdminTexts {
   return CATALOG[locale];
 }
+

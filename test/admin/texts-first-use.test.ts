@@ -1,0 +1,29 @@
+import { afterEach, expect, it } from 'vitest';
+
+/*
+ * Making an Intl formatter reads its locale's ICU data out of the node binary (about 7 MiB more
+ * resident, docs/BENCHMARKS.md "Footprint"). The console's catalogues load with the service, so
+ * they make their formatters the first time the page writes a number or a date, not at import.
+ */
+const original = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
+afterEach(() => Object.assign(Intl, original));
+
+it('makes no Intl formatter when the console’s catalogues load, and each one once, when first used', async () => {
+  const made: string[] = [];
+  const counted = <C extends new (...args: never[]) => object>(name: string, Class: C) =>
+    function (...args: ConstructorParameters<C>) {
+      made.push(name);
+      return new Class(...args);
+    } as unknown as C;
+  Object.assign(Intl, { NumberFormat: counted('number', original.NumberFormat), DateTimeFormat: counted('date', original.DateTimeFormat) });
+
+  const { adminTexts } = await import('../../src/http/admin/texts.js');
+  expect(made).toEqual([]);
+
+  const pt = adminTexts('pt-BR');
+  expect(pt.number(12345)).toBe('12.345');
+  expect(pt.number(7)).toBe('7');
+  expect(pt.time(Date.UTC(2025, 0, 15, 9, 30))).toBe('15/01/2025 09:30 UTC');
+  expect(adminTexts('en').number(1234)).toBe('1,234');
+  expect(made).toEqual(['number', 'date', 'number']);
+});

@@ -5,7 +5,7 @@
  * Why a bundle: what every start loads (our modules, fastify, kysely, zod, Slack's Web API client,
  * pino, prom-client, libphonenumber-js and what they require) was some 600 files; each module Node
  * loads keeps its own record, compiled code and source, and one file per entry point shared by
- * all keeps the idle service about 7 MiB smaller (docs/BENCHMARKS.md, footprint). What a
+ * all kept the idle service 7 to 12 MiB smaller in two runs (docs/BENCHMARKS.md, footprint). What a
  * configuration loads only when it uses it stays outside the bundle and is imported from
  * node_modules on first use, as before: Baileys, qrcode, Socket Mode, jira.js, pg, the MongoDB
  * driver; better-sqlite3 (and sharp) hold native code, which a bundle cannot carry.

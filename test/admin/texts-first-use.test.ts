@@ -1,21 +1,14 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
+import { countIntlFormatters } from '../support/intl-formatters.js';
 
 /*
  * Making an Intl formatter reads its locale's ICU data out of the node binary (about 7 MiB more
  * resident, docs/BENCHMARKS.md "Footprint"). The console's catalogues load with the service, so
  * they make their formatters the first time the page writes a number or a date, not at import.
  */
-const original = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
-afterEach(() => Object.assign(Intl, original));
-
 it('makes no Intl formatter when the console’s catalogues load, and each one once, when first used', async () => {
-  const made: string[] = [];
-  const counted = <C extends new (...args: never[]) => object>(name: string, Class: C) =>
-    function (...args: ConstructorParameters<C>) {
-      made.push(name);
-      return new Class(...args);
-    } as unknown as C;
-  Object.assign(Intl, { NumberFormat: counted('number', original.NumberFormat), DateTimeFormat: counted('date', original.DateTimeFormat) });
+  const { made, restore } = countIntlFormatters();
+  onTestFinished(restore);
 
   const { adminTexts } = await import('../../src/http/admin/texts.js');
   expect(made).toEqual([]);

@@ -1,24 +1,16 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { countIntlFormatters } from '../../../test/support/intl-formatters.js';
 import { formatBytes, formatDate, formatDateTime, formatTime } from './locale-format.js';
-
-const original = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
-afterEach(() => Object.assign(Intl, original));
 
 /** Counts the formatters made while `fn` runs. */
 function counting(fn: () => void): number {
-  let made = 0;
-  const counted = <C extends new (...args: never[]) => object>(Class: C) =>
-    function (...args: ConstructorParameters<C>) {
-      made += 1;
-      return new Class(...args);
-    } as unknown as C;
-  Object.assign(Intl, { NumberFormat: counted(original.NumberFormat), DateTimeFormat: counted(original.DateTimeFormat) });
+  const { made, restore } = countIntlFormatters();
   try {
     fn();
   } finally {
-    Object.assign(Intl, original);
+    restore();
   }
-  return made;
+  return made.length;
 }
 
 const AT = Date.UTC(2025, 5, 8, 18, 39);

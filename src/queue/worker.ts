@@ -87,6 +87,12 @@ export function createWorker(opts: WorkerOptions): Worker {
   const held = new Set<number>();
   let stopping = false;
   let started = false;
+  /**
+   * The last claim came back short while jobs were still being settled: their lanes count as busy
+   * until their outcome is recorded, so what follows in those lanes is claimable only then. The
+   * first of them to be recorded wakes the loop instead of leaving it to the next poll.
+   */
+  let shortWhileSettling = false;
   let wake: (() => void) | undefined;
   let loopDone: Promise<void> = Promise.resolve();
   let heartbeat: NodeJS.Timeout | undefined;
@@ -212,6 +218,10 @@ export function createWorker(opts: WorkerOptions): Worker {
       free();
       held.delete(job.id);
       settling.delete(done);
+      if (shortWhileSettling) {
+        shortWhileSettling = false;
+        wake?.();
+      }
     });
     settling.add(done);
   }
@@ -229,6 +239,7 @@ export function createWorker(opts: WorkerOptions): Worker {
           opts.logger.error({ err }, 'could not claim jobs; retrying');
         }
       }
+      shortWhileSettling = due && claimed.length < room && settling.size > 0;
       for (const job of claimed) {
         held.add(job.id);
         if (running.size < opts.concurrency && waiting.length === 0) start(job);

@@ -88,6 +88,33 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     expect((await outbox.findJob(ids[1]!))?.status).toBe('pending');
   });
 
+  it('claims the next job of a lane as soon as the job before it is recorded done, not at the next poll', async () => {
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    for (const n of [1, 2]) await outbox.enqueue({ kind: 'k', lane: 'a', payload: n });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let completing = false;
+    // Job 1's completion is slow to be recorded: meanwhile its lane is busy, and a claim finds nothing.
+    const slow: Outbox = {
+      ...outbox,
+      async complete(job, workerId) {
+        if (job.payload === 1) {
+          completing = true;
+          await held;
+        }
+        return outbox.complete(job, workerId);
+      },
+    };
+    const ran: number[] = [];
+    // A poll far beyond the test's wait: only a wake-up can start job 2 in time.
+    start(slow, { k: async (payload) => void ran.push(payload as number) }, { concurrency: 1, prefetch: 0, pollMs: 600_000 });
+    await until(async () => completing, 'job 1 to finish and its completion to be on its way');
+    expect(ran).toEqual([1]);
+    release();
+    await until(async () => ran.includes(2), 'job 2 to run once job 1 is recorded done');
+    expect(ran).toEqual([1, 2]);
+  });
+
   it('claims jobs ahead of its slots (prefetch): no more run at once, the next claim overlaps running jobs, and a stop gives back the unstarted as they were', async () => {
     const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
     const ids = new Map<string, number>();

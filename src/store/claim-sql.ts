@@ -5,8 +5,12 @@ import type { Dialect } from './sql-store.js';
 /** What a claim reads back of each job: what a worker gets (explicit, so a new column changes nothing here). */
 export type ClaimedRow = Pick<JobRow, 'id' | 'kind' | 'lane' | 'payload' | 'attempts' | 'max_attempts' | 'crashes' | 'created_at' | 'first_run_at' | 'last_error'>;
 
-/** How many due heads one walk remembers, and for how long, so that the next claims need no walk. */
-export const KNOWN_HEADS_MAX = 64;
+/**
+ * How many due heads one walk remembers, and for how long, so that the next claims need no walk. A
+ * walk visits every lane with unfinished work whatever it keeps, so it keeps what the next several
+ * claims can use (a claim takes up to a worker's slots and what it claims ahead).
+ */
+export const KNOWN_HEADS_MAX = 256;
 export const KNOWN_HEADS_TTL_MS = 1_000;
 
 const due = (j: string, t: number) =>

@@ -27,6 +27,8 @@ export type OutboxOptions = QueueOptions;
 /** Most intake units of work committed together, and most jobs one completion finishes. */
 const INTAKE_BATCH_MAX = 64;
 const COMPLETE_BATCH_MAX = 64;
+/** Completions at PostgreSQL at once (its store keeps as many connections for them: postgres.ts). */
+export const COMPLETE_IN_FLIGHT = 2;
 
 const completeTexts = { sqlite: statementTexts('sqlite', completeJobs), postgres: statementTexts('postgres', completeJobs) };
 
@@ -44,7 +46,14 @@ export function createSqlIntake(db: Kysely<Database>, dialect: Dialect): SqlInta
   });
 }
 
-export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: QueueOptions, intake = createSqlIntake(db, dialect)): JobQueue {
+export function createSqlQueue(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: QueueOptions,
+  intake = createSqlIntake(db, dialect),
+  /** Where completions are written (SqlStoreParts.settled); `db` by default. */
+  settled = db,
+): JobQueue {
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   // Due heads seen by the last walk and not yet handed out (see claim).
@@ -57,7 +66,7 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
         const mine = calls.filter((c) => c.workerId === workerId);
         const params = [now(), workerId, ...mine.flatMap((c) => [c.job.id, c.job.attempts])];
         try {
-          const { rows } = await run<{ id: number | string }>(db, completeTexts[dialect](mine.length), params);
+          const { rows } = await run<{ id: number | string }>(settled, completeTexts[dialect](mine.length), params);
           outcomes.set(workerId, { status: 'fulfilled', value: new Set(rows.map((r) => Number(r.id))) });
         } catch (reason) {
           outcomes.set(workerId, { status: 'rejected', reason });
@@ -68,7 +77,7 @@ export function createSqlQueue(db: Kysely<Database>, dialect: Dialect, options: 
         return o.status === 'fulfilled' ? { status: 'fulfilled', value: o.value.has(c.job.id) } : o;
       });
     },
-    { maxBatch: COMPLETE_BATCH_MAX, maxInFlight: dialect === 'postgres' ? 2 : 1 },
+    { maxBatch: COMPLETE_BATCH_MAX, maxInFlight: dialect === 'postgres' ? COMPLETE_IN_FLIGHT : 1 },
   );
 
   const owned = (job: Job, workerId: string) =>

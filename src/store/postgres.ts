@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { OpenStoreOptions } from '../core/store/store.js';
 import { PostgresDialectKeepingTheCause } from './dialects.js';
+import { COMPLETE_IN_FLIGHT } from './outbox.js';
 import type { Database } from './schema.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
 
@@ -10,9 +11,26 @@ const PG_CONNECT_TIMEOUT_MS = 5_000;
 
 /** PostgreSQL; loaded (with pg) only when DATABASE_URL is a `postgres://` one. */
 export function openPostgres(connectionString: string, options: OpenStoreOptions): SqlStore {
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialectKeepingTheCause(openPool(connectionString, options, { max: options.poolSize ?? 10, application_name: 'switchboard' })),
+  });
+  // Completions commit without waiting for the WAL flush (SqlStoreParts.settled says why that is safe).
+  const settled = new Kysely<Database>({
+    dialect: new PostgresDialectKeepingTheCause(
+      openPool(connectionString, options, { max: SETTLED_POOL_SIZE, application_name: 'switchboard (completions)', options: '-c synchronous_commit=off' }),
+    ),
+  });
+  return createSqlStore('postgres', db, { clock: options.clock, settled });
+}
+
+/** Connections for completions: as many as the queue sends at once. */
+const SETTLED_POOL_SIZE = COMPLETE_IN_FLIGHT;
+
+/** A pool; `session` names its connections (pg_stat_activity) and may set their server options. */
+function openPool(connectionString: string, options: OpenStoreOptions, session: Pick<pg.PoolConfig, 'max' | 'application_name' | 'options'>): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
-    max: options.poolSize ?? 10,
+    ...session,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     // Notice a peer that vanished without a FIN (failover, NAT timeout) instead of waiting on it.
     keepAlive: true,
@@ -29,6 +47,5 @@ export function openPostgres(connectionString: string, options: OpenStoreOptions
   pool.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)));
   // Idle clients' errors reach the listener above too; the pool re-emits them here.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingTheCause(pool) });
-  return createSqlStore('postgres', db, { clock: options.clock });
+  return pool;
 }

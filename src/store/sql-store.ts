@@ -26,6 +26,8 @@ export interface SqlStore extends Store {
   readonly kind: Dialect;
   readonly dialect: Dialect;
   readonly db: Kysely<Database>;
+  /** Where job completions are written (SqlStoreParts.settled); `db` itself on SQLite. */
+  readonly settled: Kysely<Database>;
 }
 
 export type { OpenStoreOptions };
@@ -66,6 +68,16 @@ export interface SqlStoreParts {
   /** Wraps migrate (SQLite waits longer for locks while migrating). */
   aroundMigrate?: <T>(run: () => Promise<T>) => Promise<T>;
   clock?: () => number;
+  /**
+   * Where completions are written, when not on `db` (PostgreSQL: connections whose commits do not
+   * wait for the WAL flush). A completion lost with the server's last moments leaves its job
+   * running: its lease runs out and it runs again, resumed, and finds what it did in the effect
+   * log, which is written on `db` and flushed before the job could finish. The WAL keeps its order,
+   * so a completion is lost only with nothing committed after it: not the claim of the next job
+   * in its lane, nor that job's effects. What a run lost that way costs is one repeated attempt, as
+   * when a worker dies between its handler and its completion.
+   */
+  settled?: Kysely<Database>;
 }
 
 /** The port over a Kysely handle: every repository, the queue, intake and lifecycle. */
@@ -77,6 +89,7 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     kind: dialect,
     dialect,
     db,
+    settled: parts.settled ?? db,
     exclusive: parts.lock !== undefined,
     shared: dialect === 'postgres',
     migrate: () => around(() => runMigrations(db, dialect, migrations)),
@@ -92,12 +105,12 @@ export function createSqlStore(dialect: Dialect, db: Kysely<Database>, parts: Sq
     },
     async close() {
       try {
-        await db.destroy();
+        await Promise.all([db.destroy(), parts.settled?.destroy()]);
       } finally {
         parts.lock?.release();
       }
     },
-    queue: (options) => createSqlQueue(db, dialect, options, intake),
+    queue: (options) => createSqlQueue(db, dialect, options, intake, parts.settled),
     contacts: createContactStore(db, now),
     messages: createMessageMap(db, now),
     effects: createEffectLog(db, now),

@@ -35,6 +35,11 @@ export interface WorkerOptions {
    * claim's round trip then overlaps the jobs that run, instead of following them. A job claimed
    * ahead is leased like a running one; one still waiting at shutdown is given back unrun, and one
    * waiting when the process dies counts a crash, as the jobs it was running do.
+   *
+   * This is the least claimed ahead: when jobs finish faster than a claim comes back, the worker
+   * claims as many ahead as its slots get through in one claim's round trip (both measured as it
+   * goes), up to PREFETCH_MAX_PER_SLOT per slot. Jobs that take longer than a claim (a Slack post
+   * against a claim's few milliseconds) keep it at this.
    */
   prefetch?: number;
   leaseMs: number;
@@ -64,6 +69,10 @@ const DEFAULT_DEADLINE_MS = 5 * 60_000;
 const DEFAULT_MAX_CRASHES = 3;
 /** Saying that a job was given up on is bounded too: it must not hold the lane for ever. */
 const GIVE_UP_TIMEOUT_MS = 60_000;
+/** Most jobs claimed ahead per slot, however fast jobs finish (see WorkerOptions.prefetch). */
+export const PREFETCH_MAX_PER_SLOT = 8;
+/** Weight of the newest measurement in the running means of claim and job times. */
+const MEAN_WEIGHT = 0.2;
 
 interface Running {
   job: Job;
@@ -77,6 +86,20 @@ export function createWorker(opts: WorkerOptions): Worker {
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxCrashes = opts.maxCrashes ?? DEFAULT_MAX_CRASHES;
   const prefetch = Math.max(0, opts.prefetch ?? 0);
+  const prefetchMax = Math.max(prefetch, PREFETCH_MAX_PER_SLOT * opts.concurrency);
+  /** Running means, in ms, of a claim's round trip and of a job's run (undefined until measured). */
+  const means: { claim?: number; job?: number } = {};
+  const observe = (key: keyof typeof means, ms: number) => {
+    const before = means[key];
+    means[key] = before === undefined ? ms : before + MEAN_WEIGHT * (ms - before);
+  };
+  /** What to claim ahead now: what the slots finish during one claim, within [prefetch, prefetchMax]. */
+  const ahead = (): number => {
+    const { claim, job } = means;
+    if (prefetch === 0 || claim === undefined || job === undefined) return prefetch;
+    const duringClaim = job > 0 ? Math.ceil((opts.concurrency * claim) / job) : prefetchMax;
+    return Math.min(prefetchMax, Math.max(prefetch, duringClaim));
+  };
   /** Jobs whose handler runs: what `concurrency` bounds. */
   const running = new Map<number, Running>();
   /** Jobs claimed ahead (prefetch), oldest first, waiting for a slot. */
@@ -169,6 +192,7 @@ export function createWorker(opts: WorkerOptions): Worker {
         return await settleFailure(spec, job, failure, ctx);
       }
       await attempt(spec.run, job, ctx, abort);
+      observe('job', now() - started);
       // The handler is done: its slot goes to the next job while the completion is recorded. The
       // job stays running in the store (its lane held, its lease live) until that completion
       // commits, so the claim overlaps the completion's round trip instead of waiting for it.
@@ -229,12 +253,14 @@ export function createWorker(opts: WorkerOptions): Worker {
   async function loop(): Promise<void> {
     while (!stopping) {
       // Claimed ahead only once what was claimed ahead before has gone to slots.
-      const room = opts.concurrency + prefetch - running.size - waiting.length;
+      const room = opts.concurrency + ahead() - running.size - waiting.length;
       const due = room > 0 && (running.size < opts.concurrency || waiting.length === 0);
       let claimed: Job[] = [];
       if (due) {
         try {
+          const asked = now();
           claimed = await opts.outbox.claim(id, room);
+          observe('claim', now() - asked);
         } catch (err) {
           opts.logger.error({ err }, 'could not claim jobs; retrying');
         }
@@ -242,7 +268,8 @@ export function createWorker(opts: WorkerOptions): Worker {
       shortWhileSettling = due && claimed.length < room && settling.size > 0;
       for (const job of claimed) {
         held.add(job.id);
-        if (running.size < opts.concurrency && waiting.length === 0) start(job);
+        // A claim that comes back once the worker is stopping starts nothing: it is given back below.
+        if (!stopping && running.size < opts.concurrency && waiting.length === 0) start(job);
         else waiting.push(job);
       }
       if (stopping) break;
@@ -254,7 +281,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       // (completions, intake) that wait for the next turn.
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    // Claimed ahead and never started: back to the queue as they were.
+    // Claimed ahead, or by a claim that came back after stop, and never started: back to the queue as they were.
     const unrun = waiting.splice(0);
     await Promise.all(
       unrun.map((job) =>

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/logger.js';
-import { conversationId, createWorker, type JobContext, type Worker } from '../../src/queue/worker.js';
+import { conversationId, createWorker, PREFETCH_MAX_PER_SLOT, type JobContext, type Worker } from '../../src/queue/worker.js';
 import type { JobFailure, Outbox } from '../../src/store/outbox.js';
 import { storeFixtures, useMigratedStore } from '../support/stores.js';
 import { until } from '../support/until.js';
@@ -151,6 +151,66 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     expect(await outbox.findJob(ids.get('e')!)).toMatchObject({ status: 'pending', attempts: 0, crashes: 0 });
     const [again] = await outbox.claim('next', 1);
     expect(again).toMatchObject({ payload: 'e', attempts: 1, resumed: false });
+  });
+
+  it('starts nothing a claim brings back once it is stopping, and gives it back unrun', async () => {
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    const { id } = await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let asking = false;
+    // The claim is on its way when stop is called: it comes back with the job afterwards.
+    const late: Outbox = {
+      ...outbox,
+      async claim(workerId, limit) {
+        asking = true;
+        const jobs = await outbox.claim(workerId, limit);
+        await answered;
+        return jobs;
+      },
+    };
+    const ran: number[] = [];
+    const worker = start(late, { k: async (payload) => void ran.push(payload as number) }, { concurrency: 1, prefetch: 0 });
+    await until(async () => asking && (await outbox.findJob(id!))?.status === 'running', 'the claim to take the job');
+    const stopping = worker.stop(5_000);
+    answer();
+    await stopping;
+    expect(ran).toEqual([]);
+    expect(await outbox.findJob(id!)).toMatchObject({ status: 'pending', attempts: 0, crashes: 0 });
+  });
+
+  it('claims more ahead when its jobs finish faster than a claim comes back, within a bound, and no more when they take longer', async () => {
+    const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
+    // The worker measures claims and jobs on its clock: here a clock that moves only when told.
+    const run = async (claimMs: number, jobMs: number) => {
+      let t = 0;
+      const asked: number[] = [];
+      const timed: Outbox = {
+        ...outbox,
+        async claim(workerId, limit) {
+          asked.push(limit);
+          const jobs = await outbox.claim(workerId, limit);
+          t += claimMs;
+          return jobs;
+        },
+      };
+      for (let i = 0; i < 60; i++) await outbox.enqueue({ kind: 'k', lane: `lane-${claimMs}-${i}`, payload: i });
+      let ran = 0;
+      const worker = start(timed, { k: async () => void ((t += jobMs), ran++) }, { concurrency: 2, prefetch: 1, clock: () => t });
+      await until(async () => ran === 60, 'every job to run');
+      await worker.stop(1_000);
+      return asked;
+    };
+    // Jobs take no time, a claim 10 ms: after the first claim the worker asks for more than its
+    // QUEUE_PREFETCH ahead, up to PREFETCH_MAX_PER_SLOT per slot (less what still runs), never more.
+    const fast = await run(10, 0);
+    expect(fast[0]).toBe(3);
+    expect(Math.max(...fast)).toBeGreaterThan(2 * PREFETCH_MAX_PER_SLOT);
+    expect(Math.max(...fast)).toBeLessThanOrEqual(2 + 2 * PREFETCH_MAX_PER_SLOT);
+    // Jobs take 100 ms, a claim 1 ms: what the slots finish during a claim is less than one job, so
+    // it keeps to QUEUE_PREFETCH.
+    const slow = await run(1, 100);
+    expect(Math.max(...slow)).toBe(3);
   });
 
   it('logs a job’s lines with the job, its kind, attempt and a pseudonym of its conversation, whether the handler or the worker writes them', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../logger.js';
+import { lazyRequestLogger } from './request-logger.js';
 import type { Metrics } from '../metrics.js';
 import { createTokenCheck, sendUnauthorized } from './auth.js';
 import { describeStoreError } from '../store/errors.js';
@@ -80,6 +81,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request lines would log URLs (query strings carry hub.verify_token); rejections are logged below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
     schemaController: { compilersFactory: lazySchemaCompilers() },

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServerOptions } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 
 function build(readyOk = true, extra: Partial<HttpServerOptions> = {}) {
@@ -20,6 +21,26 @@ function build(readyOk = true, extra: Partial<HttpServerOptions> = {}) {
 describe('http server', () => {
   let app: ReturnType<typeof build>;
   afterEach(async () => app?.close());
+
+  it('makes a request’s child logger only when the request writes a line at an enabled level', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
+    const http = createLogger('info', sink).child({ component: 'http' });
+    let children = 0;
+    const child = http.child.bind(http);
+    http.child = ((...args: Parameters<Logger['child']>) => (children++, child(...args))) as Logger['child'];
+    app = build(true, { logger: { child: () => http } as unknown as Logger });
+    app.post('/quiet', async (req) => (req.log.debug('below the level'), { ok: true }));
+    app.post('/says', async (req) => (req.log.info({ n: 1 }, 'a line'), { ok: true }));
+    await app.ready();
+    const atStart = children;
+    for (const url of ['/echo', '/quiet']) expect((await app.inject({ method: 'POST', url, payload: {} })).statusCode).toBe(200);
+    expect(children - atStart).toBe(0);
+    expect(lines).toEqual([]);
+    await app.inject({ method: 'POST', url: '/says', payload: {} });
+    expect(children - atStart).toBe(1);
+    expect(lines).toEqual([expect.objectContaining({ component: 'http', reqId: expect.any(String), n: 1, msg: 'a line' })]);
+  });
 
   it('keeps the exact raw bytes beside the parsed JSON', async () => {
     app = build();

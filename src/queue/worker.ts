@@ -89,7 +89,9 @@ export function createWorker(opts: WorkerOptions): Worker {
   const prefetchMax = Math.max(prefetch, PREFETCH_MAX_PER_SLOT * opts.concurrency);
   /** Running means, in ms, of a claim's round trip and of a job's run (undefined until measured). */
   const means: { claim?: number; job?: number } = {};
-  const observe = (key: keyof typeof means, ms: number) => {
+  const observe = (key: keyof typeof means, elapsed: number) => {
+    // The wall clock may step back: a negative time is taken as none.
+    const ms = Math.max(0, elapsed);
     const before = means[key];
     means[key] = before === undefined ? ms : before + MEAN_WEIGHT * (ms - before);
   };

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { conversationId, createWorker, PREFETCH_MAX_PER_SLOT, type JobContext, type Worker } from '../../src/queue/worker.js';
 import type { JobFailure, Outbox } from '../../src/store/outbox.js';
 import { storeFixtures, useMigratedStore } from '../support/stores.js';
+import { gate } from '../support/gate.js';
 import { until } from '../support/until.js';
 
 const silent = createLogger('silent');
@@ -59,8 +60,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
     const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
     const ids: number[] = [];
     for (const [lane, n] of [['a', 1], ['a', 2], ['b', 3]] as const) ids.push((await outbox.enqueue({ kind: 'k', lane, payload: n })).id!);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { opened: held, open: release } = gate();
     const completing: number[] = [];
     // The completion of job 1 is slow to be recorded (a store far away, a flush).
     const slow: Outbox = {
@@ -91,8 +91,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   it('claims the next job of a lane as soon as the job before it is recorded done, not at the next poll', async () => {
     const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
     for (const n of [1, 2]) await outbox.enqueue({ kind: 'k', lane: 'a', payload: n });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { opened: held, open: release } = gate();
     let completing = false;
     // Job 1's completion is slow to be recorded: meanwhile its lane is busy, and a claim finds nothing.
     const slow: Outbox = {
@@ -156,8 +155,7 @@ describe.each(storeFixtures)('worker bounds on $name', (fixture) => {
   it('starts nothing a claim brings back once it is stopping, and gives it back unrun', async () => {
     const outbox = ctx.store.queue({ leaseMs: 5_000, maxAttempts: 3 });
     const { id } = await outbox.enqueue({ kind: 'k', lane: 'a', payload: 1 });
-    let answer!: () => void;
-    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const { opened: answered, open: answer } = gate();
     let asking = false;
     // The claim is on its way when stop is called: it comes back with the job afterwards.
     const late: Outbox = {

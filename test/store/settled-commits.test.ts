@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlStore } from '../../src/store/sql-store.js';
+import { gate } from '../support/gate.js';
 import { postgresFixture, type CreatedStore } from '../support/stores.js';
 
 /**
@@ -36,20 +37,18 @@ describe('completions on PostgreSQL', () => {
     const jobs = await queue.claim('w', 2);
     expect(jobs).toHaveLength(2);
     // The store's only other connection is busy until the completions are recorded: they must not need it.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
+    const released = gate();
+    const holding = gate();
     const busy = store.db.transaction().execute(async (trx) => {
       await sql`SELECT 1`.execute(trx);
-      held();
-      await gate;
+      holding.open();
+      await released.opened;
     });
-    await holding;
+    await holding.opened;
     try {
       expect(await Promise.all(jobs.map((job) => queue.complete(job, 'w')))).toEqual([true, true]);
     } finally {
-      release();
+      released.open();
       await busy;
     }
     expect((await queue.depth()).done).toBe(2);

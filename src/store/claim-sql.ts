@@ -60,7 +60,8 @@ export function claimStatement(dialect: Dialect, c: { workerId: string; t: numbe
 export function dueHeads(dialect: Dialect, t: number, limit: number) {
   if (dialect === 'postgres') {
     // One probe per lane: the first unfinished job after the previous lane, in (lane, id) order, is
-    // the next lane's head.
+    // the next lane's head. Columns are named: with a `*` the statement would stay unnamed, so
+    // parsed and planned on every walk (dialects.ts).
     const next = (after: RawBuilder<unknown>) => sql`
       SELECT o.lane, o.id, o.status, o.run_at, o.locked_until FROM jobs o
        WHERE o.status IN ('pending', 'running') ${after} ORDER BY o.lane, o.id LIMIT 1`;
@@ -68,7 +69,7 @@ export function dueHeads(dialect: Dialect, t: number, limit: number) {
       WITH RECURSIVE heads AS (
         (${next(sql``)})
         UNION ALL
-        SELECT n.* FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
+        SELECT n.lane, n.id, n.status, n.run_at, n.locked_until FROM heads h CROSS JOIN LATERAL (${next(sql`AND o.lane > h.lane`)}) n
       )
       SELECT h.id FROM heads h WHERE ${due('h', t)} ORDER BY h.id LIMIT ${limit}`;
   }

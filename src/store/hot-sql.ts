@@ -50,7 +50,10 @@ export const lookupIdentifiers = (n: number) =>
  * on purpose: a plain `status = 'running'` implies the partial index of unfinished jobs, and
  * PostgreSQL then read that whole index into a bitmap on every completion (17,608 entries at a
  * 20,000-job backlog, 70 % of the statement's time) instead of only the rows of these ids.
+ * Each comes back with the next unfinished job of its lane (one probe of that index), which is now
+ * its lane's head: the queue tries those at its next claim instead of walking every lane again.
  */
 export const completeJobs = (n: number) =>
   `UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL
-    WHERE CASE status WHEN 'running' THEN locked_by = ? ELSE false END AND (${repeat(n, '(id = ? AND attempts = ?)', ' OR ')}) RETURNING id`;
+    WHERE CASE status WHEN 'running' THEN locked_by = ? ELSE false END AND (${repeat(n, '(id = ? AND attempts = ?)', ' OR ')})
+    RETURNING id, (SELECT o.id FROM jobs o WHERE o.status IN ('pending', 'running') AND o.lane = jobs.lane AND o.id > jobs.id ORDER BY o.lane, o.id LIMIT 1) AS next`;

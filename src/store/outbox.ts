@@ -56,7 +56,9 @@ export function createSqlQueue(
 ): JobQueue {
   const now = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
-  // Due heads seen by the last walk and not yet handed out (see claim).
+  // Due heads seen by the last walk and not yet handed out (see claim), and the jobs that became
+  // their lane's head when the job before them was marked done here (completeJobs returns them):
+  // in a busy queue claims then rarely need a walk. Any of them may be stale; the claim checks each.
   const known = { ids: [] as number[], at: 0 };
   // Jobs that finish together are marked done by one statement per worker (one commit, not one each).
   const complete = createBatcher<{ job: Job; workerId: string }, boolean>(
@@ -66,7 +68,9 @@ export function createSqlQueue(
         const mine = calls.filter((c) => c.workerId === workerId);
         const params = [now(), workerId, ...mine.flatMap((c) => [c.job.id, c.job.attempts])];
         try {
-          const { rows } = await run<{ id: number | string }>(settled, completeTexts[dialect](mine.length), params);
+          const { rows } = await run<{ id: number | string; next: number | string | null }>(settled, completeTexts[dialect](mine.length), params);
+          // Each finished job names the job after it in its lane: the next claim tries those first.
+          for (const r of rows) if (r.next !== null && known.ids.length < KNOWN_HEADS_MAX) known.ids.push(Number(r.next));
           outcomes.set(workerId, { status: 'fulfilled', value: new Set(rows.map((r) => Number(r.id))) });
         } catch (reason) {
           outcomes.set(workerId, { status: 'rejected', reason });

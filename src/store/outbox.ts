@@ -69,7 +69,7 @@ export function createSqlQueue(
         const params = [now(), workerId, ...mine.flatMap((c) => [c.job.id, c.job.attempts])];
         try {
           const { rows } = await run<{ id: number | string; next: number | string | null }>(settled, completeTexts[dialect](mine.length), params);
-          // Each finished job names the job after it in its lane: the next claim tries those first.
+          // Each finished job names the job after it in its lane: the next claim tries those before any walk.
           for (const r of rows) if (r.next !== null && known.ids.length < KNOWN_HEADS_MAX) known.ids.push(Number(r.next));
           outcomes.set(workerId, { status: 'fulfilled', value: new Set(rows.map((r) => Number(r.id))) });
         } catch (reason) {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createSqlQueue } from '../../src/store/outbox.js';
 import type { Database } from '../../src/store/schema.js';
-import { closeCreated, storeFixtures } from '../support/stores.js';
+import { storeFixtures, useMigratedStore } from '../support/stores.js';
 
 const T = 1_000_000;
 
@@ -22,13 +22,12 @@ function countingDb(url: string, dialect: 'sqlite' | 'postgres') {
 }
 
 describe.each(storeFixtures)('a completion on $name', (fixture) => {
+  const ctx = useMigratedStore(fixture);
+
   it('names the next job of its lane, so the claim after it needs no walk of the lanes', async () => {
-    const created = await fixture.create();
-    const store = await created.open();
-    const { db, counted } = countingDb(created.url, store.dialect);
+    const { db, counted } = countingDb(ctx.created.url, ctx.store.dialect);
     try {
-      await store.migrate();
-      const queue = createSqlQueue(db, store.dialect, { leaseMs: 30_000, maxAttempts: 3, clock: () => T });
+      const queue = createSqlQueue(db, ctx.store.dialect, { leaseMs: 30_000, maxAttempts: 3, clock: () => T });
       for (const payload of ['first', 'second']) await queue.enqueue({ kind: 'k', lane: 'a', payload });
       const [first] = await queue.claim('w', 1);
       expect(first?.payload).toBe('first');
@@ -43,7 +42,6 @@ describe.each(storeFixtures)('a completion on $name', (fixture) => {
       expect(counted.walks).toBe(2);
     } finally {
       await db.destroy();
-      await closeCreated(store, created);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskPhone } from './logger.js';
+import { censorFields, createLogger, maskPhone } from './logger.js';
 import { conversationId } from './queue/worker.js';
 
 function capture() {
@@ -33,6 +33,37 @@ describe('logger', () => {
     expect(out).not.toContain('13491208655302741918');
     expect(out).not.toContain('11815799212886844830');
     expect(out).not.toContain('sheena.nelson');
+  });
+
+  it('redacts what a child logger is bound to, and the credentials in request headers', () => {
+    const { lines, logger } = capture();
+    logger.child({ phone: '16505551234' }).info({ req: { method: 'POST', headers: { authorization: 'Bearer xoxb-1234', 'x-hub-signature-256': 'sha256=abcdef', accept: 'application/json' } } }, 'request');
+    const line = JSON.parse(lines.join('')) as { phone: string; req: { method: string; headers: Record<string, string> } };
+    expect(line.phone).toBe('[redacted]');
+    expect(line.req.method).toBe('POST');
+    expect(line.req.headers).toEqual({ authorization: '[redacted]', 'x-hub-signature-256': '[redacted]', accept: 'application/json' });
+  });
+
+  it('redacts an error\'s own fields and keeps it an error for the err serializer', () => {
+    const { lines, logger } = capture();
+    const err = Object.assign(new TypeError('upload failed'), { body: 'the patient wrote this', code: 'E_UPLOAD' });
+    logger.error({ err }, 'failed');
+    const line = JSON.parse(lines.join('')) as { err: { type: string; message: string; body: string; code: string; stack: string } };
+    expect(line.err).toMatchObject({ type: 'TypeError', message: 'upload failed', body: '[redacted]', code: 'E_UPLOAD' });
+    expect(line.err.stack).toContain('upload failed');
+    // The caller's error is left as it was.
+    expect(err.body).toBe('the patient wrote this');
+  });
+
+  it('leaves a line with nothing to censor as it is, and copies one that has', () => {
+    const clean = { messages: 1, queued: 1, contact: { chatId: 'c1' }, ignored: ['statuses'] };
+    expect(censorFields(clean)).toBe(clean);
+    const dirty = { queued: 1, contact: { username: 'sheena.nelson', chatId: 'c1' } };
+    expect(censorFields(dirty)).toEqual({ queued: 1, contact: { username: '[redacted]', chatId: 'c1' } });
+    expect(dirty.contact.username).toBe('sheena.nelson');
+    // Two levels down is not looked at: the documented reach is the top of a line and one level in.
+    const deep = { a: { b: { text: 'x' } } };
+    expect(censorFields(deep)).toBe(deep);
   });
 
   it('names conversations by a pseudonym, whether keyed by a number or a BSUID', () => {

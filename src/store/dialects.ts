@@ -93,11 +93,16 @@ export class PostgresDialectKeepingTheCause extends PostgresDialect {
 /** Statement texts given a name; past this, the rest run unnamed (parsed each time, as before). */
 const NAMED_STATEMENTS_MAX = 256;
 
+/** `SELECT *`, `RETURNING *`, `t.*`: a result whose columns are whatever the table has now (a `*` that multiplies is not one). */
+export function readsEveryColumn(text: string): boolean {
+  return /\b(select|returning)\s+(distinct\s+)?\*|[\w"]\.\*|,\s*\*\s*(,|from\b)/i.test(text);
+}
+
 /**
  * PostgreSQL parses and plans an unnamed statement on every run; a named one is prepared once per
  * connection and then only bound and executed (node-postgres remembers which names each connection
  * has prepared). Under webhook load the parsing was a share of the server's CPU on every statement.
- * Texts with `*` stay unnamed: a prepared `SELECT *`/`RETURNING *` would fail ("cached plan must not
+ * Texts that read every column with `*` stay unnamed: a prepared `SELECT *`/`RETURNING *` would fail ("cached plan must not
  * change result type") once a migration adds a column, and the service may outlive one another
  * instance runs. Explicit column lists are re-planned by the server on a schema change by themselves.
  */
@@ -105,7 +110,7 @@ export function withNamedStatements(pool: pg.Pool, max = NAMED_STATEMENTS_MAX): 
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
     let name = names.get(text);
-    if (name === undefined && names.size < max && !text.includes('*')) {
+    if (name === undefined && names.size < max && !readsEveryColumn(text)) {
       name = `sb_${names.size + 1}`;
       names.set(text, name);
     }

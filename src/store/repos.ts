@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isStatusUpgrade, type DeliveryStatus } from '../core/model.js';
 import type { ContactRecord, ContactStore, EffectLog, MessageLink, MessageMap } from '../core/ports.js';
-import type { ContactsTable, Database, MessageMapTable } from './schema.js';
+import { CONTACT_COLUMNS, MESSAGE_MAP_COLUMNS, type ContactsTable, type Database, type MessageMapTable } from './schema.js';
 import { DEFAULT_ROUTE } from '../core/routes.js';
 
 type Row<T> = { [K in keyof T]: T[K] };
@@ -27,7 +27,7 @@ function toContact(r: Row<ContactsTable>): ContactRecord {
 
 export function createContactStore(db: Kysely<Database>, now: () => number = Date.now): ContactStore {
   const get = async (chatId: string) => {
-    const row = await db.selectFrom('contacts').selectAll().where('chat_id', '=', chatId).executeTakeFirst();
+    const row = await db.selectFrom('contacts').select(CONTACT_COLUMNS).where('chat_id', '=', chatId).executeTakeFirst();
     return row ? toContact(row) : undefined;
   };
   return {
@@ -64,7 +64,7 @@ export function createContactStore(db: Kysely<Database>, now: () => number = Dat
           })),
         )
         // The row as it now is, in the same round trip (inserted, or updated with what was kept).
-        .returningAll()
+        .returning(CONTACT_COLUMNS)
         .executeTakeFirstOrThrow();
       return toContact(row);
     },
@@ -72,7 +72,7 @@ export function createContactStore(db: Kysely<Database>, now: () => number = Dat
       await db.updateTable('contacts').set({ slack_channel: slackChannel, card_ts: cardTs, updated_at: now() }).where('chat_id', '=', chatId).execute();
     },
     async findByCard(slackChannel, cardTs) {
-      const row = await db.selectFrom('contacts').selectAll().where('slack_channel', '=', slackChannel).where('card_ts', '=', cardTs).executeTakeFirst();
+      const row = await db.selectFrom('contacts').select(CONTACT_COLUMNS).where('slack_channel', '=', slackChannel).where('card_ts', '=', cardTs).executeTakeFirst();
       return row ? toContact(row) : undefined;
     },
   };
@@ -93,7 +93,7 @@ function toLink(r: Row<MessageMapTable>): MessageLink {
 
 export function createMessageMap(db: Kysely<Database>, now: () => number = Date.now): MessageMap {
   const byWaId = async (id: string) => {
-    const row = await db.selectFrom('message_map').selectAll().where('wa_message_id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('message_map').select(MESSAGE_MAP_COLUMNS).where('wa_message_id', '=', id).executeTakeFirst();
     return row ? toLink(row) : undefined;
   };
   return {
@@ -117,15 +117,15 @@ export function createMessageMap(db: Kysely<Database>, now: () => number = Date.
         .execute();
     },
     async latestInbound(chatId) {
-      const row = await db.selectFrom('message_map').selectAll().where('chat_id', '=', chatId).where('direction', '=', 'in').orderBy('created_at', 'desc').executeTakeFirst();
+      const row = await db.selectFrom('message_map').select(MESSAGE_MAP_COLUMNS).where('chat_id', '=', chatId).where('direction', '=', 'in').orderBy('created_at', 'desc').executeTakeFirst();
       return row ? toLink(row) : undefined;
     },
     async allBySlackTs(channel, ts) {
-      const rows = await db.selectFrom('message_map').selectAll().where('slack_channel', '=', channel).where('slack_ts', '=', ts).orderBy('created_at').execute();
+      const rows = await db.selectFrom('message_map').select(MESSAGE_MAP_COLUMNS).where('slack_channel', '=', channel).where('slack_ts', '=', ts).orderBy('created_at').execute();
       return rows.map(toLink);
     },
     async bySlackTs(channel, ts) {
-      const row = await db.selectFrom('message_map').selectAll().where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
+      const row = await db.selectFrom('message_map').select(MESSAGE_MAP_COLUMNS).where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
       return row ? toLink(row) : undefined;
     },
     async recordStatus(update) {
@@ -136,7 +136,7 @@ export function createMessageMap(db: Kysely<Database>, now: () => number = Date.
           .values({ wa_message_id: update.messageId, status: update.status, at: update.timestamp, recipient: update.recipient, errors })
           .onConflict((oc) => oc.columns(['wa_message_id', 'status']).doNothing())
           .execute();
-        const row = await trx.selectFrom('message_map').selectAll().where('wa_message_id', '=', update.messageId).executeTakeFirst();
+        const row = await trx.selectFrom('message_map').select(MESSAGE_MAP_COLUMNS).where('wa_message_id', '=', update.messageId).executeTakeFirst();
         if (!row) return { status: update.status, changed: false };
         const current = (row.status as DeliveryStatus | null) ?? undefined;
         if (!isStatusUpgrade(current, update.status)) return { status: current!, changed: false, link: toLink(row) };

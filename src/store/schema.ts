@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { IdentifierKind } from '../core/store/identities.js';
 import type { JobStatus } from '../core/store/queue.js';
+import { columnsOf } from './columns.js';
 
 export type { IdentifierKind, JobStatus };
 
@@ -186,3 +187,12 @@ export interface Database {
 
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
+
+/** Whole rows, by column name (columns.ts says why). */
+export const CONTACT_COLUMNS = columnsOf<ContactsTable>({ chat_id: true, transport: true, wa_id: true, name: true, phone: true, business_number: true, photo_url: true, is_group: true, slack_channel: true, card_ts: true, last_inbound_at: true, created_at: true, updated_at: true, username: true, user_id: true, route: true });
+export const MESSAGE_MAP_COLUMNS = columnsOf<MessageMapTable>({ wa_message_id: true, chat_id: true, direction: true, slack_channel: true, slack_ts: true, excerpt: true, status: true, status_at: true, status_error: true, created_at: true });
+export const TICKET_COLUMNS = columnsOf<TicketsTable>({ key: true, chat_id: true, issue_id: true, status: true, done: true, url: true, sla: true, sla_warned: true, sla_checked_at: true, created_at: true, closed_at: true });
+export const JIRA_PENDING_COMMENT_COLUMNS = columnsOf<JiraPendingCommentsTable>({ id: true, chat_id: true, body: true, is_public: true, created_at: true, source_key: true, batch_id: true });
+export const JIRA_COMMENT_BATCH_COLUMNS = columnsOf<JiraCommentBatchesTable>({ id: true, chat_id: true, ticket_key: true, is_public: true, body: true, created_at: true, posted_at: true, comment_id: true });
+export const SAVED_REPLY_COLUMNS = columnsOf<SavedRepliesTable>({ name: true, text: true, file_url: true, file_json: true, updated_by: true, updated_at: true });
+export const CONVERSATION_START_COLUMNS = columnsOf<ConversationStartsTable>({ chat_id: true, started_by: true, started_at: true });

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConversationStartStore, SavedReply, SavedReplyStore } from '../core/store/agent-start.js';
-import type { Database, SavedRepliesTable } from './schema.js';
+import { CONVERSATION_START_COLUMNS, SAVED_REPLY_COLUMNS, type Database, type SavedRepliesTable } from './schema.js';
 
 const toReply = (r: SavedRepliesTable): SavedReply => ({
   name: r.name,
@@ -15,12 +15,12 @@ const toReply = (r: SavedRepliesTable): SavedReply => ({
 export function createSqlSavedReplies(db: Kysely<Database>): SavedReplyStore {
   return {
     async list() {
-      const rows = await db.selectFrom('saved_replies').selectAll().execute();
+      const rows = await db.selectFrom('saved_replies').select(SAVED_REPLY_COLUMNS).execute();
       // Sorted here, not by the database's collation (PostgreSQL's may not be ASCII order).
       return rows.map(toReply).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     async get(name) {
-      const row = await db.selectFrom('saved_replies').selectAll().where('name', '=', name).executeTakeFirst();
+      const row = await db.selectFrom('saved_replies').select(SAVED_REPLY_COLUMNS).where('name', '=', name).executeTakeFirst();
       return row ? toReply(row) : undefined;
     },
     async save(reply) {
@@ -48,7 +48,7 @@ export function createSqlConversationStarts(db: Kysely<Database>): ConversationS
         .execute();
     },
     async get(chatId) {
-      const row = await db.selectFrom('conversation_starts').selectAll().where('chat_id', '=', chatId).executeTakeFirst();
+      const row = await db.selectFrom('conversation_starts').select(CONVERSATION_START_COLUMNS).where('chat_id', '=', chatId).executeTakeFirst();
       return row ? { userId: row.started_by, at: Number(row.started_at) } : undefined;
     },
   };

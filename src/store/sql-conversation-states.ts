@@ -1,6 +1,7 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { ActionRecord, CardAction, ConversationState, ConversationStatus, JiraAssignment } from '../core/conversation-states.js';
 import type { ConversationStates } from '../core/store/conversation-states.js';
+import { columnsOf } from './columns.js';
 import type { Database } from './schema.js';
 
 /** Migration 10's tables, kept beside the only code that reads them (schema.ts stays as the other stores' branches left it). */
@@ -26,6 +27,9 @@ type AgentActionsTable = {
   applied: number;
 };
 
+const STATE_COLUMNS = columnsOf<ConversationStatesTable>({ chat_id: true, status: true, owner_user_id: true, owner_name: true, owner_jira: true, deleted_request: true, card_message_ts: true, updated_at: true });
+const ACTION_COLUMNS = columnsOf<AgentActionsTable>({ id: true, interaction_key: true, chat_id: true, action: true, user_id: true, at: true, applied: true });
+
 type Tables = {
   conversation_states: ConversationStatesTable;
   agent_actions: AgentActionsTable;
@@ -40,7 +44,7 @@ export function createSqlConversationStates(handle: Kysely<Database>): Conversat
   const db = handle.withTables<Tables>() as unknown as Kysely<Tables>;
   return {
     async get(chatId) {
-      const r = await db.selectFrom('conversation_states').selectAll().where('chat_id', '=', chatId).executeTakeFirst();
+      const r = await db.selectFrom('conversation_states').select(STATE_COLUMNS).where('chat_id', '=', chatId).executeTakeFirst();
       if (!r) return undefined;
       const state: ConversationState = { chatId: r.chat_id, status: r.status as ConversationStatus, updatedAt: Number(r.updated_at) };
       if (r.owner_user_id) state.owner = { userId: r.owner_user_id, name: r.owner_name ?? r.owner_user_id, ...(r.owner_jira ? { jira: r.owner_jira as JiraAssignment } : {}) };
@@ -77,11 +81,11 @@ export function createSqlConversationStates(handle: Kysely<Database>): Conversat
         .onConflict((oc) => oc.column('interaction_key').doNothing())
         .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) return { record: a, first: true };
-      const kept = await db.selectFrom('agent_actions').selectAll().where('interaction_key', '=', a.key).executeTakeFirstOrThrow();
+      const kept = await db.selectFrom('agent_actions').select(ACTION_COLUMNS).where('interaction_key', '=', a.key).executeTakeFirstOrThrow();
       return { record: toAction(kept), first: false };
     },
     async actions(chatId) {
-      const rows = await db.selectFrom('agent_actions').selectAll().where('chat_id', '=', chatId).orderBy('id').execute();
+      const rows = await db.selectFrom('agent_actions').select(ACTION_COLUMNS).where('chat_id', '=', chatId).orderBy('id').execute();
       return rows.map(toAction);
     },
   };

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SlaState, TicketRecord, TicketStore } from '../core/ports.js';
-import type { Database, TicketsTable } from './schema.js';
+import { JIRA_COMMENT_BATCH_COLUMNS, JIRA_PENDING_COMMENT_COLUMNS, TICKET_COLUMNS, type Database, type TicketsTable } from './schema.js';
 
 function toTicket(r: Selectable<TicketsTable>): TicketRecord {
   return {
@@ -17,7 +17,7 @@ function toTicket(r: Selectable<TicketsTable>): TicketRecord {
 }
 
 export function createTicketStore(db: Kysely<Database>, now: () => number = Date.now): TicketStore {
-  const select = () => db.selectFrom('tickets').selectAll();
+  const select = () => db.selectFrom('tickets').select(TICKET_COLUMNS);
   return {
     async open(chatId) {
       const row = await select().where('chat_id', '=', chatId).where('closed_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
@@ -65,7 +65,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => number = Date
       return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
     async pendingComments(chatId) {
-      const rows = await db.selectFrom('jira_pending_comments').selectAll().where('chat_id', '=', chatId).where('batch_id', 'is', null).orderBy('id').execute();
+      const rows = await db.selectFrom('jira_pending_comments').select(JIRA_PENDING_COMMENT_COLUMNS).where('chat_id', '=', chatId).where('batch_id', 'is', null).orderBy('id').execute();
       return rows.map((r) => ({ id: Number(r.id), body: r.body, isPublic: Boolean(r.is_public), createdAt: Number(r.created_at) }));
     },
     async startBatch(chatId, batch) {
@@ -86,7 +86,7 @@ export function createTicketStore(db: Kysely<Database>, now: () => number = Date
       });
     },
     async unfinishedBatches(chatId) {
-      const rows = await db.selectFrom('jira_comment_batches').selectAll().where('chat_id', '=', chatId).where('posted_at', 'is', null).orderBy('id').execute();
+      const rows = await db.selectFrom('jira_comment_batches').select(JIRA_COMMENT_BATCH_COLUMNS).where('chat_id', '=', chatId).where('posted_at', 'is', null).orderBy('id').execute();
       return rows.map((r) => ({ id: Number(r.id), ticketKey: r.ticket_key, isPublic: Boolean(r.is_public), body: r.body, createdAt: Number(r.created_at) }));
     },
     async finishBatch(batchId, commentId) {

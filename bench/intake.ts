@@ -178,7 +178,7 @@ function render(results: StoreResult[], started: Date, totalS: number): string {
         .join('. ') +
       '.',
     '',
-    'Service CPU per request: the service process\'s user + system time over a phase (every thread) divided by the requests it accepted; in the relaying phases it includes the worker\'s relaying. It depends less than the rates on what else the shared machine runs, but not nothing (cache and scheduling contention raise it). ' +
+    'Reading it: on PostgreSQL the figure clears its target by little (compare the rounds above), and the worker relays less in its no-op phase than in the webhook phase, so that baseline carries less relaying, not more. Per relayed message the worker runs about nine statements, each a round trip on PostgreSQL (a scratch server log of 2026-12-08); fewer of them is the next gain. Before 2026-12-08 every webhook also paid ~24 µs for one info line (pino\'s path redaction; src/logger.ts now censors by key) and, on PostgreSQL, the whole-row reads were parsed on every run (src/store/columns.ts). Service CPU per request: the service process\'s user + system time over a phase (every thread) divided by the requests it accepted; in the relaying phases it includes the worker\'s relaying. It depends less than the rates on what else the shared machine runs, but not nothing (cache and scheduling contention raise it). ' +
       `Load average at the end of this run: ${loadavg()[0]!.toFixed(1)} (1 min), ${loadavg()[1]!.toFixed(1)} (5 min), on ${m.nproc} CPUs.`,
   ].join('\n');
 }

@@ -11,11 +11,9 @@ const PERSON_IDS = ['user_id', 'parent_user_id', 'from_user_id', 'from_parent_us
  * only after thinking about it, which is the point. A name is censored at the top of a line and one
  * level in (`{ contact: { username } }`), as are the request headers that carry credentials.
  */
-export const REDACTED_FIELDS: readonly string[] = ['text', 'body', 'caption', 'phone', 'from', 'to', 'wa_id', 'waId', 'recipient_id', 'token', 'authorization', 'password', 'secret', ...PERSON_IDS];
-const REDACTED_HEADERS: readonly string[] = ['authorization', 'cookie', 'x-hub-signature-256', 'x-slack-signature'];
+const FIELDS: ReadonlySet<string> = new Set(['text', 'body', 'caption', 'phone', 'from', 'to', 'wa_id', 'waId', 'recipient_id', 'token', 'authorization', 'password', 'secret', ...PERSON_IDS]);
+const HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'x-hub-signature-256', 'x-slack-signature']);
 const CENSOR = '[redacted]';
-const FIELDS = new Set(REDACTED_FIELDS);
-const HEADERS = new Set(REDACTED_HEADERS);
 
 /**
  * A line's fields with the sensitive ones censored; the object itself when it has none (the usual
